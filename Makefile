@@ -1,0 +1,54 @@
+# Zhicheng — two commands on a fresh Debian machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test lint check bench messages clean
+
+install: $(STAMP)
+
+# The venv alone; re-run only when pyproject.toml changes. Installs python3-venv if Debian lacks it.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "installing python3-venv (apt-get)"; \
+	  apt-get update -qq && apt-get install -y -qq python3-venv; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+demo: install
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py collectstatic --noinput -v0
+	@$(MAKE) --no-print-directory serve
+
+# Web server and task worker together; Ctrl-C stops both.
+serve:
+	@echo "Zhicheng on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the task worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py db_worker & \
+	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+
+test: install lint check
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+bench: install
+	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(PY) "$$b" || exit 1; done
+
+messages: install
+	cd zhicheng && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var zhicheng.sqlite3*

@@ -1,0 +1,26 @@
+"""Production: everything secret or host-specific comes from the environment, and bad setups refuse to start."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") not in ("0", "", "false", "False")
+if DEBUG:
+    raise ImproperlyConfigured("生产环境不得开启 DEBUG / DEBUG must be off in production")
+if len(SECRET_KEY) < 50 or "insecure" in SECRET_KEY or SECRET_KEY.startswith(("dev-", "test-")):  # noqa: F405
+    raise ImproperlyConfigured(
+        "请通过环境变量 DJANGO_SECRET_KEY 设置至少 50 个字符的随机密钥 / "
+        "set DJANGO_SECRET_KEY to a random value of at least 50 characters"
+    )
+if not ALLOWED_HOSTS:  # noqa: F405
+    raise ImproperlyConfigured("请设置 DJANGO_ALLOWED_HOSTS / set DJANGO_ALLOWED_HOSTS")
+if "DATABASE_URL" not in os.environ:
+    raise ImproperlyConfigured("请设置 DATABASE_URL / set DATABASE_URL")
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_CONTENT_TYPE_NOSNIFF = True

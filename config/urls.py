@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from zhicheng.api.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("zhicheng.web.urls")),
+    path("accounts/", include("zhicheng.accounts.urls")),
+    path("catalog/", include("zhicheng.catalog.urls")),
+    path("campaigns/", include("zhicheng.campaigns.urls")),
+    path("calendar/", include("zhicheng.core.urls")),
+    path("audit/", include("zhicheng.audit.urls")),
+]

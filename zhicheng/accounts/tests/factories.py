@@ -1,0 +1,65 @@
+"""Test factories for people and organisations; valid IDs and credit codes are computed, not typed."""
+
+from __future__ import annotations
+
+import itertools
+
+import factory
+
+from zhicheng.accounts.models import Membership, Organisation, OrganisationKind, Role, User, UnitType
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_seq = itertools.count(1)
+
+
+def make_resident_id(birth: str = "19800101", sequence: int | None = None, male: bool = True) -> str:
+    """A valid 18-character resident ID for a birth date 'YYYYMMDD'."""
+    n = sequence if sequence is not None else next(_seq) % 500
+    seq_digits = f"{(n * 2 + (1 if male else 0)) % 1000:03d}"
+    body = f"620100{birth}{seq_digits}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def make_credit_code(n: int | None = None) -> str:
+    """A valid unified social credit code."""
+    n = n if n is not None else next(_seq)
+    body = f"9162010{n:010d}"[:17]
+    total = sum(_CC_ALPHABET.index(c) * w for c, w in zip(body, _CC_WEIGHTS, strict=True))
+    return body + _CC_ALPHABET[(31 - total % 31) % 31]
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    kind = OrganisationKind.UNIT
+    unit_type = UnitType.INSTITUTION
+    credit_code = factory.LazyFunction(make_credit_code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    real_name = factory.Sequence(lambda n: f"张{n}")
+    id_number = factory.LazyFunction(make_resident_id)
+    password = factory.PostGenerationMethodCall("set_password", "Zc-test-pass-2024")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.APPLICANT

@@ -1,0 +1,86 @@
+"""The one django-ninja API object; every app adds its router from its own api.py."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from zhicheng.core.errors import ApplicationError, validation_error_from_django
+
+from .auth import DEFAULT_AUTH
+
+api = NinjaAPI(
+    title="职称申报评审系统 API",
+    version="1",
+    description="Zhicheng: every action a clerk can take in the UI, with the same permission checks.",
+    auth=DEFAULT_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_body(code: str, message: str, details=None) -> dict:
+    """The one error shape of the API."""
+    return {"code": code, "message": message, "details": details or {}}
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request, exc: ApplicationError):
+    return api.create_response(request, error_body(exc.code, exc.message, exc.details), status=exc.status)
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation_error(request, exc):
+    err = validation_error_from_django(exc)
+    return api.create_response(request, error_body(err.code, err.message, err.details), status=400)
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_error(request, exc: NinjaValidationError):
+    return api.create_response(
+        request, error_body("invalid", "请求数据格式不正确 / invalid request data", {"errors": exc.errors}), status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(
+        request, error_body("unauthenticated", "请先登录（员工账号需完成双因素验证） / please log in"), status=401
+    )
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, error_body("forbidden", "无权执行此操作 / permission denied"), status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, error_body("not_found", "对象不存在或无权查看 / not found"), status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
+
+
+def _register_routers() -> None:
+    from zhicheng.accounts.api import router as accounts_router
+    from zhicheng.audit.api import router as audit_router
+    from zhicheng.campaigns.api import router as campaigns_router
+    from zhicheng.catalog.api import router as catalog_router
+    from zhicheng.core.api import router as calendar_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/catalog/", catalog_router)
+    api.add_router("/campaigns/", campaigns_router)
+    api.add_router("/calendar/", calendar_router)
+    api.add_router("/audit/", audit_router)
+
+
+_register_routers()

@@ -1,0 +1,44 @@
+"""Append-only, hash-chained audit events: every change leaves a row nobody can silently rewrite."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One action. `hash` = SHA-256(previous row's hash + this row's canonical content)."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+",
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    event_type = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.event_type}"
+
+
+class AuditChainHead(models.Model):
+    """The single row that serialises appends: it holds the last sequence number and hash."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
