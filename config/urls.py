@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("zhicheng.web.urls")),
     path("accounts/", include("zhicheng.accounts.urls")),
+    path("organisations/", include("zhicheng.accounts.urls_admin")),
     path("catalog/", include("zhicheng.catalog.urls")),
     path("campaigns/", include("zhicheng.campaigns.urls")),
     path("calendar/", include("zhicheng.core.urls")),

@@ -48,7 +48,7 @@ def audit_event_record(
     """Append one event to the chain, in the caller's transaction (or its own if none is open)."""
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         event = AuditEvent(
             seq=head.last_seq + 1,
             occurred_at=timezone.now(),

@@ -6,7 +6,7 @@ import itertools
 
 import factory
 
-from zhicheng.accounts.models import Membership, Organisation, OrganisationKind, Role, User, UnitType
+from zhicheng.accounts.models import Membership, Organisation, OrganisationKind, Role, UnitType, User
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -51,7 +51,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "Zc-test-pass-2024")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
