@@ -1,0 +1,30 @@
+"""Permission answers that carry their reason, so a refusal can be explained to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import PermissionDenied
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason_zh: str = ""
+    reason_en: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def deny(reason_zh: str, reason_en: str) -> Decision:
+    return Decision(False, reason_zh, reason_en)
+
+
+def require(decision: Decision, code: str = "forbidden") -> None:
+    """Raise a 403 ApplicationError with the decision's reason unless it allows."""
+    if not decision.allowed:
+        raise PermissionDenied(code, decision.reason_zh, decision.reason_en)
