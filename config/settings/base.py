@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "zhicheng.campaigns",
     "zhicheng.api",
     "zhicheng.web",
+    "zhicheng.demo",
 ]
 
 MIDDLEWARE = [
