@@ -45,4 +45,7 @@ def can_read_audit(user) -> Decision:
     """The audit admin and the discipline observer (纪检) read audit events; nobody edits them."""
     if _has_role(user, Role.AUDIT_ADMIN) or _has_role(user, Role.DISCIPLINE_OBSERVER):
         return ALLOW
-    return deny("仅平台审计管理员和纪检监督人员可查看审计日志", "Only the audit administrator and discipline observers read the audit trail")
+    return deny(
+        "仅平台审计管理员和纪检监督人员可查看审计日志",
+        "Only the audit administrator and discipline observers read the audit trail",
+    )
