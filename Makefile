@@ -31,7 +31,7 @@ demo: install
 serve:
 	@echo "Zhicheng on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the task worker)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py db_worker & \
+	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py db_worker --no-reload --queue-name '*' & \
 	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: install

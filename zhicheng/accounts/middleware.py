@@ -1,27 +1,29 @@
-"""Keep staff who have not passed their second factor away from everything but the log-in pages."""
+"""Keep users who still owe their second factor away from everything but the log-in pages."""
 
 from __future__ import annotations
 
 from django.shortcuts import redirect
+from django_htmx.http import HttpResponseClientRedirect
 
-from .selectors import user_needs_second_factor
+from .views_auth import second_factor_url
 
-# Paths a half-logged-in staff user may still reach: the second-factor pages, log-out, assets, language
+# Paths a half-logged-in user may still reach: the log-in and second-factor pages, log-out, assets, language
+# switching, and the API (whose session auth refuses unverified staff itself, and whose tokens were created by a
+# verified session).
 _OPEN_PREFIXES = ("/accounts/login", "/accounts/logout", "/accounts/otp", "/static/", "/i18n/", "/api/", "/public/")
 
 
 class StaffTwoFactorMiddleware:
+    """Send staff without a verified device (and applicants who enabled TOTP) to set up or enter their code."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(_OPEN_PREFIXES)
-            and user_needs_second_factor(user)
-            and not user.is_verified()
-        ):
-            return redirect("accounts:otp_verify")
+        if user is not None and user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
+            url = second_factor_url(user, request.get_full_path())
+            if url is not None:
+                # an htmx request would swap the log-in page into a fragment; send the whole window instead
+                return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)
         return self.get_response(request)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core.models import TimeStampedModel
 
-from .validators import validate_credit_code
+from .validators import id_number_error, normalise_id_number, validate_credit_code
 
 
 class OrganisationKind(models.TextChoices):
@@ -64,6 +65,78 @@ class Organisation(TimeStampedModel):
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
 
+    def clean(self) -> None:
+        """Keep the tree in shape: each kind hangs under the kinds ALLOWED_PARENT_KINDS names, without cycles."""
+        super().clean()
+        self.credit_code = (self.credit_code or "").strip().upper() or None
+        errors: dict[str, list] = {}
+        if self.kind in CREDIT_CODE_KINDS and not self.credit_code:
+            errors.setdefault("credit_code", []).append(_("用人单位和人才服务机构必须填写统一社会信用代码"))
+        parent_error = self._parent_error()
+        if parent_error:
+            errors.setdefault("parent", []).append(parent_error)
+        children_error = self._children_error()
+        if children_error:
+            errors.setdefault("kind", []).append(children_error)
+        if errors:
+            raise ValidationError(errors)
+
+    def _parent_error(self):
+        allowed = ALLOWED_PARENT_KINDS.get(self.kind, frozenset())
+        parent = self.parent
+        if parent is None:
+            if self.kind in PARENT_REQUIRED_KINDS:
+                return _("%(kind)s必须指定上级：%(allowed)s") % {
+                    "kind": self.get_kind_display(), "allowed": _kinds(allowed),
+                }
+            return None
+        if parent.kind not in allowed:
+            if not allowed:
+                return _("%(kind)s不能有上级机构") % {"kind": self.get_kind_display()}
+            return _("%(kind)s的上级只能是：%(allowed)s") % {
+                "kind": self.get_kind_display(), "allowed": _kinds(allowed),
+            }
+        seen = set()
+        node = parent
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                return _("上级机构不能是本机构或其下级机构")
+            seen.add(node.pk)
+            node = node.parent
+        return None
+
+    def _children_error(self):
+        if self.pk is None:
+            return None
+        child_kinds = set(Organisation.objects.filter(parent_id=self.pk).values_list("kind", flat=True))
+        bad = sorted(k for k in child_kinds if self.kind not in ALLOWED_PARENT_KINDS.get(k, frozenset()))
+        if bad:
+            return _("该机构下有%(kinds)s，不能改为此类别") % {"kinds": _kinds(bad)}
+        return None
+
+
+# The tree: unit → review department or talent agency → office → (province). An agency such as 人才服务中心
+# is also the reviewing department of the private enterprises under it, so units may hang under it.
+ALLOWED_PARENT_KINDS: dict[str, frozenset[str]] = {
+    OrganisationKind.PROVINCE: frozenset(),
+    OrganisationKind.OFFICE: frozenset({OrganisationKind.PROVINCE}),
+    OrganisationKind.DEPARTMENT: frozenset({OrganisationKind.OFFICE}),
+    OrganisationKind.AGENCY: frozenset({OrganisationKind.OFFICE, OrganisationKind.DEPARTMENT}),
+    OrganisationKind.UNIT: frozenset({OrganisationKind.DEPARTMENT, OrganisationKind.AGENCY}),
+    OrganisationKind.COMMITTEE: frozenset({OrganisationKind.OFFICE, OrganisationKind.PROVINCE}),
+}
+PARENT_REQUIRED_KINDS = frozenset(
+    {OrganisationKind.DEPARTMENT, OrganisationKind.AGENCY, OrganisationKind.UNIT, OrganisationKind.COMMITTEE}
+)
+CREDIT_CODE_KINDS = frozenset({OrganisationKind.UNIT, OrganisationKind.AGENCY})
+# Kinds whose staff open applicant accounts (R-ACCOUNT): units for employees, agencies for clients
+APPLYING_KINDS = frozenset({OrganisationKind.UNIT, OrganisationKind.AGENCY})
+
+
+def _kinds(kinds) -> str:
+    order = list(OrganisationKind.values)
+    return "、".join(str(OrganisationKind(k).label) for k in sorted(kinds, key=order.index))
+
 
 class IdType(models.TextChoices):
     RESIDENT = "resident", _("居民身份证")
@@ -91,6 +164,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return f"{self.real_name or self.username}"
+
+    def clean(self) -> None:
+        """Normalise the ID number to upper case and check it against its ID type."""
+        super().clean()
+        if self.id_number:
+            self.id_number = normalise_id_number(self.id_number)
+            error = id_number_error(self.id_type, self.id_number)
+            if error:
+                raise ValidationError({"id_number": error})
+        else:
+            self.id_number = None
+
+    @property
+    def is_real_name(self) -> bool:
+        """A real-name account carries a name and an ID number (§六(八))."""
+        return bool(self.real_name and self.id_number)
 
 
 class Role(models.TextChoices):
@@ -154,3 +243,58 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class RosterRelation(models.TextChoices):
+    EMPLOYEE = "employee", _("本单位职工")
+    CLIENT = "client", _("人事代理 / 档案托管人员")
+
+
+class StaffRosterEntry(TimeStampedModel):
+    """A person on an organisation's roster (花名册): whom its admin may open applicant accounts for (R-ACCOUNT)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="roster_entries")
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT)
+    id_number = models.CharField(_("证件号码"), max_length=32)
+    real_name = models.CharField(_("姓名"), max_length=60)
+    relation = models.CharField(_("关系"), max_length=20, choices=RosterRelation.choices)
+    is_active = models.BooleanField(_("有效"), default=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("花名册人员")
+        verbose_name_plural = _("花名册")
+        ordering = ["organisation", "real_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "id_type", "id_number"], name="roster_unique_person"),
+        ]
+        indexes = [models.Index(fields=["id_type", "id_number", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.real_name} · {self.organisation}"
+
+    def clean(self) -> None:
+        """Check the ID number and that the relation fits the organisation (units: employees, agencies: clients)."""
+        super().clean()
+        self.id_number = normalise_id_number(self.id_number)
+        errors: dict[str, str] = {}
+        error = id_number_error(self.id_type, self.id_number)
+        if error:
+            errors["id_number"] = error
+        expected = ROSTER_RELATION_BY_KIND.get(self.organisation.kind) if self.organisation_id else None
+        if expected is None and self.organisation_id:
+            errors["organisation"] = _("只有用人单位和人才服务机构有花名册")
+        elif expected and self.relation != expected:
+            errors["relation"] = _("%(kind)s的花名册只能登记%(relation)s") % {
+                "kind": self.organisation.get_kind_display(), "relation": RosterRelation(expected).label,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+ROSTER_RELATION_BY_KIND = {
+    OrganisationKind.UNIT: RosterRelation.EMPLOYEE,
+    OrganisationKind.AGENCY: RosterRelation.CLIENT,
+}

@@ -1,9 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from . import views_auth
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("otp/verify/", auth_views.LoginView.as_view(), name="otp_verify"),
+    path("login/", views_auth.LoginView.as_view(), name="login"),
+    path("logout/", views_auth.LogoutView.as_view(), name="logout"),
+    path("otp/setup/", views_auth.otp_setup, name="otp_setup"),
+    path("otp/verify/", views_auth.otp_verify, name="otp_verify"),
+    path("tokens/", views_auth.tokens, name="tokens"),
+    path("locks/", views_auth.locks, name="locks"),
 ]

@@ -35,9 +35,10 @@ class StaffSessionAuth(SessionAuth):
         user = super().authenticate(request, key)
         if user is None:
             return None
-        from zhicheng.accounts.selectors import user_needs_second_factor
+        from zhicheng.accounts.auth_services import user_second_factor_step
 
-        if user_needs_second_factor(user) and not user.is_verified():
+        # staff who owe TOTP, and applicants who turned it on but have not entered it, get 401
+        if user_second_factor_step(user) is not None:
             return None
         return user
 

@@ -6,6 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.core.errors import ApplicationError
+
+_APPEND_ONLY = ("audit_append_only", "审计记录只能追加，不能修改或删除", "Audit events can only be appended")
+
 
 class AuditEvent(models.Model):
     """One action. `hash` = SHA-256(previous row's hash + this row's canonical content)."""
@@ -34,6 +38,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.event_type}"
+
+    def save(self, *args, **kwargs):
+        """Insert only; the database triggers refuse the UPDATE anyway, this says why sooner."""
+        if not self._state.adding:
+            raise ApplicationError(*_APPEND_ONLY, status=409)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ApplicationError(*_APPEND_ONLY, status=409)
 
 
 class AuditChainHead(models.Model):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from .models import AuditChainHead, AuditEvent
 
@@ -36,6 +38,18 @@ def audit_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + audit_canonical_content(event)).encode("utf-8")).hexdigest()
 
 
+def _ip_normalised(ip: str | None) -> str | None:
+    """The address as the database will return it, so the hash survives the round trip; None if unparsable."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return None  # a forged X-Forwarded-For must not break the change being recorded
+    # Django's own IPv6 form (::ffff:10.1.2.3, not ::ffff:a01:203) is what both databases hand back
+    return clean_ipv6_address(str(address)) if address.version == 6 else str(address)
+
+
 def audit_event_record(
     *,
     event_type: str,
@@ -59,7 +73,7 @@ def audit_event_record(
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
             data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
-            ip=ip or None,
+            ip=_ip_normalised(ip),
             prev_hash=head.last_hash,
         )
         event.hash = audit_hash(head.last_hash, event)

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.events, name="events"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -17,28 +17,35 @@ class CalendarYearUnknown(ApplicationError):
     def __init__(self, year: int) -> None:
         super().__init__(
             "calendar_year_unknown",
-            f"{year} 年节假日安排尚未录入，请职改办在“节假日调整”中录入后再计算工作日",
+            f"{year} 年节假日安排尚未录入，请职改办在“节假日调整”中录入并确认后再计算工作日",
             f"The {year} holiday schedule has not been entered yet; the office must enter it first",
             details={"year": year},
         )
 
 
-def _override(day: dt.date) -> bool | None:
-    """The office's override for this date: True = working day, False = holiday, None = none."""
-    from .selectors import holiday_override_for  # the override table lives in core.models
-
-    return holiday_override_for(day)
+def year_is_packaged(year: int) -> bool:
+    """Whether chinese-calendar ships the State Council schedule of `year`."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
 
 
 def is_working_day(day: dt.date) -> bool:
     """True on working days (make-up working days included), False on weekends and holidays."""
-    override = _override(day)
-    if override is not None:
-        return override
+    from .selectors import calendar_year_confirmed, holiday_override_for  # the tables live in core.models
+
     try:
-        return chinese_calendar.is_workday(day)
+        packaged = chinese_calendar.is_workday(day)
     except NotImplementedError as exc:
-        raise CalendarYearUnknown(day.year) from exc
+        # a year the package lacks counts only once the office confirmed it entered that year's schedule;
+        # a half-entered year would give wrong deadlines, so its overrides alone are not enough
+        if not calendar_year_confirmed(day.year):
+            raise CalendarYearUnknown(day.year) from exc
+        packaged = day.weekday() < 5
+    override = holiday_override_for(day)
+    return packaged if override is None else override
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:

@@ -1,7 +1,9 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "web"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="web/dashboard.html"), name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
+    path("role/", views.switch_role, name="switch_role"),
 ]

@@ -6,7 +6,16 @@ import itertools
 
 import factory
 
-from zhicheng.accounts.models import Membership, Organisation, OrganisationKind, Role, UnitType, User
+from zhicheng.accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RosterRelation,
+    StaffRosterEntry,
+    UnitType,
+    User,
+)
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -63,3 +72,56 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.APPLICANT
+
+
+class StaffRosterEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffRosterEntry
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    real_name = factory.Sequence(lambda n: f"李{n}")
+    id_number = factory.LazyFunction(make_resident_id)
+    relation = RosterRelation.EMPLOYEE
+
+
+def grant(user, organisation, role) -> Membership:
+    """Give a role directly (test set-up only; the product goes through membership_grant)."""
+    return MembershipFactory(user=user, organisation=organisation, role=role)
+
+
+def member(organisation, role, **user_fields) -> User:
+    """A new real-name user holding one role in the organisation."""
+    user = UserFactory(**user_fields)
+    grant(user, organisation, role)
+    return user
+
+
+def org_tree() -> dict:
+    """Office → department → unit, and office → agency, each with valid attributes."""
+    office = OrganisationFactory(name="新区组织部", kind=OrganisationKind.OFFICE, credit_code=None, unit_type="")
+    department = OrganisationFactory(
+        name="教体局", kind=OrganisationKind.DEPARTMENT, parent=office, credit_code=None, unit_type=""
+    )
+    agency = OrganisationFactory(name="新区人才服务中心", kind=OrganisationKind.AGENCY, parent=office, unit_type="")
+    unit = OrganisationFactory(
+        name="第一中学", kind=OrganisationKind.UNIT, parent=department, unit_type=UnitType.SCHOOL
+    )
+    other_unit = OrganisationFactory(name="第二中学", kind=OrganisationKind.UNIT, parent=department)
+    return {"office": office, "department": department, "agency": agency, "unit": unit, "other_unit": other_unit}
+
+
+def staff_up(organisation) -> dict:
+    """Give the organisation its three required real-name roles (§六(八)); return the three users."""
+    return {role: member(organisation, role) for role in (Role.ORG_ADMIN, Role.REVIEW_CLERK, Role.REVIEW_LEADER)}
+
+
+def login_verified(client, user) -> None:
+    """Log a user in as if they had passed their TOTP second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

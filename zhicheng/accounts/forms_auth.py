@@ -1,0 +1,60 @@
+"""Forms of the log-in, second-factor, token and lock pages, with Chinese labels and messages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Username and password; the message does not say which one was wrong."""
+
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确（注意区分大小写），或账号已被锁定。"),
+        "inactive": _("该账号已被锁定，请联系平台安全管理员。"),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("用户名")
+        self.fields["username"].error_messages["required"] = _("请输入用户名")
+        self.fields["password"].label = _("密码")
+        self.fields["password"].error_messages["required"] = _("请输入密码")
+
+
+class OtpTokenForm(forms.Form):
+    """The six digits the authenticator app shows."""
+
+    token = forms.CharField(
+        label=_("动态验证码"),
+        max_length=6,
+        min_length=6,
+        validators=[RegexValidator(r"^\d{6}$", _("验证码为 6 位数字"))],
+        error_messages={
+            "required": _("请输入 6 位动态验证码"),
+            "min_length": _("验证码为 6 位数字"),
+            "max_length": _("验证码为 6 位数字"),
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": r"\d{6}", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].strip()
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("用途"),
+        max_length=100,
+        help_text=_("例如“人事系统对接”；令牌只显示一次，请立即妥善保存"),
+        error_messages={"required": _("请填写令牌用途"), "max_length": _("令牌用途不能超过 100 个字")},
+    )
+
+
+class AccountLockForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150, error_messages={"required": _("请输入用户名")})
+    reason = forms.CharField(label=_("锁定原因"), max_length=500, required=False, widget=forms.Textarea({"rows": 2}))

@@ -1,0 +1,27 @@
+"""Calendar tables in Django's admin, read-only: edits go through the calendar page so they are audited."""
+
+from django.contrib import admin
+
+from .models import CalendarYearSchedule, HolidayOverride
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(_ReadOnlyAdmin):
+    list_display = ["date", "kind", "name", "note", "created_by"]
+    list_filter = ["kind"]
+
+
+@admin.register(CalendarYearSchedule)
+class CalendarYearScheduleAdmin(_ReadOnlyAdmin):
+    list_display = ["year", "note", "confirmed_by", "created_at"]

@@ -1,0 +1,150 @@
+"""Load the demo district through the same services the screens use; running it again changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from zhicheng.accounts.auth_services import totp_device_create_confirmed, totp_secret_base32
+from zhicheng.accounts.bootstrap import PlatformAdmin, platform_bootstrap, platform_is_bootstrapped
+from zhicheng.accounts.models import Membership, Organisation, Role, StaffRosterEntry, User
+from zhicheng.accounts.roster import roster_entry_add
+from zhicheng.accounts.services import (
+    applicant_account_open,
+    membership_grant,
+    organisation_create,
+    staff_account_open,
+)
+from zhicheng.campaigns.services import campaign_load_from_file
+
+from .organisations import BY_KEY, OFFICE, OrgSpec, parents_first
+from .people import DEMO_PASSWORD, Person, demo_people
+
+# The two platform administrators that must exist before any service can be called (三员分立)
+BOOTSTRAP_USERNAMES = ("sysadmin", "secadmin")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    roles: str
+    organisation: str
+    totp_secret: str
+    case: str
+
+
+@dataclass
+class _Actors:
+    sysadmin: User
+    secadmin: User
+
+
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def _bootstrap(people: dict[str, Person]) -> _Actors:
+    """Create the office and its system and security administrators: nobody exists yet who could."""
+    if not platform_is_bootstrapped():
+        admins = [people[username] for username in BOOTSTRAP_USERNAMES]
+        platform_bootstrap(
+            office_name=OFFICE.name, office_credit_code=OFFICE.credit_code,
+            **{
+                key: PlatformAdmin(
+                    username=p.username, real_name=p.real_name, id_number=p.id_number, phone=p.phone,
+                    password=DEMO_PASSWORD,
+                )
+                for key, p in zip(("system_admin", "security_admin"), admins, strict=True)
+            },
+        )
+    return _Actors(*(_user(username) for username in BOOTSTRAP_USERNAMES))
+
+
+def _organisations(actors: _Actors) -> dict[str, Organisation]:
+    """Create each organisation the demo needs (parents first), as the platform's system administrator."""
+    orgs: dict[str, Organisation] = {}
+    for spec in parents_first():
+        org = Organisation.objects.filter(name=spec.name).first()
+        if org is None:
+            org = organisation_create(
+                actor=actors.sysadmin, name=spec.name, kind=spec.kind,
+                parent=orgs[spec.parent] if spec.parent else None, credit_code=spec.credit_code,
+                unit_type=spec.unit_type, in_district=spec.in_district, has_own_committee=spec.has_own_committee,
+                has_post_management=spec.has_post_management, professional_posts=spec.professional_posts,
+            )
+        orgs[spec.key] = org
+    return orgs
+
+
+def _opener(person: Person, spec: OrgSpec) -> str | None:
+    """Whose admin opens this account (§五(三)): the body above opens an admin, the admin opens its staff."""
+    role = person.roles[0]
+    if role in (Role.REVIEW_CLERK, Role.REVIEW_LEADER):
+        return f"{spec.key}_admin"
+    parent = BY_KEY.get(spec.parent)
+    if role == Role.ORG_ADMIN and parent is not None and parent.handles_dossiers:
+        return f"{parent.key}_admin"
+    return None  # the system admin opens it and the security admin gives the role
+
+
+def _staff_account(person: Person, orgs: dict[str, Organisation], actors: _Actors) -> User:
+    org = orgs[person.organisation]
+    user = _user(person.username)
+    if user is None:
+        opener = _opener(person, BY_KEY[person.organisation])
+        account = staff_account_open(
+            actor=_user(opener) if opener else actors.sysadmin, organisation=org, username=person.username,
+            real_name=person.real_name, id_number=person.id_number, phone=person.phone, password=DEMO_PASSWORD,
+            roles=person.roles if opener else (),
+        )
+        user = account.user
+    wanted = [(org, role) for role in person.roles] + [(orgs[key], role) for key, role in person.extra]
+    for organisation, role in wanted:
+        if not Membership.objects.filter(user=user, organisation=organisation, role=role, is_active=True).exists():
+            membership_grant(actor=actors.secadmin, organisation=organisation, user=user, role=role)
+    totp_device_create_confirmed(user=user, key_hex=person.totp_key_hex)
+    return user
+
+
+def _applicant_account(person: Person, orgs: dict[str, Organisation]) -> User:
+    """Put the applicant on the roster of their unit or agency and open their account, as its admin."""
+    org, admin = orgs[person.organisation], _user(f"{person.organisation}_admin")
+    on_roster = StaffRosterEntry.objects.filter(
+        organisation=org, id_number=person.id_number, is_active=True
+    ).exists()
+    if not on_roster:
+        roster_entry_add(actor=admin, organisation=org, real_name=person.real_name, id_number=person.id_number)
+    user = User.objects.filter(id_number=person.id_number).first()
+    if user is None or not Membership.objects.filter(user=user, organisation=org, role=Role.APPLICANT).exists():
+        user = applicant_account_open(
+            actor=admin, organisation=org, real_name=person.real_name, id_number=person.id_number,
+            phone=person.phone, username=person.username, password=DEMO_PASSWORD,
+        ).user
+    return user
+
+
+def _login(person: Person, user: User) -> DemoLogin:
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related("organisation").order_by("pk")
+    device = user.totpdevice_set.filter(confirmed=True).first() if person.totp_key_hex else None
+    return DemoLogin(
+        username=user.username,
+        roles="、".join(str(m.get_role_display()) for m in memberships),
+        organisation="、".join(dict.fromkeys(m.organisation.name for m in memberships)),
+        totp_secret=totp_secret_base32(device) if device else "",
+        case=person.case.code if person.case else "",
+    )
+
+
+@transaction.atomic
+def seed_demo() -> list[DemoLogin]:
+    """Load the 2024 campaign and the demo district; return every demo log-in."""
+    campaign_load_from_file()
+    people = demo_people()
+    actors = _bootstrap({p.username: p for p in people})
+    orgs = _organisations(actors)
+    order = {spec.key: n for n, spec in enumerate(parents_first())}
+    staff = sorted((p for p in people if p.case is None), key=lambda p: order[p.organisation])
+    logins = [_login(p, _staff_account(p, orgs, actors)) for p in staff]
+    logins += [_login(p, _applicant_account(p, orgs)) for p in people if p.case is not None]
+    return logins

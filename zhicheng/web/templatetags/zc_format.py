@@ -1,0 +1,45 @@
+"""Template filters for dates in Chinese form: {% load zc_format %} {{ d|zh_date }} {{ t|zh_deadline }}."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from zhicheng.web import dates
+
+register = template.Library()
+
+
+@register.filter
+def zh_date(value) -> str:
+    """2024年10月10日."""
+    return dates.format_date(value)
+
+
+@register.filter
+def zh_datetime(value) -> str:
+    """2024年10月11日 08:30."""
+    return dates.format_datetime(value)
+
+
+@register.filter
+def zh_deadline(value) -> str:
+    """A deadline: midnight shows as the previous day's 24:00 (2024年10月10日 24:00)."""
+    return dates.format_datetime(value, deadline=True)
+
+
+@register.filter
+def countdown(value) -> str:
+    """距截止还有 N 天, counted from now."""
+    if value is None:
+        return ""
+    return dates.countdown_text(value, timezone.now())
+
+
+@register.filter
+def masked(value) -> str:
+    """Show an ID number as 6201**********123X: enough to recognise, not enough to copy."""
+    value = str(value or "")
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
