@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.http import client_ip
+from zhicheng.core.permissions import require_page
 
 from . import permissions as perms
 from . import roster, selectors, services
@@ -41,9 +41,6 @@ def _visible(request, pk):
         raise Http404(exc.message) from exc
 
 
-def _require_page(decision) -> None:
-    if not decision:
-        raise DjangoPermissionDenied(decision.reason_zh)
 
 
 def _page(request, queryset):
@@ -92,7 +89,7 @@ def organisation_detail(request, pk):
 
 @login_required
 def organisation_create(request):
-    _require_page(perms.can_edit_organisations(request.user))
+    require_page(perms.can_edit_organisations(request.user))
     form = OrganisationForm(request.POST or None, initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.ORGANISATION_FIELDS}
@@ -109,7 +106,7 @@ def organisation_create(request):
 @login_required
 def organisation_edit(request, pk):
     org = _visible(request, pk)
-    _require_page(perms.can_edit_organisations(request.user))
+    require_page(perms.can_edit_organisations(request.user))
     # the form gets its own copy: ModelForm validation writes into its instance
     form = OrganisationForm(request.POST or None, instance=selectors.organisations_visible_to(request.user).get(pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -162,7 +159,7 @@ def organisation_reinstate(request, pk):
 def organisation_members(request, pk):
     """Members with grant and revoke, and opening a real-name staff account."""
     org = _visible(request, pk)
-    _require_page(perms.can_view_members(request.user, org))
+    require_page(perms.can_view_members(request.user, org))
     security = perms.can_manage_roles(request.user)
     grant_form = GrantForm(prefix="grant", limit_to_org_roles=not security)
     staff_form = StaffAccountForm(prefix="staff")
@@ -221,7 +218,7 @@ def membership_revoke(request, pk):
 def organisation_roster(request, pk):
     """The roster (花名册): add one person, import a CSV, take people off."""
     org = _visible(request, pk)
-    _require_page(perms.can_view_roster(request.user, org))
+    require_page(perms.can_view_roster(request.user, org))
     add_form, import_form, import_errors = PersonForm(prefix="add"), RosterImportForm(prefix="import"), []
     if request.method == "POST" and "add-real_name" in request.POST:
         add_form = PersonForm(request.POST, prefix="add")
@@ -274,7 +271,7 @@ def roster_remove(request, pk):
 def applicant_open(request, pk):
     """Open an applicant account for a person on the roster; the generated password is shown once."""
     org = _visible(request, pk)
-    _require_page(perms.can_view_members(request.user, org))
+    require_page(perms.can_view_members(request.user, org))
     form, opened = AccountForm(request.POST or None), None
     if request.method == "POST" and form.is_valid():
         try:
@@ -294,7 +291,7 @@ def applicant_open(request, pk):
 @login_required
 def user_list(request):
     """User accounts for the system admin: search, open an account, deactivate or reactivate."""
-    _require_page(perms.can_manage_users(request.user))
+    require_page(perms.can_manage_users(request.user))
     search = UserSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     form, opened = AccountForm(request.POST or None), None

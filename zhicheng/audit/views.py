@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from zhicheng.accounts.permissions import can_read_audit
+from zhicheng.core.permissions import require_page
 
 from . import selectors
 from .forms import EventFilterForm
@@ -19,9 +19,7 @@ PAGE_SIZE = 50
 
 
 def _audit_readers_only(request) -> None:
-    decision = can_read_audit(request.user)
-    if not decision:
-        raise DjangoPermissionDenied(decision.reason_zh)
+    require_page(can_read_audit(request.user))
 
 
 @login_required

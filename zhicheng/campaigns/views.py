@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
+from zhicheng.core.permissions import require_page
 
 from . import selectors, services
 from .forms import CampaignForm, CloneForm, QuotaForm, RouteForm
@@ -28,9 +28,7 @@ def _campaign_or_404(pk: int):
 
 
 def _require_manager(user) -> None:
-    decision = can_manage_campaigns(user)
-    if not decision:
-        raise PermissionDenied(decision.reason_zh)
+    require_page(can_manage_campaigns(user))
 
 
 @login_required

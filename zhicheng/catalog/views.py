@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
+from zhicheng.core.permissions import require_page
 
 from . import selectors, services
 from .forms import ConditionFilterForm, ConditionForm, SpecialtyForm, WaiverForm, form_add_application_error
@@ -27,9 +27,7 @@ def _condition_or_404(pk: int):
 
 
 def _require_editor(user) -> None:
-    decision = can_edit_catalog(user)
-    if not decision:
-        raise PermissionDenied(decision.reason_zh)
+    require_page(can_edit_catalog(user))
 
 
 @login_required

@@ -28,3 +28,11 @@ def require(decision: Decision, code: str = "forbidden") -> None:
     """Raise a 403 ApplicationError with the decision's reason unless it allows."""
     if not decision.allowed:
         raise PermissionDenied(code, decision.reason_zh, decision.reason_en)
+
+
+def require_page(decision: Decision) -> None:
+    """For pages: raise Django's PermissionDenied (the 403 page) with the reason in the active language."""
+    if not decision.allowed:
+        from django.core.exceptions import PermissionDenied as PageDenied
+
+        raise PageDenied(PermissionDenied("forbidden", decision.reason_zh, decision.reason_en).message)

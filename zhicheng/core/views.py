@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +19,11 @@ from .calendar import year_is_packaged
 from .errors import ApplicationError
 from .forms import OverrideForm, YearConfirmForm, YearForm
 from .grid import year_grid
+from .permissions import require_page
 
 
 def _office_only(request) -> None:
-    decision = is_office_staff(request.user)
-    if not decision:
-        raise DjangoPermissionDenied(decision.reason_zh)
+    require_page(is_office_staff(request.user))
 
 
 def _year_from(request) -> int:
