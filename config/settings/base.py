@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "zhicheng.accounts",
     "zhicheng.catalog",
     "zhicheng.campaigns",
+    "zhicheng.dossiers",
     "zhicheng.api",
     "zhicheng.web",
     "zhicheng.demo",
