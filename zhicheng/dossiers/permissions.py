@@ -1,0 +1,68 @@
+"""Who may read and change a dossier; each answer carries its reason."""
+
+from __future__ import annotations
+
+from zhicheng.accounts.models import Membership, Role
+from zhicheng.accounts.selectors import user_active_roles
+from zhicheng.core.permissions import ALLOW, Decision, deny
+
+from .models import DossierState
+
+# Roles that review dossiers submitted to their organisation or to an organisation below it
+REVIEWING_ROLES = frozenset({Role.REVIEW_CLERK, Role.REVIEW_LEADER, Role.OFFICE_STAFF})
+
+_NOT_VISIBLE = deny("您无权查看该申报材料", "You may not see this dossier")
+
+
+def is_dossier_owner(user, dossier) -> Decision:
+    if getattr(user, "is_authenticated", False) and dossier.applicant_id == user.pk:
+        return ALLOW
+    return deny("仅申报人本人可办理", "Only the applicant may do this")
+
+
+def reviewing_organisation_ids(user) -> set[int]:
+    """The organisations where the user holds an active reviewing role."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Membership.objects.filter(user_id=user.pk, role__in=REVIEWING_ROLES, is_active=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def _chain_ids(organisation) -> list[int]:
+    """The organisation and every body above it (unit → department → office → province)."""
+    ids, node = [], organisation
+    while node is not None and node.pk not in ids:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def can_view_dossier(user, dossier) -> Decision:
+    """The applicant; the discipline observer; reviewers of the organisation or above it, once submitted."""
+    if not getattr(user, "is_authenticated", False):
+        return deny("请先登录", "Please log in")
+    if dossier.applicant_id == user.pk:
+        return ALLOW
+    if Role.DISCIPLINE_OBSERVER in user_active_roles(user):
+        return ALLOW
+    if dossier.submitted_at is None:
+        return _NOT_VISIBLE
+    if reviewing_organisation_ids(user) & set(_chain_ids(dossier.organisation)):
+        return ALLOW
+    return _NOT_VISIBLE
+
+
+def can_edit_dossier(user, dossier) -> Decision:
+    """Only the applicant, and only while the dossier is a draft."""
+    owner = is_dossier_owner(user, dossier)
+    if not owner:
+        return owner
+    if dossier.state != DossierState.DRAFT:
+        return deny(
+            f"申报材料当前为“{dossier.get_state_display()}”状态，不能修改",
+            f"The dossier is {dossier.state} and cannot be changed",
+        )
+    return ALLOW

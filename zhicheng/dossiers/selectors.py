@@ -1,0 +1,90 @@
+"""Reading dossiers: what a user may see, one dossier for a user, its sections, pledges and versions."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from zhicheng.accounts.models import Organisation, Role
+from zhicheng.accounts.selectors import user_active_roles
+from zhicheng.core.errors import NotFound
+
+from .models import Dossier, DossierState, DossierVersion, PledgeSignature
+from .permissions import reviewing_organisation_ids
+from .snapshot import dossier_snapshot, snapshot_sha256
+
+_MAX_TREE_DEPTH = 6
+
+
+def _with_related(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    return qs.select_related(
+        "applicant", "campaign", "organisation", "organisation__parent", "series", "level", "specialty"
+    )
+
+
+def _subtree_ids(roots: set[int]) -> set[int]:
+    """The organisations and everything below them (the tree is a few levels deep)."""
+    ids, frontier = set(roots), set(roots)
+    for _ in range(_MAX_TREE_DEPTH):
+        frontier = set(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        if not frontier:
+            break
+        ids |= frontier
+    return ids
+
+
+def dossiers_visible_to(user) -> QuerySet[Dossier]:
+    """The same answer as permissions.can_view_dossier, as a query."""
+    qs = _with_related(Dossier.objects.all())
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if Role.DISCIPLINE_OBSERVER in user_active_roles(user):
+        return qs
+    reviewed = _subtree_ids(reviewing_organisation_ids(user))
+    return qs.filter(Q(applicant_id=user.pk) | Q(submitted_at__isnull=False, organisation_id__in=reviewed))
+
+
+def dossier_get_for(user, pk) -> Dossier:
+    """The dossier if the user may see it; otherwise NotFound, with no hint that it exists."""
+    dossier = dossiers_visible_to(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if dossier is None:
+        raise NotFound("not_found", "申报材料不存在或无权查看", "Dossier not found")
+    return dossier
+
+
+def dossier_active_for(applicant, campaign) -> Dossier | None:
+    """The applicant's dossier in the campaign that is not withdrawn, if any."""
+    return (
+        _with_related(Dossier.objects.filter(applicant=applicant, campaign=campaign))
+        .exclude(state=DossierState.WITHDRAWN)
+        .first()
+    )
+
+
+def dossier_versions(dossier: Dossier) -> QuerySet[DossierVersion]:
+    return dossier.versions.order_by("number")
+
+
+def dossier_pledge_current(dossier: Dossier) -> PledgeSignature | None:
+    """The latest pledge, if it is still valid: not invalidated and signed over the current content."""
+    pledge = dossier.pledges.filter(invalidated_at__isnull=True).order_by("-signed_at", "-id").first()
+    if pledge is None or pledge.snapshot_sha256 != snapshot_sha256(dossier_snapshot(dossier)):
+        return None
+    return pledge
+
+
+def dossier_section_items(dossier: Dossier, section: str) -> QuerySet:
+    """The rows of one section of a dossier, in the order they were added."""
+    from .sections import SECTIONS
+
+    spec = SECTIONS.get(section)
+    if spec is None:
+        raise NotFound("unknown_section", f"没有此栏目：{section}", f"No such section: {section}")
+    return spec.model.objects.filter(dossier=dossier).order_by("id")
+
+
+def dossier_section_item_get(dossier: Dossier, section: str, item_id):
+    """One row of a section of this dossier (evidence files hang on it); NotFound otherwise."""
+    item = dossier_section_items(dossier, section).filter(pk=item_id).first() if str(item_id).isdigit() else None
+    if item is None:
+        raise NotFound("not_found", "栏目中没有此条目", "No such entry in this section")
+    return item

@@ -1,0 +1,306 @@
+"""Acting on dossiers: create, target, sections, the integrity pledge, submit and withdraw; each change audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhicheng.accounts.models import Membership, Role
+from zhicheng.accounts.permissions import organisation_can_act
+from zhicheng.audit.services import audit_event_record
+from zhicheng.campaigns.models import Campaign, CampaignStatus
+from zhicheng.campaigns.selectors import campaign_route_for, campaign_submission_is_open
+from zhicheng.catalog.models import Specialty, TitleName
+from zhicheng.catalog.selectors import level_resolve, series_resolve
+from zhicheng.core.errors import ApplicationError, NotFound
+from zhicheng.core.permissions import deny, require
+
+from .models import Category, Dossier, DossierState, DossierVersion, EvidenceFile, PledgeSignature, ValidityScope
+from .permissions import can_edit_dossier, is_dossier_owner
+from .rules import Facts
+from .sections import SECTIONS, SectionSpec, section_item_values, section_values_parse
+from .snapshot import dossier_snapshot, snapshot_sha256
+from .workflow import State, dossier_transition, submission_allowed_at, transition_refused
+
+
+def _field_error(code: str, field: str, zh: str, en: str, status: int = 400) -> ApplicationError:
+    return ApplicationError(code, zh, en, details={"fields": {field: [zh]}, "fields_en": {field: [en]}}, status=status)
+
+
+def _applying_membership(actor) -> Membership:
+    """The actor's active applicant membership: the unit or agency the dossier is submitted to."""
+    membership = None
+    if getattr(actor, "is_authenticated", False):
+        membership = (
+            Membership.objects.filter(user_id=actor.pk, role=Role.APPLICANT, is_active=True)
+            .select_related("organisation").order_by("id").first()
+        )
+    if membership is None:
+        require(deny("仅已开通申报人账号的人员可以申报", "Only applicants may create a dossier"))
+    require(organisation_can_act(membership.organisation), code="organisation_suspended")
+    return membership
+
+
+def _target_resolve(*, campaign: Campaign, series, level, specialty, scope: str, category: str) -> dict[str, Any]:
+    """The target's objects, checked: the title exists in the series, the specialty belongs to it, known choices."""
+    series, level = series_resolve(series), level_resolve(level)
+    if not TitleName.objects.filter(series=series, level=level).exists():
+        raise _field_error("invalid_level", "level", f"{series.name}系列没有{level.name}职称", "No such title")
+    if specialty not in (None, ""):
+        specialty = Specialty.objects.filter(pk=getattr(specialty, "pk", specialty), series=series).first()
+        if specialty is None or not specialty.is_active:
+            raise _field_error("invalid_specialty", "specialty", f"所选专业不属于{series.name}系列", "Wrong specialty")
+    if scope not in ValidityScope.values:
+        raise _field_error("invalid_scope", "scope", "请选择有效范围", "Choose the validity scope")
+    if category not in Category.values:
+        raise _field_error("invalid_category", "category", "请选择评价类别", "Choose the category")
+    route = campaign_route_for(campaign, series, level).route
+    return {"series": series, "level": level, "specialty": specialty or None, "scope": scope,
+            "category": category, "route": route}
+
+
+def _target_plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: getattr(v, "pk", v) for k, v in values.items()}
+
+
+@transaction.atomic
+def dossier_create(
+    *, actor, campaign: Campaign, series, level, specialty=None, scope: str = ValidityScope.PROVINCE,
+    category: str = Category.NORMAL, ip: str | None = None,
+) -> Dossier:
+    """Start the applicant's dossier in an open campaign, submitted to their applying unit or agency."""
+    membership = _applying_membership(actor)
+    if campaign.status != CampaignStatus.ACTIVE or not campaign_submission_is_open(campaign, timezone.now()):
+        raise ApplicationError(
+            "submission_closed", "不在个人申报时间内，不能新建申报材料", "Submission is closed", status=409
+        )
+    target = _target_resolve(
+        campaign=campaign, series=series, level=level, specialty=specialty, scope=scope, category=category
+    )
+    dossier = Dossier(applicant=actor, campaign=campaign, organisation=membership.organisation, **target)
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "dossier_exists", f"您在{campaign.name}已有申报材料，每人每年度只能申报一份",
+            "You already have a dossier in this campaign", status=409,
+        ) from exc
+    audit_event_record(
+        event_type="dossier.created", actor=actor, organisation=dossier.organisation, obj=dossier,
+        data=_target_plain(target), ip=ip,
+    )
+    return dossier
+
+
+def dossier_lock_for_edit(dossier: Dossier, actor) -> Dossier:
+    """Lock the dossier row for a change by its owner while a draft (for evidence.py too); 403 otherwise."""
+    locked = Dossier.objects.select_for_update().select_related("campaign", "applicant").get(pk=dossier.pk)
+    require(can_edit_dossier(actor, locked))
+    return locked
+
+
+def dossier_content_changed(dossier: Dossier, *, actor, ip: str | None, event: str, data: dict[str, Any]) -> None:
+    """Every change (sections here, evidence files in evidence.py): bump the revision, void the pledge, audit."""
+    now = timezone.now()
+    Dossier.objects.filter(pk=dossier.pk).update(revision=dossier.revision + 1, content_changed_at=now, updated_at=now)
+    dossier.revision, dossier.content_changed_at = dossier.revision + 1, now
+    voided = PledgeSignature.objects.filter(dossier=dossier, invalidated_at__isnull=True).update(invalidated_at=now)
+    audit_event_record(
+        event_type=event, actor=actor, organisation=dossier.organisation_id, obj=dossier,
+        data={**data, "revision": dossier.revision, "pledges_voided": voided}, ip=ip,
+    )
+
+
+@transaction.atomic
+def dossier_target_update(
+    *, dossier: Dossier, actor, series, level, specialty=None, scope: str, category: str, ip: str | None = None
+) -> Dossier:
+    """Change what is applied for; the route is derived again from the campaign."""
+    dossier = dossier_lock_for_edit(dossier, actor)
+    target = _target_resolve(
+        campaign=dossier.campaign, series=series, level=level, specialty=specialty, scope=scope, category=category
+    )
+    before = {k: getattr(dossier, f"{k}_id" if k in ("series", "level", "specialty") else k) for k in target}
+    after = _target_plain(target)
+    if before == after:
+        return dossier
+    for name, value in target.items():
+        setattr(dossier, name, value)
+    dossier.save(update_fields=[*target, "updated_at"])
+    dossier_content_changed(
+        dossier, actor=actor, ip=ip, event="dossier.target_updated", data={"from": before, "to": after}
+    )
+    return dossier
+
+
+def _facts(dossier: Dossier) -> Facts:
+    campaign = dossier.campaign
+    return Facts(today=timezone.localdate(), campaign_year=campaign.year, seniority_date=campaign.seniority_date)
+
+
+def _spec(section: str, *, single: bool) -> SectionSpec:
+    spec = SECTIONS.get(section)
+    if spec is None or spec.single != single:
+        raise NotFound("unknown_section", f"没有此栏目：{section}", f"No such section: {section}")
+    return spec
+
+
+def _save_row(item, values: dict[str, Any], spec: SectionSpec) -> None:
+    """Save a section row; a clash with a row already there (the same year, the same month) is a 409."""
+    for name, value in values.items():
+        setattr(item, name, value)
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "duplicate_item", f"{spec.label_zh}中已有相同的条目（同一年度或同一月份）",
+            f"The {spec.label_en} already has this entry", status=409,
+        ) from exc
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: {"from": getattr(v, "pk", v), "to": getattr(after[k], "pk", after[k])}
+        for k, v in before.items() if v != after[k]
+    }
+
+
+@transaction.atomic
+def identity_update(*, dossier: Dossier, actor, data: dict[str, Any], ip: str | None = None):
+    """Create or change the identity section (name, sex and birth date come from the account)."""
+    dossier = dossier_lock_for_edit(dossier, actor)
+    spec = _spec("identity", single=True)
+    item = spec.model.objects.filter(dossier=dossier).first()
+    current = section_item_values(spec, item)
+    values = section_values_parse(spec, data, current, _facts(dossier))
+    changed = _changes(current, values) if item else {k: {"to": v} for k, v in values.items()}
+    if item is not None and not changed:
+        return item
+    item = item or spec.model(dossier=dossier)
+    _save_row(item, values, spec)
+    dossier_content_changed(dossier, actor=actor, ip=ip, event="dossier.section_changed",
+                            data={"section": "identity", "item": item.pk, "changes": changed})
+    return item
+
+
+@transaction.atomic
+def section_item_create(*, dossier: Dossier, actor, section: str, data: dict[str, Any], ip: str | None = None):
+    """Add a row to a section (education, work history, achievements …)."""
+    dossier = dossier_lock_for_edit(dossier, actor)
+    spec = _spec(section, single=False)
+    values = section_values_parse(spec, data, section_item_values(spec, None), _facts(dossier))
+    item = spec.model(dossier=dossier)
+    _save_row(item, values, spec)
+    dossier_content_changed(dossier, actor=actor, ip=ip, event="dossier.section_changed",
+                            data={"section": section, "item": item.pk, "action": "created"})
+    return item
+
+
+def _item_get(dossier: Dossier, spec: SectionSpec, item_id):
+    item = spec.model.objects.filter(dossier=dossier, pk=item_id).first() if str(item_id).isdigit() else None
+    if item is None:
+        raise NotFound("not_found", f"{spec.label_zh}中没有此条目", f"No such {spec.label_en} entry")
+    return item
+
+
+@transaction.atomic
+def section_item_update(
+    *, dossier: Dossier, actor, section: str, item_id, data: dict[str, Any], ip: str | None = None
+):
+    """Change some fields of a section row; nothing is saved unless every field is valid."""
+    dossier = dossier_lock_for_edit(dossier, actor)
+    spec = _spec(section, single=False)
+    item = _item_get(dossier, spec, item_id)
+    current = section_item_values(spec, item)
+    values = section_values_parse(spec, data, current, _facts(dossier))
+    changed = _changes(current, values)
+    if not changed:
+        return item
+    _save_row(item, values, spec)
+    dossier_content_changed(dossier, actor=actor, ip=ip, event="dossier.section_changed",
+                            data={"section": section, "item": item.pk, "action": "updated", "changes": changed})
+    return item
+
+
+@transaction.atomic
+def section_item_delete(*, dossier: Dossier, actor, section: str, item_id, ip: str | None = None) -> None:
+    """Remove a row from a draft; its evidence files are only marked deleted (a version may still name them)."""
+    dossier = dossier_lock_for_edit(dossier, actor)
+    spec = _spec(section, single=False)
+    item = _item_get(dossier, spec, item_id)
+    pk = item.pk
+    item.delete()
+    files = EvidenceFile.objects.filter(dossier=dossier, section=section, item_id=pk, deleted_at__isnull=True)
+    hidden = files.update(deleted_at=timezone.now())
+    dossier_content_changed(dossier, actor=actor, ip=ip, event="dossier.section_changed",
+                            data={"section": section, "item": pk, "action": "deleted", "evidence_deleted": hidden})
+
+
+@transaction.atomic
+def pledge_sign(
+    *, dossier: Dossier, actor, password: str, ip: str | None = None, user_agent: str = ""
+) -> PledgeSignature:
+    """Sign the campaign's integrity pledge over the dossier as it is now, after re-checking the password."""
+    dossier = dossier_lock_for_edit(dossier, actor)
+    if not actor.check_password(password or ""):
+        raise _field_error("wrong_password", "password", "登录密码不正确，请重新输入后签署", "Wrong password", 403)
+    text = dossier.campaign.pledge_text.strip()
+    if not text:
+        raise ApplicationError("no_pledge_text", "本年度尚未设置诚信承诺书，请联系职改办", "No pledge text", status=409)
+    now = timezone.now()
+    PledgeSignature.objects.filter(dossier=dossier, invalidated_at__isnull=True).update(invalidated_at=now)
+    pledge = PledgeSignature.objects.create(
+        dossier=dossier, signed_by=actor, signed_at=now, ip=ip or None, user_agent=(user_agent or "")[:500],
+        pledge_text=text, snapshot_sha256=snapshot_sha256(dossier_snapshot(dossier)), revision=dossier.revision,
+    )
+    audit_event_record(
+        event_type="dossier.pledge_signed", actor=actor, organisation=dossier.organisation_id, obj=dossier,
+        data={"pledge": pledge.pk, "sha256": pledge.snapshot_sha256, "user_agent": pledge.user_agent}, ip=ip,
+    )
+    return pledge
+
+
+def _valid_pledge(dossier: Dossier, sha256: str) -> PledgeSignature:
+    pledge = dossier.pledges.filter(invalidated_at__isnull=True).order_by("-signed_at", "-id").first()
+    if pledge is None:
+        raise ApplicationError(
+            "pledge_required", "请先阅读并签署诚信承诺书，再提交", "Sign the integrity pledge first", status=409
+        )
+    if pledge.snapshot_sha256 != sha256:
+        raise ApplicationError(
+            "pledge_outdated", "申报材料在签署承诺书后有改动，请重新签署诚信承诺书",
+            "The dossier changed after the pledge; sign it again", status=409,
+        )
+    return pledge
+
+
+@transaction.atomic
+def dossier_submit(*, dossier: Dossier, actor, ip: str | None = None) -> Dossier:
+    """Freeze an immutable version and submit to the unit, inside the window by the server's clock."""
+    locked = Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
+    require(is_dossier_owner(actor, locked))
+    if locked.state != DossierState.DRAFT:
+        raise transition_refused(locked.state, State.SUBMITTED)
+    if not submission_allowed_at(locked, timezone.now()):
+        raise ApplicationError("submission_closed", "个人申报已截止，不能提交", "Submission is closed", status=409)
+    snapshot = dossier_snapshot(locked)
+    sha256 = snapshot_sha256(snapshot)
+    pledge = _valid_pledge(locked, sha256)
+    number = locked.versions.count() + 1
+    DossierVersion.objects.create(
+        dossier=locked, number=number, snapshot=snapshot, file_hashes=[f["sha256"] for f in snapshot["evidence"]],
+        sha256=sha256, pledge=pledge, created_by=actor, created_at=timezone.now(),
+    )
+    return dossier_transition(
+        dossier=dossier, to=State.SUBMITTED, actor=actor, ip=ip, data={"version": number, "sha256": sha256}
+    )
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier: Dossier, actor, reason: str, ip: str | None = None) -> Dossier:
+    """Withdraw a submitted dossier (until the unit decides); nothing is deleted."""
+    return dossier_transition(dossier=dossier, to=State.WITHDRAWN, actor=actor, ip=ip, data={"reason": reason or ""})
