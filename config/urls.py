@@ -10,6 +10,8 @@ urlpatterns = [
     path("organisations/", include("zhicheng.accounts.urls_admin")),
     path("catalog/", include("zhicheng.catalog.urls")),
     path("campaigns/", include("zhicheng.campaigns.urls")),
+    path("dossiers/", include("zhicheng.dossiers.urls")),
+    path("evidence/", include("zhicheng.dossiers.urls_files")),
     path("calendar/", include("zhicheng.core.urls")),
     path("audit/", include("zhicheng.audit.urls")),
 ]

@@ -13,3 +13,16 @@ def _empty_calendar_cache():
     calendar_cache_clear()
     yield
     calendar_cache_clear()
+
+
+@pytest.fixture
+def catalog_reseeded(transactional_db):
+    """For transaction=True tests: an earlier such test's flush emptied the catalog its migration seeded."""
+    import importlib
+
+    from django.apps import apps
+
+    from zhicheng.catalog.models import Series
+
+    if not Series.objects.exists():
+        importlib.import_module("zhicheng.catalog.migrations.0002_seed_catalog").seed(apps, None)

@@ -77,6 +77,7 @@ def _register_routers() -> None:
     from zhicheng.campaigns.api import router as campaigns_router
     from zhicheng.catalog.api import router as catalog_router
     from zhicheng.core.api import router as calendar_router
+    from zhicheng.dossiers.api import router as dossiers_router
 
     api.add_router("/", accounts_router)
     api.add_router("/tokens/", tokens_router)
@@ -85,6 +86,7 @@ def _register_routers() -> None:
     api.add_router("/campaigns/", campaigns_router)
     api.add_router("/calendar/", calendar_router)
     api.add_router("/audit/", audit_router)
+    api.add_router("/dossiers/", dossiers_router)
 
 
 _register_routers()

@@ -48,6 +48,9 @@ _WORK, _ADMIN, _ACCOUNT = _("工作"), _("管理"), _("账号与安全")
 
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("工作台"), "web:dashboard", _ALL, _WORK),
+    MenuEntry(_("我的申报"), "dossiers:mine", frozenset({R.APPLICANT}), _WORK),
+    MenuEntry(_("申报材料"), "dossiers:list",
+              frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER, R.OFFICE_STAFF, R.DISCIPLINE_OBSERVER}), _WORK),
     # the organisation the active role belongs to
     MenuEntry(_("本机构信息"), "organisations:detail", _ORG_STAFF, _WORK, per_organisation=True),
     MenuEntry(_("本机构成员与角色"), "organisations:members", frozenset({R.ORG_ADMIN}), _WORK, per_organisation=True),

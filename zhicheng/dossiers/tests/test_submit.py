@@ -166,7 +166,7 @@ class TestSnapshot:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_two_concurrent_submits_make_exactly_one_version(audit_flushable, tree, campaign):
+def test_two_concurrent_submits_make_exactly_one_version(audit_flushable, catalog_reseeded, tree, campaign):
     applicant = tree["applicant"]
     with at("2024-10-01T10:00:00+08:00"):
         dossier = dossier_for(applicant, campaign)

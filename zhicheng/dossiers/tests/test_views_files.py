@@ -1,0 +1,211 @@
+"""Evidence over HTTP: upload a real file, download it byte-identical, and every caller who may not see it gets 404."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from zhicheng.accounts.auth_services import api_token_create
+from zhicheng.accounts.tests.factories import login_verified
+from zhicheng.dossiers.models import EvidenceFile
+from zhicheng.dossiers.services import dossier_submit, section_item_create
+
+from . import files
+from .factories import at, dossier_for, fill, signed, valid_row
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inside_window")]  # one server clock throughout
+INSIDE = "2024-10-01T10:00:00+08:00"
+
+
+@pytest.fixture
+def media(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def draft(campaign, applicant):
+    with at(INSIDE):
+        dossier = dossier_for(applicant, campaign)
+        row = section_item_create(dossier=dossier, actor=applicant, section="education", data=valid_row("education"))
+    return dossier, row
+
+
+def _url(dossier, section="education", **query):
+    url = reverse("evidence:upload", args=[dossier.pk, section])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def _post(client, dossier, row, data: bytes, name: str = "学历证书.pdf", **extra):
+    return client.post(_url(dossier), {"file": SimpleUploadedFile(name, data), "item_id": row.pk}, **extra)
+
+
+def _content(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def _stored(media: Path) -> list[Path]:
+    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+
+
+class TestUpload:
+    def test_pdf_is_stored_and_downloads_byte_identical(self, client, media, draft, applicant):
+        dossier, row = draft
+        data = files.pdf_bytes(pages=2)
+        login_verified(client, applicant)
+        r = _post(client, dossier, row, data)
+        assert r.status_code == 201, r.content
+        body = r.json()
+        assert body["kind"] == "pdf" and body["page_count"] == 2 and body["size"] == len(data)
+        stored = EvidenceFile.objects.get(pk=body["id"])
+        assert stored.item_id == row.pk and stored.original_name == "学历证书.pdf"
+
+        download = client.get(body["download_url"])
+        assert download.status_code == 200
+        assert _content(download) == data
+        assert download["Content-Type"] == "application/pdf"
+        assert download["X-Content-Type-Options"] == "nosniff"
+        assert "no-store" in download["Cache-Control"] and "private" in download["Cache-Control"]
+        assert "filename*=utf-8''%E5%AD%A6%E5%8E%86" in download["Content-Disposition"]
+
+        preview = client.get(body["preview_url"])
+        assert preview.status_code == 200 and preview["Content-Type"] == "image/jpeg"
+        assert _content(preview)[:3] == b"\xff\xd8\xff"
+
+    def test_reviewer_of_the_unit_downloads_after_submission(self, client, media, draft, tree):
+        dossier, row = draft
+        applicant = tree["applicant"]
+        data = files.pdf_bytes()
+        login_verified(client, applicant)
+        file_id = _post(client, dossier, row, data).json()["id"]
+        client.logout()
+        login_verified(client, tree["unit_clerk"])
+        url = reverse("evidence:download", args=[file_id])
+        assert client.get(url).status_code == 404  # still a draft
+        with at(INSIDE):
+            fill(dossier, applicant)
+            signed(dossier, applicant)
+            dossier_submit(dossier=dossier, actor=applicant)
+        response = client.get(url)
+        assert response.status_code == 200 and _content(response) == data
+
+    def test_jpeg_named_pdf_is_stored_as_jpeg(self, client, media, draft, applicant):
+        dossier, row = draft
+        login_verified(client, applicant)
+        r = _post(client, dossier, row, files.image_bytes("jpeg"), name="扫描件.pdf")
+        assert r.status_code == 201, r.content
+        assert r.json()["kind"] == "jpeg"
+        download = client.get(r.json()["download_url"])
+        assert download["Content-Type"] == "image/jpeg"
+        assert "%E6%89%AB%E6%8F%8F%E4%BB%B6.jpg" in download["Content-Disposition"]
+
+    def test_over_size_is_413_and_nothing_stored(self, client, media, draft, applicant, campaign):
+        dossier, row = draft
+        campaign.evidence_file_max_mb = 1
+        campaign.save(update_fields=["evidence_file_max_mb"])
+        login_verified(client, applicant)
+        r = _post(client, dossier, row, files.pdf_bytes() + b"\0" * (1024 * 1024))
+        assert r.status_code == 413
+        assert set(r.json()) == {"code", "message", "details"}
+        assert not EvidenceFile.objects.exists()
+        assert _stored(media) == []
+
+    def test_refused_type_is_refused_naming_the_field(self, client, media, draft, applicant):
+        dossier, row = draft
+        login_verified(client, applicant)
+        r = _post(client, dossier, row, files.exe_bytes(), name="证书.pdf")
+        assert r.status_code == 415 and "file" in r.json()["details"]["fields"]
+        assert not EvidenceFile.objects.exists() and _stored(media) == []
+
+    def test_browser_form_goes_back_to_next(self, client, media, draft, applicant):
+        dossier, row = draft
+        login_verified(client, applicant)
+        with at(INSIDE):
+            r = client.post(_url(dossier, next="/dossiers/"),
+                            {"file": SimpleUploadedFile("a.pdf", files.pdf_bytes()), "item_id": row.pk})
+            assert r.status_code == 302 and r["Location"] == "/dossiers/"
+            evil = client.post(_url(dossier, next="https://evil.example/"),
+                               {"file": SimpleUploadedFile("a.pdf", files.pdf_bytes()), "item_id": row.pk})
+        assert evil.status_code == 201  # an outside `next` is ignored: plain JSON
+        assert EvidenceFile.objects.count() == 2
+
+    def test_htmx_and_refusals_go_back_with_a_message(self, client, media, draft, applicant, campaign):
+        dossier, row = draft
+        login_verified(client, applicant)
+        ok = client.post(_url(dossier, next="/dossiers/"), {"file": SimpleUploadedFile("a.png", files.image_bytes()),
+                         "item_id": row.pk}, HTTP_HX_REQUEST="true")
+        assert ok.status_code == 204 and ok["HX-Redirect"] == "/dossiers/"
+        campaign.evidence_file_max_mb = 1
+        campaign.save(update_fields=["evidence_file_max_mb"])
+        big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"\0" * (2 * 1024 * 1024))
+        refused = client.post(_url(dossier, next="/dossiers/"), {"file": big, "item_id": row.pk}, follow=False)
+        assert refused.status_code == 302 and refused["Location"] == "/dossiers/"
+        shown = [str(m) for m in get_messages(refused.wsgi_request)]
+        assert any("MB" in m for m in shown), shown
+        assert EvidenceFile.objects.count() == 1
+
+    def test_bearer_token_upload(self, client, media, draft, applicant):
+        dossier, row = draft
+        _token, raw = api_token_create(user=applicant, name="对接")
+        r = _post(client, dossier, row, files.image_bytes("png"), name="a.png", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert r.status_code == 201, r.content
+        bad = _post(client, dossier, row, files.image_bytes("png"), name="a.png", HTTP_AUTHORIZATION="Bearer nope")
+        assert bad.status_code == 401
+
+    def test_session_upload_without_csrf_token_is_refused(self, media, draft, applicant):
+        from django.test import Client
+
+        dossier, row = draft
+        strict = Client(enforce_csrf_checks=True)
+        login_verified(strict, applicant)
+        r = _post(strict, dossier, row, files.pdf_bytes())
+        assert r.status_code == 403 and r.json()["code"] == "csrf_failed"
+        assert not EvidenceFile.objects.exists()
+
+
+class TestDenials:
+    @pytest.fixture
+    def uploaded(self, client, media, draft, applicant):
+        dossier, row = draft
+        login_verified(client, applicant)
+        file_id = _post(client, dossier, row, files.pdf_bytes()).json()["id"]
+        client.logout()
+        return dossier, row, file_id
+
+    def _assert_hidden(self, client, dossier, row, file_id):
+        assert client.get(reverse("evidence:download", args=[file_id])).status_code == 404
+        assert client.get(reverse("evidence:preview", args=[file_id])).status_code == 404
+        assert _post(client, dossier, row, files.pdf_bytes()).status_code == 404
+        assert EvidenceFile.objects.count() == 1
+
+    def test_another_applicant_gets_404(self, client, uploaded, tree):
+        login_verified(client, tree["other_applicant"])
+        self._assert_hidden(client, *uploaded)
+
+    def test_clerk_of_another_unit_gets_404_even_after_submission(self, client, uploaded, tree):
+        dossier = uploaded[0]
+        with at(INSIDE):
+            fill(dossier, tree["applicant"])
+            signed(dossier, tree["applicant"])
+            dossier_submit(dossier=dossier, actor=tree["applicant"])
+        login_verified(client, tree["other_clerk"])
+        self._assert_hidden(client, *uploaded)
+
+    def test_anonymous_is_sent_to_login_or_401(self, client, uploaded):
+        dossier, row, file_id = uploaded
+        download = client.get(reverse("evidence:download", args=[file_id]))
+        assert download.status_code == 302 and "login" in download["Location"]
+        r = _post(client, dossier, row, files.pdf_bytes())
+        assert r.status_code == 401 and r.json()["code"] == "unauthenticated"
+        assert EvidenceFile.objects.count() == 1
+
+    def test_deleted_file_is_404(self, client, uploaded, tree):
+        dossier, _row, file_id = uploaded
+        EvidenceFile.objects.filter(pk=file_id).update(deleted_at=dossier.created_at)
+        login_verified(client, tree["applicant"])
+        assert client.get(reverse("evidence:download", args=[file_id])).status_code == 404

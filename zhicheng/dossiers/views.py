@@ -1,0 +1,325 @@
+"""The applicant's dossier pages and the reviewer's read view; thin: parse, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhicheng.campaigns.selectors import campaign_current
+from zhicheng.catalog.forms import form_add_application_error
+from zhicheng.core.errors import ApplicationError
+from zhicheng.core.http import client_ip
+
+from . import selectors, services
+from .forms import PledgeForm, SectionForm, StartForm, WithdrawForm
+from .models import Dossier, DossierState, EvidenceFile
+from .permissions import can_edit_dossier
+from .sections import SECTIONS
+from .snapshot import version_diff
+
+PAGE_SIZE = 20
+
+
+def _dossier_or_404(request, pk):
+    try:
+        return selectors.dossier_get_for(request.user, pk)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _spec_or_404(section: str):
+    spec = SECTIONS.get(section)
+    if spec is None:
+        raise Http404(_("没有此栏目"))
+    return spec
+
+
+def _file_url(name: str, file_id: int) -> str:
+    """The evidence pages (download, preview) by name when installed, else their fixed paths."""
+    try:
+        return reverse(f"evidence:{name}", args=[file_id])
+    except NoReverseMatch:
+        return f"/evidence/{file_id}/{name}/"
+
+
+def _upload_url(dossier, section: str) -> str:
+    try:
+        return reverse("evidence:upload", args=[dossier.pk, section])
+    except NoReverseMatch:
+        return f"/evidence/dossiers/{dossier.pk}/{section}/"
+
+
+def _files_by_item(dossier, section: str | None = None) -> dict:
+    """The dossier's live evidence files keyed by (section, item id), each with its download and preview URLs."""
+    files = EvidenceFile.objects.filter(dossier=dossier, deleted_at__isnull=True).order_by("id")
+    if section is not None:
+        files = files.filter(section=section)
+    grouped: dict = {}
+    for f in files:
+        f.download_url, f.preview_url = _file_url("download", f.pk), _file_url("preview", f.pk)
+        grouped.setdefault((f.section, f.item_id), []).append(f)
+    return grouped
+
+
+def _row_cells(spec, item) -> list:
+    """(label, shown value) of each field of a row, choices in words."""
+    cells = []
+    for name in spec.fields:
+        field = spec.model._meta.get_field(name)
+        value = getattr(item, name)
+        if field.choices and value not in (None, ""):
+            value = getattr(item, f"get_{name}_display")()
+        elif isinstance(value, bool):
+            value = _("是") if value else _("否")
+        cells.append((field.verbose_name, "" if value is None else value))
+    return cells
+
+
+def _completeness(dossier) -> list[dict]:
+    """Per section: its label, how many rows and how many evidence files."""
+    files = dict(
+        EvidenceFile.objects.filter(dossier=dossier, deleted_at__isnull=True)
+        .values_list("section").annotate(n=Count("id")).values_list("section", "n")
+    )
+    return [
+        {"key": key, "label": spec.label_zh, "rows": spec.model.objects.filter(dossier=dossier).count(),
+         "files": files.get(key, 0)}
+        for key, spec in SECTIONS.items()
+    ]
+
+
+def _next_step(dossier, pledge) -> str:
+    if dossier.state == DossierState.DRAFT:
+        if pledge is None:
+            return _("填写各栏目并上传佐证材料，然后签署诚信承诺书")
+        return _("承诺书已签署，请提交至单位审核")
+    if dossier.state == DossierState.SUBMITTED:
+        return _("已提交，等待单位审核")
+    return dossier.get_state_display()
+
+
+def _state_context(request, dossier) -> dict:
+    """The state badge, the pledge and what to do next; `can_edit` shows the forms to the applicant only."""
+    pledge = selectors.dossier_pledge_current(dossier)
+    signed_before = dossier.pledges.exists()
+    return {"dossier": dossier, "pledge": pledge, "pledge_outdated": pledge is None and signed_before,
+            "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge),
+            "is_owner": dossier.applicant_id == request.user.pk}
+
+
+@login_required
+def dossier_mine(request):
+    """The applicant's dossier for the current campaign, or the form to start one."""
+    campaign = campaign_current()
+    dossier = selectors.dossier_active_for(request.user, campaign) if campaign else None
+    if dossier is not None:
+        return render(request, "dossiers/mine.html", {
+            **_state_context(request, dossier), "campaign": campaign, "sections": _completeness(dossier),
+        })
+    form = StartForm(request.POST or None)
+    if request.method == "POST" and campaign is not None and form.is_valid():
+        try:
+            dossier = services.dossier_create(actor=request.user, campaign=campaign, ip=client_ip(request),
+                                              **form.cleaned_data)
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, _("申报材料已创建，请逐项填写"))
+            return redirect("dossiers:mine")
+    return render(request, "dossiers/start.html", {"campaign": campaign, "form": form})
+
+
+@login_required
+def dossier_list(request):
+    """The dossiers the user may see (their own; submitted ones of the organisations they review)."""
+    page = Paginator(selectors.dossiers_visible_to(request.user).order_by("-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "dossiers/list.html", {"page": page})
+
+
+@login_required
+def dossier_detail(request, pk: int):
+    """The whole dossier, read-only: target, every section with its files, the versions."""
+    dossier = _dossier_or_404(request, pk)
+    files = _files_by_item(dossier)
+    sections = []
+    for key, spec in SECTIONS.items():
+        rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), [])}
+                for item in selectors.dossier_section_items(dossier, key)]
+        sections.append({"key": key, "label": spec.label_zh, "rows": rows, "files": files.get((key, None), [])})
+    return render(request, "dossiers/detail.html", {
+        **_state_context(request, dossier), "sections": sections, "versions": selectors.dossier_versions(dossier),
+    })
+
+
+def _section_label(section: str) -> str:
+    spec = SECTIONS.get(section)
+    if spec is not None:
+        return spec.label_zh
+    return {"target": _("申报目标"), "person": _("个人信息"), "evidence": _("佐证材料")}.get(section, section)
+
+
+def _field_label(section: str, field: str) -> str:
+    """The field's Chinese name where the section's model has it; the snapshot key otherwise."""
+    spec = SECTIONS.get(section)
+    model = spec.model if spec is not None else (Dossier if section == "target" else None)
+    try:
+        return str(model._meta.get_field(field).verbose_name) if model is not None else field
+    except FieldDoesNotExist:
+        return field
+
+
+@login_required
+def dossier_diff(request, pk: int, a: int, b: int):
+    """What changed between two submitted versions."""
+    dossier = _dossier_or_404(request, pk)
+    versions = {v.number: v for v in selectors.dossier_versions(dossier).filter(number__in=[a, b])}
+    if a not in versions or b not in versions:
+        raise Http404(_("没有此版本"))
+    changes = [{**c, "section_label": _section_label(c["section"]),
+                "field_label": _field_label(c["section"], c["field"])}
+               for c in version_diff(versions[a].snapshot, versions[b].snapshot)]
+    return render(request, "dossiers/diff.html", {"dossier": dossier, "a": versions[a], "b": versions[b],
+                                                  "changes": changes})
+
+
+def _section_context(request, dossier, spec, add_form=None, bad_form=None) -> dict:
+    """The section's rows, each with its edit form (the refused one keeps its input and errors)."""
+    files = _files_by_item(dossier, spec.name)
+    rows = []
+    for item in selectors.dossier_section_items(dossier, spec.name):
+        form = bad_form if bad_form is not None and bad_form.item is not None and bad_form.item.pk == item.pk \
+            else SectionForm(spec, item=item)
+        rows.append({"item": item, "form": form, "cells": _row_cells(spec, item),
+                     "files": files.get((spec.name, item.pk), [])})
+    if spec.single and not rows:
+        rows.append({"item": None, "form": add_form or SectionForm(spec), "cells": [], "files": []})
+    return {
+        **_state_context(request, dossier), "spec": spec, "rows": rows,
+        "add_form": None if spec.single else (add_form or SectionForm(spec)),
+        "upload_url": _upload_url(dossier, spec.name), "here": request.get_full_path(),
+    }
+
+
+@login_required
+def dossier_section(request, pk: int, section: str):
+    """A section's rows with an add form (POST adds a row; the identity section is one form)."""
+    dossier, spec = _dossier_or_404(request, pk), _spec_or_404(section)
+    if request.method != "POST":
+        return render(request, "dossiers/section.html", _section_context(request, dossier, spec))
+    form = SectionForm(spec, request.POST)
+    try:
+        if spec.single:
+            services.identity_update(dossier=dossier, actor=request.user, data=form.values(), ip=client_ip(request))
+        else:
+            services.section_item_create(dossier=dossier, actor=request.user, section=section, data=form.values(),
+                                         ip=client_ip(request))
+    except ApplicationError as exc:
+        form.refusal(exc)
+        return render(request, "dossiers/section.html", _section_context(request, dossier, spec, add_form=form),
+                      status=exc.status)
+    messages.success(request, _("已保存"))
+    return redirect("dossiers:section", pk=dossier.pk, section=section)
+
+
+@require_POST
+@login_required
+def dossier_item_save(request, pk: int, section: str, item_id: int):
+    """Save one row (the Save button, or htmx autosave which gets back the row's form only)."""
+    dossier, spec = _dossier_or_404(request, pk), _spec_or_404(section)
+    try:
+        item = selectors.dossier_section_item_get(dossier, section, item_id)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    form = SectionForm(spec, request.POST, item=item)
+    status, saved = 200, True
+    try:
+        if spec.single:
+            services.identity_update(dossier=dossier, actor=request.user, data=form.values(), ip=client_ip(request))
+        else:
+            services.section_item_update(dossier=dossier, actor=request.user, section=section, item_id=item.pk,
+                                         data=form.values(), ip=client_ip(request))
+    except ApplicationError as exc:
+        form.refusal(exc)
+        status, saved = exc.status, False
+    if request.htmx:
+        return render(request, "dossiers/_row_form.html", {
+            "dossier": dossier, "spec": spec, "row": {"item": item, "form": form}, "saved": saved, "can_edit": True,
+        }, status=200 if status < 500 else status)
+    if not saved:
+        return render(request, "dossiers/section.html",
+                      _section_context(request, dossier, spec, bad_form=form), status=status)
+    messages.success(request, _("已保存"))
+    return redirect("dossiers:section", pk=dossier.pk, section=section)
+
+
+@require_POST
+@login_required
+def dossier_item_delete(request, pk: int, section: str, item_id: int):
+    dossier, spec = _dossier_or_404(request, pk), _spec_or_404(section)
+    try:
+        services.section_item_delete(dossier=dossier, actor=request.user, section=spec.name, item_id=item_id,
+                                     ip=client_ip(request))
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已删除"))
+    return redirect("dossiers:section", pk=dossier.pk, section=section)
+
+
+@login_required
+def dossier_pledge(request, pk: int):
+    """The campaign's integrity pledge; signing re-checks the login password."""
+    dossier = _dossier_or_404(request, pk)
+    form = PledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_sign(dossier=dossier, actor=request.user, password=form.cleaned_data["password"],
+                                 ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, _("诚信承诺书已签署"))
+            return redirect("dossiers:mine")
+    return render(request, "dossiers/pledge.html", {**_state_context(request, dossier), "form": form})
+
+
+@require_POST
+@login_required
+def dossier_submit(request, pk: int):
+    dossier = _dossier_or_404(request, pk)
+    try:
+        services.dossier_submit(dossier=dossier, actor=request.user, ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("申报材料已提交"))
+    return redirect("dossiers:detail", pk=dossier.pk)
+
+
+@login_required
+def dossier_withdraw(request, pk: int):
+    """Withdraw a submitted dossier, with a reason."""
+    dossier = _dossier_or_404(request, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"],
+                                      ip=client_ip(request))
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, _("申报材料已撤回"))
+            return redirect("dossiers:detail", pk=dossier.pk)
+    return render(request, "dossiers/withdraw.html", {**_state_context(request, dossier), "form": form})
