@@ -123,49 +123,45 @@ def _toggle(request, getter, setter) -> None:
         messages.success(request, _("已保存"))
 
 
-@login_required
-def specialties(request):
-    """The specialties of every series; the office adds them and switches them off."""
-    form = SpecialtyForm(request.POST or None)
+def _editable_list(request, *, form_class, get, toggle, create, rows, template: str, url_name: str, added: str):
+    """A catalog list the office extends with a form and switches rows on and off (specialties, 破格)."""
+    form = form_class(request.POST or None)
     if request.method == "POST":
         _require_editor(request.user)
         ip = client_ip(request)
         if "toggle" in request.POST:
-            _toggle(request, selectors.specialty_get, lambda obj, on: services.specialty_update(
-                specialty=obj, actor=request.user, is_active=on, ip=ip))
-            return redirect("catalog:specialties")
+            _toggle(request, get, lambda obj, on: toggle(obj, actor=request.user, is_active=on, ip=ip))
+            return redirect(url_name)
         if form.is_valid():
             try:
-                services.specialty_create(actor=request.user, ip=ip, **form.cleaned_data)
+                create(actor=request.user, ip=ip, **form.cleaned_data)
             except ApplicationError as exc:
                 form_add_application_error(form, exc)
             else:
-                messages.success(request, _("专业已添加"))
-                return redirect("catalog:specialties")
-    return render(request, "catalog/specialties.html", {
-        "rows": selectors.specialty_list(), "form": form, "can_edit": bool(can_edit_catalog(request.user)),
+                messages.success(request, added)
+                return redirect(url_name)
+    return render(request, template, {
+        "rows": rows(), "form": form, "can_edit": bool(can_edit_catalog(request.user)),
     })
+
+
+@login_required
+def specialties(request):
+    """The specialties of every series; the office adds them and switches them off."""
+    return _editable_list(
+        request, form_class=SpecialtyForm, get=selectors.specialty_get,
+        toggle=lambda obj, **kw: services.specialty_update(specialty=obj, **kw),
+        create=services.specialty_create, rows=selectors.specialty_list,
+        template="catalog/specialties.html", url_name="catalog:specialties", added=_("专业已添加"),
+    )
 
 
 @login_required
 def waivers(request):
     """The 破格 list: achievements that waive the education/years condition."""
-    form = WaiverForm(request.POST or None)
-    if request.method == "POST":
-        _require_editor(request.user)
-        ip = client_ip(request)
-        if "toggle" in request.POST:
-            _toggle(request, selectors.waiver_get, lambda obj, on: services.waiver_set_active(
-                waiver=obj, actor=request.user, is_active=on, ip=ip))
-            return redirect("catalog:waivers")
-        if form.is_valid():
-            try:
-                services.waiver_create(actor=request.user, ip=ip, **form.cleaned_data)
-            except ApplicationError as exc:
-                form_add_application_error(form, exc)
-            else:
-                messages.success(request, _("破格条件已添加"))
-                return redirect("catalog:waivers")
-    return render(request, "catalog/waivers.html", {
-        "rows": selectors.waiver_list(), "form": form, "can_edit": bool(can_edit_catalog(request.user)),
-    })
+    return _editable_list(
+        request, form_class=WaiverForm, get=selectors.waiver_get,
+        toggle=lambda obj, **kw: services.waiver_set_active(waiver=obj, **kw),
+        create=services.waiver_create, rows=selectors.waiver_list,
+        template="catalog/waivers.html", url_name="catalog:waivers", added=_("破格条件已添加"),
+    )
