@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "zhicheng.catalog",
     "zhicheng.campaigns",
     "zhicheng.dossiers",
+    "zhicheng.eligibility",
     "zhicheng.api",
     "zhicheng.web",
     "zhicheng.demo",

@@ -48,6 +48,10 @@ class Organisation(TimeStampedModel):
     unit_type = models.CharField(_("单位性质"), max_length=20, choices=UnitType.choices, blank=True)
     in_district = models.BooleanField(_("注册地在本区"), default=True)
     has_own_committee = models.BooleanField(_("本单位已有评审委员会"), default=False)
+    outside_branch = models.BooleanField(
+        _("中央在甘单位或外省单位在甘分支机构"), default=False,
+        help_text=_("须凭省职改办审核同意的委托函申报（§五(三)）"),
+    )
     has_post_management = models.BooleanField(_("实行岗位管理"), default=False)
     professional_posts = models.PositiveIntegerField(_("专业技术岗位总量"), default=0)
     suspended_at = models.DateTimeField(_("停用时间"), null=True, blank=True)

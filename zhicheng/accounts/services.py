@@ -33,7 +33,7 @@ from .validators import id_number_error, normalise_id_number
 
 ORGANISATION_FIELDS = (
     "name", "kind", "parent", "credit_code", "unit_type", "in_district", "has_own_committee",
-    "has_post_management", "professional_posts",
+    "outside_branch", "has_post_management", "professional_posts",
 )
 USER_EDITABLE_FIELDS = ("real_name", "id_type", "id_number", "phone", "email")
 

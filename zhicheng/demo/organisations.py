@@ -27,6 +27,7 @@ class OrgSpec:
     serial: int = 0
     in_district: bool = True
     has_own_committee: bool = False
+    outside_branch: bool = False
     has_post_management: bool = False
     professional_posts: int = 0
     note: str = ""
@@ -82,7 +83,7 @@ ORGANISATIONS: tuple[OrgSpec, ...] = (
     OrgSpec("jiaotong", "甘肃省交通规划勘察设计院有限责任公司兰州新区分公司", K.UNIT, "yqrsj", T.STATE_ENTERPRISE,
             "91", _LANZHOU, 71070016, in_district=False, note="注册地不在新区（分支机构）"),
     OrgSpec("zhongtie", "中铁某局集团兰州新区项目部", K.UNIT, "yqrsj", T.STATE_ENTERPRISE, "91", _BEIJING, 71070024,
-            in_district=False, note="中央单位在甘分支机构，须省职改办委托函"),
+            in_district=False, outside_branch=True, note="中央单位在甘分支机构，须省职改办委托函"),
     # committees (评审委员会)
     OrgSpec("pwh_gc", "兰州新区工程系列职称评审委员会", K.COMMITTEE, "zgb", note="自主评审：工程师、高级工程师"),
     OrgSpec("pwh_js", "兰州新区中小学教师职称评审委员会", K.COMMITTEE, "zgb", note="自主评审：一级、高级教师"),

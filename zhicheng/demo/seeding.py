@@ -70,7 +70,7 @@ def _organisations(actors: _Actors) -> dict[str, Organisation]:
             org = organisation_create(
                 actor=actors.sysadmin, name=spec.name, kind=spec.kind,
                 parent=orgs[spec.parent] if spec.parent else None, credit_code=spec.credit_code,
-                unit_type=spec.unit_type, in_district=spec.in_district, has_own_committee=spec.has_own_committee,
+                unit_type=spec.unit_type, in_district=spec.in_district, has_own_committee=spec.has_own_committee, outside_branch=spec.outside_branch,
                 has_post_management=spec.has_post_management, professional_posts=spec.professional_posts,
             )
         orgs[spec.key] = org

@@ -79,8 +79,17 @@ class SectionForm(forms.Form):
             self.fields[name] = _form_field(spec.model._meta.get_field(name))
 
     def values(self) -> dict[str, Any]:
-        """The posted values of the section's fields, as typed."""
-        return {name: self.data.get(name, "") for name in self.spec.fields}
+        """The posted values of the section's fields, as typed; an unchecked box posts nothing and means no.
+
+        Any other field the form did not post keeps its current (or default) value.
+        """
+        values = {}
+        for name in self.spec.fields:
+            if name in self.data:
+                values[name] = self.data.get(name)
+            elif isinstance(self.fields[name], forms.BooleanField | forms.NullBooleanField):
+                values[name] = ""
+        return values
 
     def refusal(self, exc: ApplicationError) -> None:
         """Show the refusal: each named field's messages beside it, anything else at the top."""

@@ -15,9 +15,23 @@ from zhicheng.core.models import TimeStampedModel
 
 
 class DossierState(models.TextChoices):
+    """Where a dossier is; who holds it in each state is in workflow.py (domain brief §5)."""
+
     DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已提交")
+    SUBMITTED = "submitted", _("已提交")  # with the unit (or agency) for review
     WITHDRAWN = "withdrawn", _("已撤回")
+    RETURNED = "returned", _("退回修改")  # with the applicant, answering a return
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    UNIT_PASSED = "unit_passed", _("单位审核通过")  # waiting for unit publicity
+    IN_PUBLICITY = "in_publicity", _("单位公示中")
+    PUBLICITY_DONE = "publicity_done", _("公示期满")  # waiting for the unit's recommendation
+    NOT_RECOMMENDED = "not_recommended", _("不予推荐")
+    RECOMMENDED = "recommended", _("已推荐")  # with the review department
+    DEPARTMENT_RETURNED = "dept_returned", _("审核部门退回")  # with the unit
+    DEPARTMENT_REJECTED = "dept_rejected", _("审核未通过")
+    DEPARTMENT_PASSED = "dept_passed", _("审核部门通过")  # with the title office
+    OFFICE_ACCEPTED = "office_accepted", _("职改办受理")  # accepted for evaluation
+    OFFICE_REJECTED = "office_rejected", _("资格审查未通过")
 
 
 class ValidityScope(models.TextChoices):
@@ -89,6 +103,16 @@ class IdentitySection(TimeStampedModel):
         CADRE_55 = "cadre55", _("干部（女 55 岁）")
         WORKER_50 = "worker50", _("工人（女 50 岁）")
 
+    class Employment(models.TextChoices):
+        UNIT_STAFF = "unit_staff", _("单位在职人员")
+        AGENCY_CLIENT = "agency_client", _("人事代理人员")
+        FLEXIBLE = "flexible", _("灵活就业人员")
+
+    class FileCustody(models.TextChoices):
+        LOCAL = "local", _("人事档案在本地托管")
+        OUTSIDE_PROVINCE = "outside_province", _("档案托管机构不在本省")
+        ELSEWHERE = "elsewhere", _("档案托管机构与工作单位所在地不一致")
+
     class Sanction(models.TextChoices):
         NONE = "", _("无")
         PARTY = "party", _("党纪处分")
@@ -100,6 +124,12 @@ class IdentitySection(TimeStampedModel):
     phone = models.CharField(_("联系电话"), max_length=20)
     household_province = models.CharField(_("户籍所在省份"), max_length=20)
     retirement_category = models.CharField(_("退休类别"), max_length=10, choices=Retirement.choices)
+    employment = models.CharField(
+        _("人员类别"), max_length=20, choices=Employment.choices, default=Employment.UNIT_STAFF
+    )
+    file_custody = models.CharField(
+        _("人事档案托管"), max_length=20, choices=FileCustody.choices, default=FileCustody.LOCAL
+    )
     is_civil_servant = models.BooleanField(_("公务员或参公管理人员"), default=False)
     sanction_kind = models.CharField(_("处分类别"), max_length=20, choices=Sanction.choices, blank=True)
     sanction_from = models.DateField(_("处分影响期起"), null=True, blank=True)
@@ -187,6 +217,10 @@ class Achievement(SectionItem):
     similarity_percent = models.DecimalField(
         _("去除引用文献复制比（%）"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    waiver = models.ForeignKey(
+        "catalog.WaiverAchievement", verbose_name=_("对应破格条件"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
 
 
 class ContinuingEducation(SectionItem):
@@ -217,6 +251,7 @@ class LabourRelationExemption(SectionItem):
         SHAREHOLDER = "shareholder", _("股东")
         EX_MILITARY = "ex_military", _("自主择业军转干部")
         LAND_LOST_FARMER = "land_lost", _("失地农民养老保险参保人员")
+        HEAD_OFFICE = "head_office", _("外省企业总部缴纳社保")
 
     kind = models.CharField(_("身份"), max_length=20, choices=Kind.choices)
     note = models.TextField(_("说明"), blank=True)
@@ -233,12 +268,27 @@ class EvidenceKind(models.TextChoices):
     PNG = "png", "PNG"
 
 
+class EvidencePurpose(models.TextChoices):
+    """What a file proves, where a rule needs a particular document (blank: general evidence of the row)."""
+
+    GENERAL = "", _("佐证材料")
+    SIMILARITY_REPORT = "similarity_report", _("知网查重报告单（单位盖章）")
+    CE_CERTIFICATE = "ce_certificate", _("继续教育证书")
+    LABOUR_CONTRACT = "labour_contract", _("劳动合同（单位盖章）")
+    SALARY_STATEMENT = "salary_statement", _("银行工资流水")
+    HEAD_OFFICE_SOCSEC = "head_office_socsec", _("总部所在地社保经办机构缴费证明")
+    ENTRUSTMENT_LETTER = "entrustment_letter", _("委托函（省职改办审核同意）")
+    FILE_CUSTODY_APPROVAL = "file_custody_approval", _("工作单位所在地人社部门同意函")
+    UNIT_ASSESSMENT = "unit_assessment", _("单位考核合格证明")
+
+
 class EvidenceFile(models.Model):
     """A stored evidence file (filled by evidence.py); soft-deleted only, so a submitted version keeps its files."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="evidence_files")
     section = models.CharField(_("所属栏目"), max_length=40)
     item_id = models.PositiveBigIntegerField(_("所属条目"), null=True, blank=True)
+    purpose = models.CharField(_("用途"), max_length=30, choices=EvidencePurpose.choices, blank=True, default="")
     kind = models.CharField(_("文件类型"), max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/", max_length=255)
     original_name = models.CharField(_("原文件名"), max_length=255)

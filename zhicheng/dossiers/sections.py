@@ -49,7 +49,7 @@ SECTIONS: dict[str, SectionSpec] = {
     for spec in (
         SectionSpec("identity", "基本信息", "identity", IdentitySection, (
             "ethnicity", "political_status", "phone", "household_province", "retirement_category",
-            "is_civil_servant", "sanction_kind", "sanction_from", "sanction_to",
+            "is_civil_servant", "sanction_kind", "sanction_from", "sanction_to", "employment", "file_custody",
         ), rules.identity_problems, single=True),
         SectionSpec("education", "学历", "education", EducationRecord,
                     ("degree", "school", "major", "start", "end"), rules.education_problems),
@@ -63,7 +63,7 @@ SECTIONS: dict[str, SectionSpec] = {
         SectionSpec("social_security", "社保缴纳", "social security", SocialSecurityMonth,
                     ("month", "paying_unit", "credit_code"), rules.social_security_problems),
         SectionSpec("achievement", "业绩成果", "achievements", Achievement, (
-            "kind", "title", "achieved_on", "journal", "tier", "cnki_indexed", "similarity_percent",
+            "kind", "title", "achieved_on", "journal", "tier", "cnki_indexed", "similarity_percent", "waiver",
         ), rules.achievement_problems),
         SectionSpec("continuing_education", "继续教育", "continuing education", ContinuingEducation,
                     ("year", "general_hours", "specialty_hours"), rules.continuing_education_problems),
@@ -189,5 +189,8 @@ def section_item_values(spec: SectionSpec, item: models.Model | None) -> dict[st
     values = {}
     for name in spec.fields:
         field = spec.model._meta.get_field(name)
-        values[name] = getattr(item, name) if item is not None else _empty(field)
+        if item is not None:
+            values[name] = getattr(item, name)
+        else:
+            values[name] = field.get_default() if field.has_default() else _empty(field)
     return values

@@ -95,7 +95,7 @@ def _attach(request, dossier_id, section: str, user, by_token: bool) -> Evidence
         )
         return evidence_attach(
             dossier=dossier, section=section, item_id=request.POST.get("item_id") or None, upload=upload,
-            actor=user, ip=client_ip(request),
+            actor=user, ip=client_ip(request), purpose=request.POST.get("purpose", ""),
         )
     finally:
         if upload is not None:

@@ -66,11 +66,14 @@ class Transition:
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
+    # -- the applicant --------------------------------------------------------------------------------------
     (State.DRAFT, State.SUBMITTED): Transition(is_dossier_owner, guard_submit, "dossier.submitted", enter_submitted),
-    # "until the unit decides": later issues add the unit's states, from which no withdrawal row leads
+    # "until the unit decides": no withdrawal row leads from the unit's later states
     (State.SUBMITTED, State.WITHDRAWN): Transition(
         is_dossier_owner, guard_withdraw, "dossier.withdrawn", enter_withdrawn
     ),
+    # -- unit, department and office review (review app) -----------------------------------------------------
+    # -- unit publicity and objections (publicity app) -------------------------------------------------------
 }
 
 

@@ -6,7 +6,7 @@ from typing import IO
 
 from django.db.models import Sum
 
-from zhicheng.core.errors import NotFound
+from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
 
 from .inspection import (
@@ -40,7 +40,21 @@ def _item_id_resolve(dossier, section: str, item_id):
     return dossier_section_item_get(dossier, section, item_id).pk
 
 
-def evidence_attach(*, dossier, section: str, item_id, upload: IO[bytes], actor, ip: str | None = None):
+def _purpose_check(purpose: str | None) -> str:
+    from ..models import EvidencePurpose
+
+    purpose = (purpose or "").strip()
+    if purpose not in EvidencePurpose.values:
+        raise ApplicationError(
+            "invalid_purpose", f"文件用途不正确：{purpose}", f"Unknown evidence purpose: {purpose}",
+            details={"fields": {"purpose": ["文件用途不正确"]}, "fields_en": {"purpose": ["unknown purpose"]}},
+        )
+    return purpose
+
+
+def evidence_attach(
+    *, dossier, section: str, item_id, upload: IO[bytes], actor, ip: str | None = None, purpose: str = ""
+):
     """Inspect the upload, store it under a random name and record it on the section row; all or nothing."""
     from ..models import EvidenceFile
     from ..permissions import can_edit_dossier
@@ -48,6 +62,7 @@ def evidence_attach(*, dossier, section: str, item_id, upload: IO[bytes], actor,
 
     require(can_edit_dossier(actor, dossier))  # cheap refusals before the file is read
     item_id = _item_id_resolve(dossier, section, item_id)
+    purpose = _purpose_check(purpose)
     name = evidence_clean_name(getattr(upload, "name", "") or "")
     inspected = evidence_inspect(upload, claimed_name=name, max_bytes=evidence_file_limit_bytes(dossier.campaign))
     room = evidence_dossier_limit_bytes(dossier.campaign)
@@ -59,12 +74,12 @@ def evidence_attach(*, dossier, section: str, item_id, upload: IO[bytes], actor,
             used_bytes=evidence_used_bytes(locked), adding_bytes=inspected.size, max_bytes=room
         )
         row = EvidenceFile.objects.create(
-            dossier=locked, section=section, item_id=item_id, kind=inspected.kind, file=stored_name,
+            dossier=locked, section=section, item_id=item_id, purpose=purpose, kind=inspected.kind, file=stored_name,
             original_name=name, size=inspected.size, sha256=inspected.sha256, page_count=inspected.page_count,
             width=inspected.width, height=inspected.height, uploaded_by=actor,
         )
         dossier_content_changed(locked, actor=actor, ip=ip, event="dossier.evidence_attached", data={
-            "section": section, "item": item_id, "evidence": row.pk, "kind": inspected.kind,
+            "section": section, "item": item_id, "evidence": row.pk, "kind": inspected.kind, "purpose": purpose,
             "size": inspected.size, "sha256": inspected.sha256,
         })
         return row
