@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "zhicheng.campaigns",
     "zhicheng.dossiers",
     "zhicheng.eligibility",
+    "zhicheng.review",
     "zhicheng.api",
     "zhicheng.web",
     "zhicheng.demo",

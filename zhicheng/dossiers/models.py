@@ -75,6 +75,7 @@ class Dossier(TimeStampedModel):
     state = models.CharField(
         _("状态"), max_length=20, choices=DossierState.choices, default=DossierState.DRAFT, db_index=True
     )
+    state_changed_at = models.DateTimeField(_("进入当前状态时间"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("修改次数"), default=0)
     content_changed_at = models.DateTimeField(_("最近修改时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -85,6 +86,7 @@ class Dossier(TimeStampedModel):
         verbose_name = _("申报材料")
         verbose_name_plural = _("申报材料")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "state", "state_changed_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "campaign"], condition=~Q(state="withdrawn"),

@@ -6,6 +6,7 @@ from zhicheng.accounts.models import Membership, Role
 from zhicheng.accounts.selectors import user_active_roles
 from zhicheng.core.permissions import ALLOW, Decision, deny
 
+from .holders import holder_organisation
 from .models import DossierState
 
 # Roles that review dossiers submitted to their organisation or to an organisation below it
@@ -66,3 +67,25 @@ def can_edit_dossier(user, dossier) -> Decision:
             f"The dossier is {dossier.state} and cannot be changed",
         )
     return ALLOW
+
+
+def _has_role_in(user, organisation, roles) -> bool:
+    if organisation is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(
+        user_id=user.pk, organisation_id=organisation.pk, role__in=roles, is_active=True
+    ).exists()
+
+
+def is_holder_staff(user, dossier) -> Decision:
+    """A review clerk or leader (or office staff, at the office) of the organisation holding the dossier now."""
+    if _has_role_in(user, holder_organisation(dossier), REVIEWING_ROLES):
+        return ALLOW
+    return deny("您不是当前办理单位的审查人员", "You are not a reviewer of the organisation holding this dossier")
+
+
+def is_holder_leader(user, dossier) -> Decision:
+    """A review leader of the organisation holding the dossier now: the one who confirms decisions."""
+    if _has_role_in(user, holder_organisation(dossier), {Role.REVIEW_LEADER}):
+        return ALLOW
+    return deny("须由当前办理单位的审查领导确认", "A review leader of the holding organisation must confirm")

@@ -99,10 +99,10 @@ def dossier_transition(*, dossier: Dossier, to: str, actor, ip: str | None = Non
     now = timezone.now()
     transition.guard(locked, data, now)
     before = locked.state
-    locked.state = to
+    locked.state, locked.state_changed_at = to, now
     changed = transition.enter(locked, data, now) if transition.enter else []
-    locked.save(update_fields=["state", "updated_at", *changed])
-    for name in ("state", "updated_at", *changed):  # the caller's object shows the new state too
+    locked.save(update_fields=["state", "state_changed_at", "updated_at", *changed])
+    for name in ("state", "state_changed_at", "updated_at", *changed):  # the caller's object shows the new state too
         setattr(dossier, name, getattr(locked, name))
     audit_event_record(
         event_type=transition.event, actor=actor, organisation=locked.organisation, obj=locked,
