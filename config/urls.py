@@ -12,6 +12,11 @@ urlpatterns = [
     path("campaigns/", include("zhicheng.campaigns.urls")),
     path("dossiers/", include("zhicheng.dossiers.urls")),
     path("evidence/", include("zhicheng.dossiers.urls_files")),
+    path("review/", include("zhicheng.review.urls")),
+    path("eligibility/", include("zhicheng.eligibility.urls")),
+    path("socialsecurity/", include("zhicheng.socialsecurity.urls")),
     path("calendar/", include("zhicheng.core.urls")),
     path("audit/", include("zhicheng.audit.urls")),
+    path("publicity/", include("zhicheng.publicity.urls")),
+    path("public/publicity/", include("zhicheng.publicity.urls_public")),
 ]

@@ -78,6 +78,12 @@ def _register_routers() -> None:
     from zhicheng.catalog.api import router as catalog_router
     from zhicheng.core.api import router as calendar_router
     from zhicheng.dossiers.api import router as dossiers_router
+    from zhicheng.eligibility.api import router as eligibility_router
+    from zhicheng.publicity.api import public_router as public_publicity_router
+    from zhicheng.publicity.api import router as publicity_router
+    from zhicheng.review.api_decisions import router as review_decisions_router
+    from zhicheng.review.api_queues import router as review_queues_router
+    from zhicheng.socialsecurity.api import router as socialsecurity_router
 
     api.add_router("/", accounts_router)
     api.add_router("/tokens/", tokens_router)
@@ -87,6 +93,12 @@ def _register_routers() -> None:
     api.add_router("/calendar/", calendar_router)
     api.add_router("/audit/", audit_router)
     api.add_router("/dossiers/", dossiers_router)
+    api.add_router("/", eligibility_router)
+    api.add_router("/review/", review_decisions_router)
+    api.add_router("/review/", review_queues_router)
+    api.add_router("/publicity/", publicity_router)
+    api.add_router("/public/", public_publicity_router)
+    api.add_router("/socialsecurity/", socialsecurity_router)
 
 
 _register_routers()

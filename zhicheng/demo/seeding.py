@@ -18,6 +18,7 @@ from zhicheng.accounts.services import (
 )
 from zhicheng.campaigns.services import campaign_load_from_file
 
+from .dossiers import demo_dossiers_seed
 from .organisations import BY_KEY, OFFICE, OrgSpec, parents_first
 from .people import DEMO_PASSWORD, Person, demo_people
 
@@ -70,7 +71,8 @@ def _organisations(actors: _Actors) -> dict[str, Organisation]:
             org = organisation_create(
                 actor=actors.sysadmin, name=spec.name, kind=spec.kind,
                 parent=orgs[spec.parent] if spec.parent else None, credit_code=spec.credit_code,
-                unit_type=spec.unit_type, in_district=spec.in_district, has_own_committee=spec.has_own_committee, outside_branch=spec.outside_branch,
+                unit_type=spec.unit_type, in_district=spec.in_district, has_own_committee=spec.has_own_committee,
+                outside_branch=spec.outside_branch,
                 has_post_management=spec.has_post_management, professional_posts=spec.professional_posts,
             )
         orgs[spec.key] = org
@@ -147,4 +149,5 @@ def seed_demo() -> list[DemoLogin]:
     staff = sorted((p for p in people if p.case is None), key=lambda p: order[p.organisation])
     logins = [_login(p, _staff_account(p, orgs, actors)) for p in staff]
     logins += [_login(p, _applicant_account(p, orgs)) for p in people if p.case is not None]
+    demo_dossiers_seed()  # the applicants' 2024 dossiers, filled in on the window's last days
     return logins

@@ -57,11 +57,11 @@ def can_view_dossier(user, dossier) -> Decision:
 
 
 def can_edit_dossier(user, dossier) -> Decision:
-    """Only the applicant, and only while the dossier is a draft."""
+    """Only the applicant, and only while the dossier is a draft or returned to them for changes."""
     owner = is_dossier_owner(user, dossier)
     if not owner:
         return owner
-    if dossier.state != DossierState.DRAFT:
+    if dossier.state not in (DossierState.DRAFT, DossierState.RETURNED):
         return deny(
             f"申报材料当前为“{dossier.get_state_display()}”状态，不能修改",
             f"The dossier is {dossier.state} and cannot be changed",

@@ -17,12 +17,13 @@ from zhicheng.catalog.selectors import level_resolve, series_resolve
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import deny, require
 
+from .hooks import dossier_changed, return_answer_target_run, return_answered, submit_checks_run
 from .models import Category, Dossier, DossierState, DossierVersion, EvidenceFile, PledgeSignature, ValidityScope
 from .permissions import can_edit_dossier, is_dossier_owner
 from .rules import Facts
 from .sections import SECTIONS, SectionSpec, section_item_values, section_values_parse
 from .snapshot import dossier_snapshot, snapshot_sha256
-from .workflow import State, dossier_transition, submission_allowed_at, transition_refused
+from .workflow import State, dossier_transition, formal_return_answer_open, submission_allowed_at, transition_refused
 
 
 def _field_error(code: str, field: str, zh: str, en: str, status: int = 400) -> ApplicationError:
@@ -92,6 +93,7 @@ def dossier_create(
         event_type="dossier.created", actor=actor, organisation=dossier.organisation, obj=dossier,
         data=_target_plain(target), ip=ip,
     )
+    dossier_changed.send(sender=Dossier, dossier=dossier, actor=actor)
     return dossier
 
 
@@ -112,6 +114,7 @@ def dossier_content_changed(dossier: Dossier, *, actor, ip: str | None, event: s
         event_type=event, actor=actor, organisation=dossier.organisation_id, obj=dossier,
         data={**data, "revision": dossier.revision, "pledges_voided": voided}, ip=ip,
     )
+    dossier_changed.send(sender=Dossier, dossier=dossier, actor=actor)
 
 
 @transaction.atomic
@@ -280,24 +283,39 @@ def _valid_pledge(dossier: Dossier, sha256: str) -> PledgeSignature:
 
 @transaction.atomic
 def dossier_submit(*, dossier: Dossier, actor, ip: str | None = None) -> Dossier:
-    """Freeze an immutable version and submit to the unit, inside the window by the server's clock."""
+    """Freeze an immutable version and submit to the unit, inside the window by the server's clock.
+
+    A returned dossier is "answered" the same way: only before its return's deadline and the supplement cut-off
+    (formal_return_answer_open), and it goes back to the state the return came from (the review app says which).
+    """
     locked = Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
     require(is_dossier_owner(actor, locked))
-    if locked.state != DossierState.DRAFT:
+    answering = locked.state == DossierState.RETURNED
+    if locked.state != DossierState.DRAFT and not answering:
         raise transition_refused(locked.state, State.SUBMITTED)
-    if not submission_allowed_at(locked, timezone.now()):
+    if answering and not formal_return_answer_open(locked, timezone.now()):
+        raise ApplicationError(
+            "answer_closed", "退回答复已过截止时间（或已过补充资料截止时间），不能再提交",
+            "The answer to the return is past its deadline (or the supplement cut-off)", status=409,
+        )
+    if not answering and not submission_allowed_at(locked, timezone.now()):
         raise ApplicationError("submission_closed", "个人申报已截止，不能提交", "Submission is closed", status=409)
     snapshot = dossier_snapshot(locked)
     sha256 = snapshot_sha256(snapshot)
     pledge = _valid_pledge(locked, sha256)
     number = locked.versions.count() + 1
-    DossierVersion.objects.create(
+    version = DossierVersion.objects.create(
         dossier=locked, number=number, snapshot=snapshot, file_hashes=[f["sha256"] for f in snapshot["evidence"]],
         sha256=sha256, pledge=pledge, created_by=actor, created_at=timezone.now(),
     )
-    return dossier_transition(
-        dossier=dossier, to=State.SUBMITTED, actor=actor, ip=ip, data={"version": number, "sha256": sha256}
+    submit_checks_run(dossier=locked, version=version, actor=actor)
+    target = (return_answer_target_run(dossier=locked) if answering else None) or State.SUBMITTED
+    moved = dossier_transition(
+        dossier=dossier, to=target, actor=actor, ip=ip, data={"version": number, "sha256": sha256}
     )
+    if answering:
+        return_answered.send(sender=Dossier, dossier=moved, version=version, actor=actor)
+    return moved
 
 
 @transaction.atomic

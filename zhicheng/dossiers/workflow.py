@@ -16,14 +16,21 @@ from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import Decision, require
 
 from .models import Dossier, DossierState
-from .permissions import is_dossier_owner
+from .permissions import is_dossier_owner, is_holder_leader, is_holder_staff
 
 State = DossierState
 
 
 def formal_return_answer_open(dossier: Dossier, at: dt.datetime) -> bool:
-    """Hook for the review issue: an answer to a formal return is accepted until that return's own deadline."""
-    return False
+    """An answer to a formal return is accepted until that return's own deadline and the supplement cut-off.
+
+    The open return is read through the reverse accessor of review.ReturnRequest: dossiers may not import review.
+    """
+    if dossier.state != DossierState.RETURNED or at >= dossier.campaign.supplement_cutoff:
+        return False
+    open_return = (dossier.return_requests.filter(answered_at__isnull=True, addressee="applicant")
+                   .order_by("-created_at", "-id").first())
+    return open_return is not None and at < open_return.answer_deadline
 
 
 def submission_allowed_at(dossier: Dossier, at: dt.datetime) -> bool:
@@ -47,6 +54,18 @@ def guard_withdraw(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> 
         )
 
 
+def guard_return_answer(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> None:
+    if not formal_return_answer_open(dossier, now):
+        raise ApplicationError(
+            "answer_closed", "退回答复已过截止时间（或已过补充资料截止时间），不能再提交",
+            "The answer to the return is past its deadline (or the supplement cut-off)", status=409,
+        )
+
+
+def guard_none(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> None:
+    """Review steps reached through a confirmed decision: the decision's own check has run."""
+
+
 def enter_submitted(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> list[str]:
     dossier.submitted_at = now
     return ["submitted_at"]
@@ -55,6 +74,24 @@ def enter_submitted(dossier: Dossier, data: dict[str, Any], now: dt.datetime) ->
 def enter_withdrawn(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> list[str]:
     dossier.withdrawn_at, dossier.withdraw_reason = now, data["reason"].strip()
     return ["withdrawn_at", "withdraw_reason"]
+
+
+# The publicity app fills these in at start-up (dossiers must not import it); a missing guard refuses the step
+PUBLICITY_GUARDS: dict[str, Callable[[Dossier, dict[str, Any], dt.datetime], None]] = {}
+
+
+def guard_publicity(step: str) -> Callable[[Dossier, dict[str, Any], dt.datetime], None]:
+    """The publicity app's guard for one step ("publish", "close", "stop"), looked up when the transition runs."""
+
+    def guard(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> None:
+        check = PUBLICITY_GUARDS.get(step)
+        if check is None:
+            raise ApplicationError(
+                "publicity_unavailable", "单位公示功能未启用", "Publicity is not installed", status=409
+            )
+        check(dossier, data, now)
+
+    return guard
 
 
 @dataclass(frozen=True)
@@ -73,7 +110,47 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         is_dossier_owner, guard_withdraw, "dossier.withdrawn", enter_withdrawn
     ),
     # -- unit, department and office review (review app) -----------------------------------------------------
+    # unit level (R1a): decisions confirmed by a unit leader; the applicant answers a return
+    (State.SUBMITTED, State.UNIT_PASSED): Transition(is_holder_leader, guard_none, "review.unit_passed"),
+    (State.SUBMITTED, State.RETURNED): Transition(is_holder_leader, guard_none, "review.unit_returned"),
+    (State.SUBMITTED, State.NOT_ACCEPTED): Transition(is_holder_leader, guard_none, "review.unit_not_accepted"),
+    (State.PUBLICITY_DONE, State.RECOMMENDED): Transition(is_holder_leader, guard_none, "review.unit_recommended"),
+    (State.RETURNED, State.SUBMITTED): Transition(is_dossier_owner, guard_return_answer, "dossier.return_answered"),
+    # a department return the unit passed back to the applicant goes back to the unit as dept_returned
+    (State.RETURNED, State.DEPARTMENT_RETURNED): Transition(
+        is_dossier_owner, guard_return_answer, "dossier.return_answered"
+    ),
+    # -- end of unit level (R1a)
+    # department and office level (R1b): decisions confirmed by a leader of the holding department / office
+    (State.RECOMMENDED, State.DEPARTMENT_PASSED): Transition(is_holder_leader, guard_none, "review.department_passed"),
+    (State.RECOMMENDED, State.DEPARTMENT_RETURNED): Transition(
+        is_holder_leader, guard_none, "review.department_returned"
+    ),
+    (State.RECOMMENDED, State.DEPARTMENT_REJECTED): Transition(
+        is_holder_leader, guard_none, "review.department_rejected"
+    ),
+    # the unit answers a department return: hands it to the applicant, or resends the dossier itself
+    (State.DEPARTMENT_RETURNED, State.RETURNED): Transition(is_holder_leader, guard_none, "review.unit_passed_back"),
+    (State.DEPARTMENT_RETURNED, State.RECOMMENDED): Transition(is_holder_leader, guard_none, "review.unit_resent"),
+    (State.DEPARTMENT_PASSED, State.OFFICE_ACCEPTED): Transition(
+        is_holder_leader, guard_none, "review.office_accepted"
+    ),
+    (State.DEPARTMENT_PASSED, State.OFFICE_REJECTED): Transition(
+        is_holder_leader, guard_none, "review.office_rejected"
+    ),
+    # -- end of department and office level (R1b)
     # -- unit publicity and objections (publicity app) -------------------------------------------------------
+    # only publicity_publish creates the entry the guard looks for; closing needs the period over and no open
+    # objection; an upheld objection stops the dossier
+    (State.UNIT_PASSED, State.IN_PUBLICITY): Transition(
+        is_holder_staff, guard_publicity("publish"), "dossier.publicity_started"
+    ),
+    (State.IN_PUBLICITY, State.PUBLICITY_DONE): Transition(
+        is_holder_staff, guard_publicity("close"), "dossier.publicity_done"
+    ),
+    (State.IN_PUBLICITY, State.NOT_RECOMMENDED): Transition(
+        is_holder_staff, guard_publicity("stop"), "dossier.objection_upheld"
+    ),
 }
 
 

@@ -115,3 +115,60 @@ class ReturnItem(models.Model):
 
     def __str__(self) -> str:
         return self.message[:40]
+
+
+# -- unit recommendation (R1a) ---------------------------------------------------------------------------------
+
+
+class UnitPostCount(models.Model):
+    """The unit's own count of senior titles already held, for R-POSTS (see docs/decisions.md): one per year."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("年度评审"), on_delete=models.PROTECT, related_name="+"
+    )
+    senior_held = models.PositiveIntegerField(_("已聘高级职称人数"))
+    grassroots_senior_held = models.PositiveIntegerField(_("已有基层有效高级职称人数"))
+    senior_posts = models.PositiveIntegerField(_("高级专业技术岗位数"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("填报时间"))
+
+    class Meta:
+        verbose_name = _("单位岗位情况")
+        verbose_name_plural = _("单位岗位情况")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "campaign"], name="unitpostcount_one_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"posts of {self.organisation_id} in {self.campaign_id}"
+
+
+class Recommendation(models.Model):
+    """The unit's recommendation papers: the discipline office's opinion and the sealed conduct statement."""
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.PROTECT, related_name="recommendation")
+    discipline_opinion = models.TextField(_("纪检监察意见"))
+    conduct_statement = models.TextField(_("品德考核情况说明"))
+    conduct_file = models.FileField(_("品德考核情况说明（盖章）"), upload_to="recommendations/%Y/%m/", max_length=255,
+                                    blank=True)
+    conduct_file_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    conduct_file_kind = models.CharField(_("文件类型"), max_length=10, blank=True)
+    conduct_file_size = models.PositiveBigIntegerField(_("大小（字节）"), null=True, blank=True)
+    conduct_file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    posts_check = models.JSONField(_("岗位结构比例核查"), default=dict, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("填写时间"))
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recommended_at = models.DateTimeField(_("推荐时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("单位推荐")
+        verbose_name_plural = _("单位推荐")
+
+    def __str__(self) -> str:
+        return f"recommendation of {self.dossier_id}"

@@ -51,6 +51,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("我的申报"), "dossiers:mine", frozenset({R.APPLICANT}), _WORK),
     MenuEntry(_("申报材料"), "dossiers:list",
               frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER, R.OFFICE_STAFF, R.DISCIPLINE_OBSERVER}), _WORK),
+    MenuEntry(_("审核队列"), "review:queue_for", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER, R.OFFICE_STAFF}), _WORK,
+              per_organisation=True),
     # the organisation the active role belongs to
     MenuEntry(_("本机构信息"), "organisations:detail", _ORG_STAFF, _WORK, per_organisation=True),
     MenuEntry(_("本机构成员与角色"), "organisations:members", frozenset({R.ORG_ADMIN}), _WORK, per_organisation=True),
@@ -65,6 +67,9 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("职称系列与级别"), "catalog:series_list", frozenset({R.OFFICE_STAFF, R.DISCIPLINE_OBSERVER}), _WORK),
     MenuEntry(_("评审条件"), "catalog:conditions", frozenset({R.OFFICE_STAFF, R.DISCIPLINE_OBSERVER}), _WORK),
     MenuEntry(_("节假日调整"), "calendar:overrides", frozenset({R.OFFICE_STAFF}), _WORK),
+    MenuEntry(_("社保数据导入"), "socialsecurity:imports", frozenset({R.OFFICE_STAFF}), _WORK),
+    MenuEntry(_("社保核验"), "socialsecurity:checks", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER}), _WORK,
+              kinds=_SUPERVISING),
     MenuEntry(_("机构管理"), "organisations:list",
               frozenset({R.OFFICE_STAFF, R.SYSTEM_ADMIN, R.DISCIPLINE_OBSERVER}), _ADMIN),
     MenuEntry(_("新建机构"), "organisations:create", frozenset({R.OFFICE_STAFF, R.SYSTEM_ADMIN}), _ADMIN),

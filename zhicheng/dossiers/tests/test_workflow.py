@@ -17,7 +17,8 @@ APP = Path(workflow.__file__).resolve().parent
 
 
 def test_table_has_the_states_of_this_issue():
-    assert set(workflow.TRANSITIONS) == {
+    # the review and publicity apps add their rows to the same table (issue 5)
+    assert set(workflow.TRANSITIONS) >= {
         (DossierState.DRAFT, DossierState.SUBMITTED), (DossierState.SUBMITTED, DossierState.WITHDRAWN)
     }
 

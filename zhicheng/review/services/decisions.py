@@ -20,7 +20,7 @@ from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import ALLOW, Decision, deny, require
 from zhicheng.dossiers.holders import holder_level, holder_organisation
 from zhicheng.dossiers.models import Dossier
-from zhicheng.dossiers.permissions import is_holder_leader, is_holder_staff
+from zhicheng.dossiers.permissions import can_view_dossier, is_holder_leader, is_holder_staff
 from zhicheng.dossiers.workflow import dossier_transition
 
 from ..models import DecisionAction, ReviewDecision
@@ -121,11 +121,12 @@ def decision_confirm(*, decision: ReviewDecision, actor, ip: str | None = None) 
     dossier = Dossier.objects.select_for_update().select_related("campaign", "organisation").get(
         pk=decision.dossier_id
     )
-    require(can_confirm(actor, decision, dossier))
+    require(can_view_dossier(actor, dossier))  # a stranger learns nothing, not even that it went stale
     if not decision.is_open or dossier.state != decision.from_state:
         raise ApplicationError(
             "decision_stale", "该审核意见已处理或申报材料状态已变化", "The decision is no longer open", status=409
         )
+    require(can_confirm(actor, decision, dossier))
     effect = _effect_for(dossier, decision.action)
     now = timezone.now()
     if effect.check:

@@ -1,0 +1,32 @@
+"""Who may act on a dossier's findings: reviewers override and confirm, the applicant declares exemptions."""
+
+from __future__ import annotations
+
+from zhicheng.core.permissions import ALLOW, Decision, deny
+from zhicheng.dossiers.permissions import can_edit_dossier, can_view_dossier, reviewing_organisation_ids
+
+
+def _chain_ids(organisation) -> set[int]:
+    """The dossier's organisation and every body above it."""
+    ids, node = set(), organisation
+    while node is not None and node.pk not in ids:
+        ids.add(node.pk)
+        node = node.parent
+    return ids
+
+
+def can_review_eligibility(user, dossier) -> Decision:
+    """A clerk or leader reviewing the dossier's organisation or a body above it, never the applicant."""
+    seen = can_view_dossier(user, dossier)
+    if not seen:
+        return seen
+    if dossier.applicant_id == user.pk:
+        return deny("申报人本人不能认定或确认资格检查结果", "The applicant may not decide on findings")
+    if not reviewing_organisation_ids(user) & _chain_ids(dossier.organisation):
+        return deny("仅审核单位的经办人员或领导可以认定资格检查结果", "Only reviewers may decide on findings")
+    return ALLOW
+
+
+def can_declare_exemption(user, dossier) -> Decision:
+    """The applicant, while the dossier is a draft."""
+    return can_edit_dossier(user, dossier)

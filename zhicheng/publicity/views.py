@@ -1,0 +1,138 @@
+"""Staff pages: publish a batch (with a preview), the batches, closing, objections and their decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhicheng.catalog.forms import form_add_application_error
+from zhicheng.core.errors import ApplicationError
+from zhicheng.core.http import client_ip
+from zhicheng.core.permissions import deny, require_page
+from zhicheng.dossiers.evidence import ALLOWED, evidence_download_name
+
+from . import selectors, services
+from .forms import DecideForm, PublishForm
+from .permissions import publicity_organisation_ids
+
+PAGE_SIZE = 20
+
+
+def _staff_only(user) -> None:
+    if not publicity_organisation_ids(user):
+        require_page(deny("仅单位审查经办、审查领导可办理公示", "Only review clerks and leaders handle publicity"))
+
+
+def _or_404(call, *args):
+    try:
+        return call(*args)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def batch_list(request):
+    _staff_only(request.user)
+    page = Paginator(selectors.publicity_batches_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "publicity/batches.html", {"page": page})
+
+
+@login_required
+def batch_detail(request, pk: int):
+    batch = _or_404(selectors.publicity_batch_get_for, request.user, pk)
+    entries = selectors.publicity_entries_of(batch)
+    return render(request, "publicity/batch.html", {"batch": batch, "entries": entries})
+
+
+@login_required
+@require_POST
+def batch_close(request, pk: int):
+    batch = _or_404(selectors.publicity_batch_get_for, request.user, pk)
+    try:
+        result = services.publicity_close(actor=request.user, batch=batch, ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已结束 %(n)d 人的公示") % {"n": len(result.closed)})
+        if result.paused:
+            messages.warning(request, _("%(n)d 人有待处理的异议，处理后再结束其公示") % {"n": len(result.paused)})
+    return redirect("publicity:batch", pk=batch.pk)
+
+
+def _publish_post(request, form, chosen):
+    kwargs = {"actor": request.user, "dossiers": chosen, "starts_on": form.cleaned_data["starts_on"]}
+    if request.POST.get("action") != "publish":
+        plan = services.publicity_plan(**kwargs)
+        return render(request, "publicity/publish_preview.html", {"form": form, "plan": plan})
+    result = services.publicity_publish(**kwargs, ip=client_ip(request))
+    messages.success(request, _("已发布 %(n)d 人的公示") % {"n": len(result.published)})
+    for item in result.skipped:
+        messages.warning(request, f"{item.dossier.applicant.real_name}：{item.refusal.message}")
+    return redirect("publicity:batches")
+
+
+@login_required
+def publish(request):
+    """Choose dossiers that passed unit review and a start date; preview the periods, then publish."""
+    _staff_only(request.user)
+    candidates = list(selectors.publicity_candidates_for(request.user)[:500])
+    if request.method != "POST":
+        return render(request, "publicity/publish.html", {"form": PublishForm(candidates=candidates),
+                                                          "candidates": candidates})
+    ids = [int(x) for x in request.POST.getlist("dossier") if x.isdigit()]
+    chosen = selectors.publicity_dossiers_for(request.user, ids)  # any state: the service says why it skips
+    if ids and not chosen:
+        raise Http404(_("申报材料不存在或无权办理"))
+    form = PublishForm(request.POST, candidates=chosen)
+    if form.is_valid():
+        try:
+            return _publish_post(request, form, chosen)
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+    return render(request, "publicity/publish.html", {"form": form, "candidates": candidates})
+
+
+@login_required
+def objection_list(request):
+    _staff_only(request.user)
+    status = request.GET.get("status") or None
+    qs = selectors.objections_for(request.user, status=status)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "publicity/objections.html", {"page": page, "status": status})
+
+
+@login_required
+def objection_detail(request, pk: int):
+    objection = _or_404(selectors.objection_get_for, request.user, pk)
+    form = DecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_decide(objection=objection, actor=request.user, ip=client_ip(request),
+                                      **form.cleaned_data)
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, _("已记录异议处理结果"))
+            return redirect("publicity:objection", pk=objection.pk)
+    return render(request, "publicity/objection.html", {"objection": objection, "form": form})
+
+
+@login_required
+def objection_file_download(request, pk: int):
+    objection = _or_404(selectors.objection_get_for, request.user, pk)
+    if not objection.file:
+        raise Http404(_("此异议没有附件"))
+    response = FileResponse(
+        default_storage.open(objection.file.name, "rb"), as_attachment=True, content_type=ALLOWED[objection.file_kind],
+        filename=evidence_download_name(objection.file_name, objection.file_kind),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True, max_age=0)
+    return response

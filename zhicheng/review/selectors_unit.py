@@ -1,0 +1,44 @@
+"""Reading the unit review: a dossier's decisions and returns, a decision by id, the panel's data."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zhicheng.core.errors import NotFound
+from zhicheng.dossiers.models import Dossier
+from zhicheng.dossiers.selectors import dossier_get_for
+
+from .models import Recommendation, ReturnRequest, ReviewDecision, UnitPostCount
+
+
+def decisions_visible(user, dossier: Dossier) -> QuerySet[ReviewDecision]:
+    """Reviewers see every decision; the applicant only confirmed ones (a pending proposal is internal)."""
+    decisions = ReviewDecision.objects.filter(dossier=dossier).order_by("-proposed_at", "-id")
+    if dossier.applicant_id == getattr(user, "pk", None):
+        decisions = decisions.filter(confirmed_at__isnull=False)
+    return decisions
+
+
+def decision_get_for(user, decision_id) -> ReviewDecision:
+    """The decision if its dossier is visible to the user; otherwise NotFound, like the dossier itself."""
+    decision = ReviewDecision.objects.filter(pk=decision_id).only("id", "dossier_id").first() \
+        if str(decision_id).isdigit() else None
+    if decision is None:
+        raise NotFound("not_found", "审核意见不存在或无权查看", "Decision not found")
+    dossier_get_for(user, decision.dossier_id)
+    return ReviewDecision.objects.select_related("proposed_by").get(pk=decision.pk)
+
+
+def returns_of(dossier: Dossier) -> QuerySet[ReturnRequest]:
+    """Every return of the dossier with its items and decision (newest first), in two queries."""
+    return (ReturnRequest.objects.filter(dossier=dossier).select_related("decision")
+            .prefetch_related("items").order_by("-created_at", "-id"))
+
+
+def recommendation_of(dossier: Dossier) -> Recommendation | None:
+    return Recommendation.objects.filter(dossier=dossier).first()
+
+
+def post_counts_of(dossier: Dossier) -> UnitPostCount | None:
+    rows = UnitPostCount.objects.filter(organisation_id=dossier.organisation_id, campaign_id=dossier.campaign_id)
+    return rows.first()

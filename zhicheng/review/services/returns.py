@@ -1,0 +1,150 @@
+"""Returns: every requested change at once with an answer deadline; the applicant's answer sends the dossier back.
+
+A unit return is proposed with `decision.data = {"items": [{section, item_id, message}, ...], "answer_deadline":
+ISO instant}`; `return_data_check` cleans it (the default deadline: the end of the 3rd working day after today,
+never after the campaign's supplement cut-off) and `return_request_create` records it once a leader confirmed.
+The applicant answers through `dossiers.services.dossier_submit`, which asks `return_answer_target` where the
+dossier goes back to and sends `return_answered`, recorded by `return_answer_record`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from zhicheng.core.calendar import add_working_days
+from zhicheng.core.errors import ApplicationError
+from zhicheng.dossiers.models import Dossier, DossierState
+from zhicheng.dossiers.sections import SECTIONS
+
+from ..models import ReturnItem, ReturnRequest, ReviewDecision
+
+DEFAULT_ANSWER_WORKING_DAYS = 3
+MAX_ITEMS = 50
+
+
+def _invalid(field: str, zh: str, en: str, status: int = 400) -> ApplicationError:
+    return ApplicationError("invalid_return", zh, en, status=status,
+                            details={"fields": {field: [zh]}, "fields_en": {field: [en]}})
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    """`day` 24:00 in Asia/Shanghai, i.e. the next day's 00:00: deadlines are instants that exclude their end."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def default_answer_deadline(campaign, now: dt.datetime) -> dt.datetime:
+    today = timezone.localdate(now)
+    deadline = _end_of_day(add_working_days(today + dt.timedelta(days=1), DEFAULT_ANSWER_WORKING_DAYS))
+    return min(deadline, campaign.supplement_cutoff)
+
+
+def _items_clean(raw: Any) -> list[dict[str, Any]]:
+    if not isinstance(raw, list) or not raw:
+        raise _invalid("items", "请至少填写一项修改要求", "Give at least one requested change")
+    if len(raw) > MAX_ITEMS:
+        raise _invalid("items", f"修改要求最多 {MAX_ITEMS} 项", f"At most {MAX_ITEMS} requested changes")
+    items = []
+    for row in raw:
+        row = row if isinstance(row, dict) else {}
+        section, message = str(row.get("section") or "").strip(), str(row.get("message") or "").strip()
+        item_id = row.get("item_id")
+        if section and section not in SECTIONS:
+            raise _invalid("items", f"没有此栏目：{section}", f"No such section: {section}")
+        if not message:
+            raise _invalid("items", "每项修改要求都须写明修改内容", "Each requested change needs a message")
+        if item_id in ("", None):
+            item_id = None
+        elif not str(item_id).isdigit():
+            raise _invalid("items", "条目编号须为数字", "The item id must be a number")
+        items.append({"section": section, "item_id": int(item_id) if item_id is not None else None,
+                      "message": message})
+    return items
+
+
+def _deadline_clean(raw: Any, campaign, now: dt.datetime) -> dt.datetime:
+    if raw in (None, ""):
+        return default_answer_deadline(campaign, now)
+    deadline = raw if isinstance(raw, dt.datetime) else parse_datetime(str(raw))
+    if deadline is None:
+        raise _invalid("answer_deadline", "答复截止时间格式不正确", "The answer deadline is not a valid instant")
+    if timezone.is_naive(deadline):
+        deadline = timezone.make_aware(deadline)
+    if deadline <= now:
+        raise _invalid("answer_deadline", "答复截止时间须晚于现在", "The answer deadline must be in the future", 409)
+    if deadline > campaign.supplement_cutoff:
+        cutoff = timezone.localtime(campaign.supplement_cutoff)
+        raise _invalid("answer_deadline", f"答复截止时间不能晚于补充资料截止时间（{cutoff:%Y-%m-%d %H:%M}）",
+                       "The answer deadline cannot be after the supplement cut-off")
+    return deadline
+
+
+def return_data_check(decision: ReviewDecision, dossier: Dossier, now: dt.datetime) -> None:
+    """Clean the items and the deadline into decision.data (at proposal, and again at confirmation)."""
+    data = decision.data if isinstance(decision.data, dict) else {}
+    items = _items_clean(data.get("items"))
+    deadline = _deadline_clean(data.get("answer_deadline"), dossier.campaign, now)
+    decision.data = {**data, "items": items, "answer_deadline": deadline.isoformat()}
+
+
+def return_request_create(decision: ReviewDecision, dossier: Dossier, now: dt.datetime,
+                          addressee: str = ReturnRequest.Addressee.APPLICANT) -> ReturnRequest:
+    """After a confirmed return: the ReturnRequest with all its items (R1b reuses it for department returns)."""
+    number = ReturnRequest.objects.filter(dossier=dossier, level=decision.level).count() + 1
+    request = ReturnRequest.objects.create(
+        decision=decision, dossier=dossier, level=decision.level, addressee=addressee, number=number,
+        answer_deadline=parse_datetime(decision.data["answer_deadline"]), created_at=now,
+    )
+    ReturnItem.objects.bulk_create(
+        ReturnItem(return_request=request, section=i["section"], item_id=i["item_id"], message=i["message"])
+        for i in decision.data["items"]
+    )
+    return request
+
+
+def return_open_for(dossier: Dossier) -> ReturnRequest | None:
+    """The applicant's open return (a department's return to the unit may stay open beside it)."""
+    return (ReturnRequest.objects.filter(dossier=dossier, answered_at__isnull=True,
+                                         addressee=ReturnRequest.Addressee.APPLICANT)
+            .select_related("decision").order_by("-created_at", "-id").first())
+
+
+def return_answer_target(return_request: ReturnRequest) -> str:
+    """Where an answered return sends the dossier: the state it was returned from (a unit return → submitted).
+
+    R1b: a department return passed back to the applicant (pass_back from dept_returned) goes back to dept_returned,
+    which is that decision's from_state too; extend here if a level needs something else.
+    """
+    return return_request.decision.from_state or DossierState.SUBMITTED
+
+
+def _target_for_dossier(*, dossier: Dossier) -> str | None:
+    open_return = return_open_for(dossier)
+    return return_answer_target(open_return) if open_return else None
+
+
+def return_answer_record(sender, *, dossier: Dossier, version, actor, **kwargs) -> None:
+    """The applicant answered (a new version is frozen): the pledge must be signed after the return; record it."""
+    open_return = return_open_for(dossier)
+    if open_return is None:
+        return
+    pledge = version.pledge
+    if pledge is None or pledge.signed_at < open_return.created_at:
+        raise ApplicationError(
+            "pledge_required", "退回修改后须重新签署诚信承诺书，再提交答复",
+            "Sign the integrity pledge again after the return before answering", status=409,
+        )
+    ReturnRequest.objects.filter(pk=open_return.pk).update(answered_at=timezone.now(), answered_by=actor)
+
+
+def return_hooks_connect() -> None:
+    """Called once from unit.register(): dossiers asks through its hooks, it cannot import review."""
+    from zhicheng.dossiers import hooks
+
+    if _target_for_dossier not in hooks.RETURN_ANSWER_TARGET:
+        hooks.RETURN_ANSWER_TARGET.append(_target_for_dossier)
+    hooks.return_answered.connect(return_answer_record, dispatch_uid="review_return_answer_record")
+

@@ -1,0 +1,241 @@
+"""Review queues: what each organisation holds, filters, sort, pagination, query counts, and who may see them."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from zhicheng.accounts.models import Role
+from zhicheng.accounts.tests.factories import login_verified, member
+from zhicheng.core.errors import NotFound, PermissionDenied
+from zhicheng.dossiers.holders import holder_organisation
+from zhicheng.dossiers.models import Dossier, DossierState
+from zhicheng.eligibility.models import EligibilityCheck
+from zhicheng.review.selectors import (
+    QueueFilters,
+    queue_for,
+    queue_organisation_get,
+    queue_rows,
+    queue_state_counts,
+)
+from zhicheng.review.services.decisions import decision_propose
+
+from .factories import at, dossier_in_state
+from .factories_chain import department_return, recommended_dossier
+
+pytestmark = pytest.mark.django_db
+
+S = DossierState
+
+
+def make(tree, campaign, state, org_key="unit", *, filled=False, when="2024-10-12T10:00:00+08:00", **target):
+    applicant = member(tree[org_key], Role.APPLICANT)
+    return dossier_in_state(applicant, campaign, state, filled=filled, submitted_at=when, **target)
+
+
+def ids(qs) -> set[int]:
+    return {d.pk for d in qs}
+
+
+@pytest.fixture
+def chain(tree, campaign):
+    """A dossier at each holder: the unit's, the other unit's, the department's (two units), the office's."""
+    return {
+        "submitted": make(tree, campaign, S.SUBMITTED), "publicity_done": make(tree, campaign, S.PUBLICITY_DONE),
+        "other_submitted": make(tree, campaign, S.SUBMITTED, "other_unit"),
+        "recommended": make(tree, campaign, S.RECOMMENDED),
+        "other_recommended": make(tree, campaign, S.RECOMMENDED, "other_unit"),
+        "dept_passed": make(tree, campaign, S.DEPARTMENT_PASSED), "draft": make(tree, campaign, S.DRAFT),
+        "agency_submitted": make(tree, campaign, S.SUBMITTED, "agency"),
+        "agency_recommended": make(tree, campaign, S.RECOMMENDED, "agency"),
+        "accepted": make(tree, campaign, S.OFFICE_ACCEPTED),
+    }
+
+
+def test_each_organisation_sees_what_it_holds(tree, chain):
+    c = chain
+    assert ids(queue_for(tree["unit"])) == {c["submitted"].pk, c["publicity_done"].pk}
+    assert ids(queue_for(tree["other_unit"])) == {c["other_submitted"].pk}
+    assert ids(queue_for(tree["department"])) == {c["recommended"].pk, c["other_recommended"].pk}
+    # the agency is its clients' unit and their review department
+    assert ids(queue_for(tree["agency"])) == {c["agency_submitted"].pk, c["agency_recommended"].pk}
+    assert ids(queue_for(tree["office"])) == {c["dept_passed"].pk}
+
+
+def test_queue_agrees_with_holder_organisation(tree, chain):
+    for key in ("unit", "other_unit", "department", "agency", "office"):
+        for dossier in queue_for(tree[key]):
+            assert holder_organisation(dossier) == tree[key], (key, dossier.state)
+
+
+def test_counts_per_state(tree, chain):
+    assert queue_state_counts(tree["unit"]) == [("submitted", "已提交", 1), ("publicity_done", "公示期满", 1)]
+
+
+def test_filters(tree, campaign, chain):
+    dept = tree["department"]
+    assert ids(queue_for(dept, QueueFilters(unit=tree["other_unit"].pk))) == {chain["other_recommended"].pk}
+    assert ids(queue_for(tree["unit"], QueueFilters(state=S.SUBMITTED))) == {chain["submitted"].pk}
+    from zhicheng.catalog.models import Level
+
+    assert not queue_for(dept, QueueFilters(level=Level.objects.get(name="正高级").pk)).exists()
+    assert queue_for(dept, QueueFilters(series=chain["recommended"].series_id)).count() == 2
+
+
+def test_blocking_filter_reads_the_latest_check(tree, campaign, chain):
+    dossier = chain["recommended"]
+    for n, blocking in enumerate((2, 0)):  # an older blocked check, then a clean one
+        EligibilityCheck.objects.create(dossier=dossier, dossier_revision=0, findings=[], blocking_count=blocking,
+                                        computed_at=dt.datetime(2024, 10, 20 + n, tzinfo=dt.UTC), facts_sha256="x")
+    EligibilityCheck.objects.create(dossier=chain["other_recommended"], dossier_revision=0, findings=[],
+                                    blocking_count=1, computed_at=dt.datetime(2024, 10, 20, tzinfo=dt.UTC),
+                                    facts_sha256="x")
+    dept = tree["department"]
+    assert ids(queue_for(dept, QueueFilters(blocking=True))) == {chain["other_recommended"].pk}
+    assert ids(queue_for(dept, QueueFilters(blocking=False))) == {dossier.pk}
+
+
+@pytest.mark.parametrize(("now", "overdue"), [("2024-10-20T23:59:59+08:00", False),
+                                              ("2024-10-21T00:00:00+08:00", True)])
+def test_overdue_at_the_recommendation_deadline(tree, chain, now, overdue):
+    with at(now):
+        found = ids(queue_for(tree["unit"], QueueFilters(overdue=True), at=dt.datetime.fromisoformat(now)))
+    assert (chain["submitted"].pk in found) is overdue
+
+
+def test_overdue_return_past_its_answer_deadline(tree, campaign):
+    dossier = recommended_dossier(tree, campaign)
+    with at("2024-11-05T10:00:00+08:00"):
+        department_return(tree, dossier, answer_deadline="2024-11-08T00:00:00+08:00")
+    before, after = (dt.datetime.fromisoformat(t) for t in ("2024-11-07T23:59:59+08:00", "2024-11-08T00:00:00+08:00"))
+    assert not queue_for(tree["unit"], QueueFilters(overdue=True), at=before).exists()
+    assert ids(queue_for(tree["unit"], QueueFilters(overdue=True), at=after)) == {dossier.pk}
+    row = queue_for(tree["unit"], at=after).get()
+    assert row.open_return_deadline == dt.datetime.fromisoformat("2024-11-08T00:00:00+08:00")
+
+
+def test_sort_by_name_and_by_waiting(tree, campaign):
+    late = make(tree, campaign, S.SUBMITTED, when="2024-10-05T10:00:00+08:00")
+    early = make(tree, campaign, S.SUBMITTED, when="2024-10-01T10:00:00+08:00")
+    Dossier.objects.filter(pk=late.pk).update(state_changed_at=dt.datetime(2024, 10, 5, tzinfo=dt.UTC))
+    late.applicant.real_name, early.applicant.real_name = "阿", "赵"
+    late.applicant.save(), early.applicant.save()
+    unit = tree["unit"]
+    assert [d.pk for d in queue_for(unit, QueueFilters(sort="state_changed_at"))] == [early.pk, late.pk]
+    assert [d.pk for d in queue_for(unit, QueueFilters(sort="-submitted_at"))] == [late.pk, early.pk]
+    assert [d.applicant.real_name for d in queue_for(unit, QueueFilters(sort="name"))] == sorted(["阿", "赵"])
+
+
+def test_rows_say_who_holds_since_when_and_the_pending_decision(tree, campaign):
+    dossier = make(tree, campaign, S.RECOMMENDED, when="2024-10-20T10:00:00+08:00")
+    with at("2024-10-25T09:00:00+08:00"):
+        decision_propose(dossier=dossier, action="pass", actor=tree["department_clerk"])
+    [row] = queue_rows(queue_for(tree["department"]), tree["department"],
+                       at=dt.datetime.fromisoformat("2024-10-27T11:00:00+08:00"))
+    assert row.holder == "审核部门 教体局" and row.waiting_days == 7
+    assert row.pending.action == "pass" and row.pending.proposed_by == tree["department_clerk"]
+
+
+def test_queue_organisation_access(tree):
+    assert queue_organisation_get(tree["unit_clerk"], None) == tree["unit"]
+    with pytest.raises(NotFound):
+        queue_organisation_get(tree["other_clerk"], tree["unit"].pk)
+    with pytest.raises(PermissionDenied):
+        queue_organisation_get(tree["applicant"], None)
+
+
+# -- the page and the API --------------------------------------------------------------------------------------
+
+
+def test_queue_page_lists_rows_counts_and_waiting(client, tree, chain):
+    login_verified(client, tree["unit_clerk"])
+    with at("2024-10-15T10:00:00+08:00"):
+        response = client.get(reverse("review:queue_for", args=[tree["unit"].pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert chain["submitted"].applicant.real_name in page and chain["other_submitted"].applicant.real_name not in page
+    assert "已等待 3 天" in page and "公示期满" in page
+
+
+def test_queue_page_filters_and_paginates(client, tree, campaign):
+    for _n in range(31):
+        make(tree, campaign, S.SUBMITTED)
+    login_verified(client, tree["unit_clerk"])
+    url = reverse("review:queue_for", args=[tree["unit"].pk])
+    first = client.get(url, {"state": "submitted"})
+    assert first.content.decode().count('name="ids"') == 30 and "第 1 / 2 页" in first.content.decode()
+    second = client.get(url, {"state": "submitted", "page": 2})
+    assert second.content.decode().count('name="ids"') == 1
+    assert client.get(url, {"state": "recommended"}).content.decode().count('name="ids"') == 0
+
+
+@pytest.mark.parametrize("n", [5, 30])
+def test_queue_page_query_count_does_not_grow(client, tree, campaign, django_assert_max_num_queries, n):
+    for i in range(n):
+        dossier = make(tree, campaign, S.SUBMITTED if i % 2 else S.RECOMMENDED)
+        if i % 3 == 0:
+            with at("2024-10-25T09:00:00+08:00"):
+                decision_propose(dossier=dossier, action="pass", actor=tree["department_clerk"] if i % 2 == 0
+                                 else tree["unit_clerk"])
+    login_verified(client, tree["department_clerk"])
+    with django_assert_max_num_queries(19):
+        response = client.get(reverse("review:queue_for", args=[tree["department"].pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [5, 30])
+def test_queue_api_query_count_does_not_grow(client, tree, campaign, django_assert_max_num_queries, n):
+    for _i in range(n):
+        make(tree, campaign, S.SUBMITTED)
+    login_verified(client, tree["unit_clerk"])
+    with django_assert_max_num_queries(11):
+        response = client.get("/api/v1/review/queue", {"organisation": tree["unit"].pk})
+    assert response.status_code == 200 and response.json()["count"] == n
+
+
+def test_queue_api_filters_and_rows(client, tree, chain):
+    login_verified(client, tree["department_clerk"])
+    body = client.get("/api/v1/review/queue", {"unit": tree["other_unit"].pk, "sort": "unit"}).json()
+    assert [r["id"] for r in body["items"]] == [chain["other_recommended"].pk]
+    assert body["items"][0]["holder"] == "审核部门 教体局"
+    counts = client.get("/api/v1/review/queue/counts").json()
+    assert counts == [{"state": "recommended", "label": "已推荐", "count": 2}]
+
+
+def test_other_units_clerk_gets_404_page_and_api(client, tree, chain):
+    login_verified(client, tree["other_clerk"])
+    assert client.get(reverse("review:queue_for", args=[tree["unit"].pk])).status_code == 404
+    assert client.get("/api/v1/review/queue", {"organisation": tree["unit"].pk}).status_code == 404
+    own = client.get(reverse("review:queue")).content.decode()
+    assert chain["submitted"].applicant.real_name not in own
+    assert client.get(reverse("dossiers:detail", args=[chain["submitted"].pk])).status_code == 404
+
+
+def test_other_departments_clerk_gets_404(client, tree, campaign, chain):
+    from zhicheng.accounts.models import Organisation, OrganisationKind
+
+    other_dept = Organisation.objects.create(name="卫健委", kind=OrganisationKind.DEPARTMENT, parent=tree["office"])
+    clerk = member(other_dept, Role.REVIEW_CLERK)
+    login_verified(client, clerk)
+    assert client.get(reverse("review:queue_for", args=[tree["department"].pk])).status_code == 404
+    assert client.get("/api/v1/review/queue", {"organisation": tree["department"].pk}).status_code == 404
+    assert client.get(f"/api/v1/review/dossiers/{chain['recommended'].pk}/timeline").status_code == 404
+    assert client.get(reverse("review:timeline", args=[chain["recommended"].pk])).status_code == 404
+    assert client.get("/api/v1/review/queue").json()["count"] == 0
+
+
+def test_applicant_and_anonymous_cannot_see_queues(client, tree, chain):
+    url = reverse("review:queue")
+    assert client.get(url).status_code == 302  # to the log-in page
+    assert client.get("/api/v1/review/queue").status_code == 401
+    client.force_login(tree["applicant"])
+    assert client.get(url).status_code == 403
+    assert client.get("/api/v1/review/queue").status_code == 403
+
+
+def test_menu_offers_the_queue_to_reviewers(tree):
+    from zhicheng.web.menu import menu_links_for
+
+    links = {link.url_name for link in menu_links_for(Role.REVIEW_CLERK, tree["unit"])}
+    assert "review:queue_for" in links
+    assert "review:queue_for" not in {link.url_name for link in menu_links_for(Role.APPLICANT, tree["unit"])}

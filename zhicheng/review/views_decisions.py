@@ -1,0 +1,224 @@
+"""Unit review pages: propose / confirm / cancel a decision from the dossier page, the applicant's returns page
+and the answer, the recommendation papers (the sealed statement streamed like evidence). Thin: parse, call, go back.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from zhicheng.api.auth import TokenAuth
+from zhicheng.core.errors import ApplicationError, PermissionDenied
+from zhicheng.core.http import client_ip
+from zhicheng.dossiers import services as dossier_services
+from zhicheng.dossiers.evidence import ALLOWED, evidence_download_name, evidence_file_limit_bytes
+from zhicheng.dossiers.selectors import dossier_get_for
+from zhicheng.dossiers.uploads import evidence_upload_handlers_install, evidence_upload_received
+
+from .selectors_unit import decision_get_for, post_counts_of, recommendation_of, returns_of
+from .services.decisions import decision_cancel, decision_confirm, decision_propose
+from .services.recommendation import recommendation_record, unit_post_count_record
+
+
+def _dossier_or_404(user, pk):
+    try:
+        return dossier_get_for(user, pk)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _decision_or_404(user, pk):
+    try:
+        return decision_get_for(user, pk)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _back_to_dossier(pk: int) -> HttpResponseRedirect:
+    return redirect(reverse("dossiers:detail", args=[pk]) + "#review-panel")
+
+
+def _deadline_from_form(raw: str) -> str | None:
+    """A datetime-local value ("2024-10-15T18:00") read in Asia/Shanghai; empty: the default deadline."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    parsed = parse_datetime(raw)
+    if parsed is None:
+        return raw  # the service names the bad value
+    return (timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed).isoformat()
+
+
+def _items_from_form(post) -> list[dict]:
+    sections, item_ids, texts = post.getlist("item_section"), post.getlist("item_id"), post.getlist("item_message")
+    rows = []
+    for i, message in enumerate(texts):
+        if not message.strip():
+            continue  # empty editor rows are left over, not mistakes
+        rows.append({"section": sections[i] if i < len(sections) else "",
+                     "item_id": (item_ids[i] if i < len(item_ids) else "") or None, "message": message})
+    return rows
+
+
+@require_POST
+@login_required
+def decision_propose_view(request, pk: int):
+    dossier = _dossier_or_404(request.user, pk)
+    action = request.POST.get("action", "")
+    data = {}
+    items = _items_from_form(request.POST)
+    if items or action == "return":  # the editor's rows are posted with every action; only filled ones count
+        data = {"items": items}
+        deadline = _deadline_from_form(request.POST.get("answer_deadline", ""))
+        if deadline:
+            data["answer_deadline"] = deadline
+    if request.POST.get("route"):  # R1b: the office confirms (or changes) the route when it accepts
+        data["route"] = request.POST["route"]
+    try:
+        decision_propose(dossier=dossier, action=action, actor=request.user, reason=request.POST.get("reason", ""),
+                         data=data, ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("审核意见已提出，须由审查领导确认后生效"))
+    return _back_to_dossier(dossier.pk)
+
+
+@require_POST
+@login_required
+def decision_confirm_view(request, decision_id: int):
+    decision = _decision_or_404(request.user, decision_id)
+    try:
+        decision_confirm(decision=decision, actor=request.user, ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("审核意见已确认生效"))
+    return _back_to_dossier(decision.dossier_id)
+
+
+@require_POST
+@login_required
+def decision_cancel_view(request, decision_id: int):
+    """The proposer withdraws it, or a leader sends it back to the clerk (退回经办)."""
+    decision = _decision_or_404(request.user, decision_id)
+    try:
+        decision_cancel(decision=decision, actor=request.user, reason=request.POST.get("reason", ""),
+                        ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("审核意见已撤销"))
+    return _back_to_dossier(decision.dossier_id)
+
+
+@login_required
+def returns_view(request, pk: int):
+    """Every requested change of every return, newest first; the applicant answers the open one from here."""
+    dossier = _dossier_or_404(request.user, pk)
+    returns = list(returns_of(dossier))
+    is_owner = dossier.applicant_id == request.user.pk
+    return render(request, "review/returns_list.html", {
+        "dossier": dossier, "returns": returns, "is_owner": is_owner,
+        "can_answer": is_owner and dossier.state == "returned" and any(r.answered_at is None for r in returns),
+    })
+
+
+@require_POST
+@login_required
+def return_answer_view(request, pk: int):
+    dossier = _dossier_or_404(request.user, pk)
+    try:
+        dossier_services.dossier_submit(dossier=dossier, actor=request.user, ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("review:returns", pk=dossier.pk)
+    messages.success(request, _("已提交答复，申报材料已退回审核单位"))
+    return redirect("dossiers:detail", pk=dossier.pk)
+
+
+def _caller(request):
+    """(user, by_token): a bearer token's user, else the session's; None for an anonymous caller."""
+    scheme, _sep, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() == "bearer":
+        user = TokenAuth().authenticate(request, token.strip()) if token.strip() else None
+        return user, True
+    return (request.user if request.user.is_authenticated else None), False
+
+
+def _parse_papers(request, dossier, by_token: bool):
+    """Install the streaming handler, parse, refuse an over-size file, check CSRF for sessions; the file or None."""
+    handler = evidence_upload_handlers_install(request, max_bytes=evidence_file_limit_bytes(dossier.campaign))
+    request.POST  # noqa: B018 - parses the body through the handler
+    if handler.refusal is not None:
+        evidence_upload_received(request)
+    if not by_token and CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None:
+        raise PermissionDenied("csrf_failed", "页面已过期，请刷新后重新提交", "The page expired; reload and try again")
+    return request.FILES.get("file")
+
+
+def _save_papers(request, dossier, user, upload):
+    post = request.POST
+    if post.get("senior_held", "") != "" or post.get("grassroots_senior_held", "") != "":
+        unit_post_count_record(dossier=dossier, actor=user, senior_held=post.get("senior_held", ""),
+                               grassroots_senior_held=post.get("grassroots_senior_held", ""),
+                               senior_posts=post.get("senior_posts", ""), ip=client_ip(request))
+    return recommendation_record(dossier=dossier, actor=user, discipline_opinion=post.get("discipline_opinion", ""),
+                                 conduct_statement=post.get("conduct_statement", ""), upload=upload,
+                                 ip=client_ip(request))
+
+
+@csrf_exempt  # the streaming handler must be installed before the body is read; CSRF is checked in _parse_papers
+def recommendation_view(request, pk: int):
+    """The papers form (GET) and its multipart POST; API callers (bearer token) get JSON."""
+    user, by_token = _caller(request)
+    if user is None:
+        if by_token or request.method == "POST":
+            return JsonResponse({"code": "unauthenticated", "message": _("请先登录")}, status=401)
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    dossier = _dossier_or_404(user, pk)
+    if request.method == "POST":
+        try:
+            upload = _parse_papers(request, dossier, by_token)
+            papers = _save_papers(request, dossier, user, upload)
+        except ApplicationError as exc:
+            if by_token:
+                return JsonResponse({"code": exc.code, "message": exc.message, "details": exc.details},
+                                    status=exc.status, json_dumps_params={"ensure_ascii": False})
+            messages.error(request, exc.message)
+        else:
+            if by_token:
+                return JsonResponse({"dossier_id": dossier.pk, "conduct_file_sha256": papers.conduct_file_sha256,
+                                     "conduct_file_kind": papers.conduct_file_kind}, status=201)
+            messages.success(request, _("推荐材料已保存"))
+            return _back_to_dossier(dossier.pk)
+    elif by_token:
+        return HttpResponse(status=405)
+    return render(request, "review/decision_recommendation.html", {
+        "dossier": dossier, "papers": recommendation_of(dossier), "counts": post_counts_of(dossier),
+    })
+
+
+
+@login_required
+def recommendation_file_view(request, pk: int):
+    """The sealed conduct statement, for the reviewers who can see the dossier (not the applicant: internal)."""
+    dossier = _dossier_or_404(request.user, pk)
+    papers = recommendation_of(dossier)
+    if papers is None or not papers.conduct_file or dossier.applicant_id == request.user.pk:
+        raise Http404(_("没有此文件"))
+    kind = papers.conduct_file_kind or "pdf"
+    response = FileResponse(papers.conduct_file.open("rb"), content_type=ALLOWED.get(kind, "application/octet-stream"),
+                            as_attachment=True, filename=evidence_download_name(papers.conduct_file_name, kind))
+    patch_cache_control(response, private=True, no_store=True)
+    return response

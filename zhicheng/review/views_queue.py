@@ -1,0 +1,130 @@
+"""The review queue pages: each organisation's held dossiers, bulk actions with a preview, a dossier's timeline."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as PageDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from zhicheng.catalog.models import Level, Series
+from zhicheng.core.errors import ApplicationError, NotFound
+from zhicheng.core.http import client_ip
+from zhicheng.dossiers.models import DossierState
+from zhicheng.dossiers.selectors import dossier_get_for
+
+from . import selectors
+from .services.bulk import BULK_ACTIONS, bulk_action_get, bulk_apply, bulk_preview
+
+PAGE_SIZE = 30
+_YES_NO = [("", gettext_lazy("全部")), ("yes", gettext_lazy("是")), ("no", gettext_lazy("否"))]
+SORT_CHOICES = [
+    ("state_changed_at", gettext_lazy("等待最久在前")), ("-state_changed_at", gettext_lazy("最近变化在前")),
+    ("submitted_at", gettext_lazy("提交时间（早→晚）")), ("-submitted_at", gettext_lazy("提交时间（晚→早）")),
+    ("name", gettext_lazy("申报人姓名")), ("unit", gettext_lazy("单位")),
+]
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
+    series = forms.ModelChoiceField(Series.objects.order_by("name"), label=gettext_lazy("系列"), required=False)
+    level = forms.ModelChoiceField(Level.objects.all(), label=gettext_lazy("级别"), required=False)
+    unit = forms.TypedChoiceField(label=gettext_lazy("单位"), required=False, coerce=int, empty_value=None)
+    blocking = forms.ChoiceField(label=gettext_lazy("有不符合项"), choices=_YES_NO, required=False)
+    overdue = forms.ChoiceField(label=gettext_lazy("已超期"), choices=_YES_NO, required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("排序"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, organisation, counts, **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = {s: f"{label}（{n}）" for s, label, n in counts}
+        states = [(s, shown.get(s, label)) for s, label in DossierState.choices]
+        self.fields["state"].choices = [("", _("全部")), *states]
+        self.fields["unit"].choices = [("", _("全部")), *selectors.queue_units(organisation)]
+
+    def filters(self) -> selectors.QueueFilters:
+        if not self.is_valid():
+            return selectors.QueueFilters()
+        data = self.cleaned_data
+        flag = {"yes": True, "no": False}
+        return selectors.QueueFilters(
+            state=data["state"] or "", series=getattr(data["series"], "pk", None),
+            level=getattr(data["level"], "pk", None), unit=data["unit"], blocking=flag.get(data["blocking"]),
+            overdue=flag.get(data["overdue"]), sort=data["sort"] or selectors.DEFAULT_SORT,
+        )
+
+
+def _organisation_or_404(request, organisation_id):
+    try:
+        return selectors.queue_organisation_get(request.user, organisation_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except ApplicationError as exc:
+        raise PageDenied(exc.message) from exc
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@login_required
+def queue(request, organisation_id: int | None = None):
+    """The organisation's queue: counts per state, filters, sort, one page of rows, and the bulk-action form."""
+    organisation = _organisation_or_404(request, organisation_id or request.GET.get("organisation"))
+    counts = selectors.queue_state_counts(organisation)
+    form = QueueFilterForm(request.GET or None, organisation=organisation, counts=counts)
+    page = Paginator(selectors.queue_for(organisation, form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "review/queue.html", {
+        "organisation": organisation, "organisations": selectors.queue_organisations_for(request.user),
+        "form": form, "page": page, "rows": selectors.queue_rows(page.object_list, organisation), "counts": counts,
+        "total": sum(n for _s, _l, n in counts), "bulk_actions": BULK_ACTIONS.values(),
+        "query": _query_without(request, "page"), "states": DossierState,
+    })
+
+
+def _bulk_input(request):
+    organisation = _organisation_or_404(request, request.POST.get("organisation"))
+    try:
+        action = bulk_action_get(request.POST.get("action", ""))
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    ids = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit()]
+    dossiers, missing = selectors.queue_dossiers_by_ids(organisation, ids)
+    params = {"reason": request.POST.get("reason", ""), "starts_on": request.POST.get("starts_on", "")}
+    return organisation, action, dossiers, missing, params
+
+
+@require_POST
+@login_required
+def bulk(request):
+    """Preview (default) or apply (with `apply`) a bulk action on the selected dossiers of one queue."""
+    organisation, action, dossiers, missing, params = _bulk_input(request)
+    applying = request.POST.get("apply") == "1"
+    context = {"organisation": organisation, "action": action, "missing": missing, "params": params,
+               "applying": applying}
+    try:
+        if applying:
+            result = bulk_apply(actor=request.user, dossiers=dossiers, action=action, params=params,
+                                ip=client_ip(request))
+        else:
+            result = bulk_preview(actor=request.user, dossiers=dossiers, action=action, params=params)
+    except ApplicationError as exc:
+        return render(request, "review/bulk.html", {**context, "error": exc.message}, status=exc.status)
+    return render(request, "review/bulk.html", {**context, "result": result})
+
+
+@login_required
+def timeline(request, pk: int):
+    """A dossier's history on its own page (the same section the dossier page includes)."""
+    try:
+        dossier = dossier_get_for(request.user, pk)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "review/timeline.html", {"dossier": dossier, **selectors.timeline_context(dossier)})
