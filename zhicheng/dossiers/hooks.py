@@ -35,3 +35,17 @@ def return_answer_target_run(*, dossier) -> str | None:
         if state:
             return state
     return None
+
+
+# The eligibility state shown beside a dossier ("not_checked" until the eligibility app answers):
+# each provider is called as provider(dossier=) and returns one of ELIGIBILITY_STATES or None.
+ELIGIBILITY_STATES = ("not_checked", "eligible", "blocked", "incomplete", "outdated")
+ELIGIBILITY_STATUS: list[Callable[..., str | None]] = []
+
+
+def eligibility_status(*, dossier) -> str:
+    for provider in list(ELIGIBILITY_STATUS):
+        status = provider(dossier=dossier)
+        if status:
+            return status
+    return "not_checked"

@@ -20,6 +20,7 @@ from zhicheng.core.http import client_ip
 
 from . import selectors, services
 from .forms import PledgeForm, SectionForm, StartForm, WithdrawForm
+from .hooks import eligibility_status
 from .models import Dossier, DossierState, EvidenceFile
 from .permissions import can_edit_dossier
 from .sections import SECTIONS
@@ -101,6 +102,8 @@ def _next_step(dossier, pledge) -> str:
         if pledge is None:
             return _("填写各栏目并上传佐证材料，然后签署诚信承诺书")
         return _("承诺书已签署，请提交至单位审核")
+    if dossier.state == DossierState.RETURNED:
+        return _("单位或审核部门已退回，请按修改要求修改，重新签署承诺书后再次提交")
     if dossier.state == DossierState.SUBMITTED:
         return _("已提交，等待单位审核")
     return dossier.get_state_display()
@@ -112,7 +115,7 @@ def _state_context(request, dossier) -> dict:
     signed_before = dossier.pledges.exists()
     return {"dossier": dossier, "pledge": pledge, "pledge_outdated": pledge is None and signed_before,
             "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge),
-            "is_owner": dossier.applicant_id == request.user.pk}
+            "is_owner": dossier.applicant_id == request.user.pk, "eligibility": eligibility_status(dossier=dossier)}
 
 
 @login_required

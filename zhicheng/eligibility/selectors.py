@@ -249,3 +249,17 @@ def eligibility_overview(dossier: Dossier, check: EligibilityCheck) -> dict:
         "unresolved_count": sum(1 for f in findings if f["unresolved"]),
         "unmet_count": sum(1 for f in findings if not f["ok"]),
     }
+
+
+def eligibility_status(*, dossier: Dossier) -> str:
+    """One word for the dossier's summary: not_checked / outdated / incomplete / blocked / eligible."""
+    check = eligibility_latest(dossier)
+    if check is None:
+        return "not_checked"
+    if check.dossier_revision != dossier.revision:
+        return "outdated"
+    overview = eligibility_overview(dossier, check)
+    if overview["unresolved_count"]:
+        unresolved = [f for f in overview["findings"] if f["unresolved"]]
+        return "incomplete" if all(f.get("incomplete") for f in unresolved) else "blocked"
+    return "eligible"

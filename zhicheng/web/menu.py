@@ -53,6 +53,10 @@ MENU: tuple[MenuEntry, ...] = (
               frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER, R.OFFICE_STAFF, R.DISCIPLINE_OBSERVER}), _WORK),
     MenuEntry(_("审核队列"), "review:queue_for", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER, R.OFFICE_STAFF}), _WORK,
               per_organisation=True),
+    MenuEntry(_("单位公示"), "publicity:batches", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER}), _WORK,
+              kinds=APPLYING_KINDS),
+    MenuEntry(_("异议处理"), "publicity:objections", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER}), _WORK,
+              kinds=APPLYING_KINDS),
     # the organisation the active role belongs to
     MenuEntry(_("本机构信息"), "organisations:detail", _ORG_STAFF, _WORK, per_organisation=True),
     MenuEntry(_("本机构成员与角色"), "organisations:members", frozenset({R.ORG_ADMIN}), _WORK, per_organisation=True),

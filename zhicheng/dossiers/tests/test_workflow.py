@@ -88,3 +88,17 @@ def test_dossier_transition_is_the_only_writer_of_state():
         if lines:
             offenders[path.name] = lines
     assert offenders == {}
+
+
+def test_the_state_diagram_in_the_docs_is_the_table():
+    """docs/workflow.md draws every row of TRANSITIONS and nothing else."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from zhicheng.dossiers.workflow import TRANSITIONS
+
+    text = (Path(settings.BASE_DIR) / "docs" / "workflow.md").read_text(encoding="utf-8")
+    drawn = set(re.findall(r"^\s+(\w+) --> (\w+):", text, flags=re.MULTILINE))
+    assert drawn == {(str(a), str(b)) for a, b in TRANSITIONS}

@@ -246,3 +246,27 @@ class TestWithTheRealRules:
         with pytest.raises(ApplicationError) as exc:
             submit(d, applicant)
         assert exc.value.code == "eligibility_blocked" and "R-SOCSEC" in exc.value.message_zh
+
+
+
+class TestStatusShownBesideTheDossier:
+    """The dossier summary (page and API) says what the latest check found, and when it is out of date."""
+
+    def test_blocked_then_outdated_then_eligible(self, dossier, applicant):
+        from zhicheng.dossiers.hooks import eligibility_status
+        from zhicheng.dossiers.models import Dossier
+
+        assert eligibility_status(dossier=dossier) == "blocked"  # one social-security month of six
+        Dossier.objects.filter(pk=dossier.pk).update(revision=dossier.revision + 1)
+        dossier.refresh_from_db()
+        assert eligibility_status(dossier=dossier) == "outdated"
+        add_months(dossier, applicant, [f"2024-0{m}" for m in range(2, 8)])
+        dossier.refresh_from_db()
+        assert eligibility_status(dossier=dossier) == "eligible"
+
+    def test_api_and_page_show_it(self, dossier, applicant, client):
+        from django.urls import reverse
+
+        client.force_login(applicant)
+        assert client.get(f"/api/v1/dossiers/{dossier.pk}").json()["eligibility"] == "blocked"
+        assert "有不符合项" in client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()

@@ -1,5 +1,6 @@
 """The decision core: a clerk proposes, a leader of the same organisation confirms, then the effect happens.
 
+Eligibility is re-evaluated at proposal and at confirmation, so every step sees current findings.
 Each (level, action) has an Effect registered by unit.py, department.py or office.py: the states it applies
 to, the state it leads to, a check run at proposal and again at confirmation, and what happens after the
 transition (a return request, a recommendation record …). Only `decision_confirm` changes the dossier.
@@ -22,6 +23,7 @@ from zhicheng.dossiers.holders import holder_level, holder_organisation
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.permissions import can_view_dossier, is_holder_leader, is_holder_staff
 from zhicheng.dossiers.workflow import dossier_transition
+from zhicheng.eligibility.services import eligibility_before_review_step
 
 from ..models import DecisionAction, ReviewDecision
 
@@ -88,6 +90,7 @@ def decision_propose(
         dossier=locked, level=effect.level, organisation=holder_organisation(locked), action=action,
         from_state=locked.state, reason=(reason or "").strip(), data=data or {}, proposed_by=actor, proposed_at=now,
     )
+    eligibility_before_review_step(locked)  # the reviewer decides on current findings (thresholds may change)
     if effect.check:
         effect.check(decision, locked, now)
     try:
@@ -129,6 +132,7 @@ def decision_confirm(*, decision: ReviewDecision, actor, ip: str | None = None) 
     require(can_confirm(actor, decision, dossier))
     effect = _effect_for(dossier, decision.action)
     now = timezone.now()
+    eligibility_before_review_step(dossier)
     if effect.check:
         effect.check(decision, dossier, now)
     decision.confirmed_by, decision.confirmed_at = actor, now

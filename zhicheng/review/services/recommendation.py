@@ -153,8 +153,6 @@ def _posts_finding(dossier: Dossier, *, lock: bool) -> dict[str, Any]:
 
 def recommend_check(decision: ReviewDecision, dossier: Dossier, now: dt.datetime) -> None:
     """The route's deadline, the papers and R-POSTS; the finding travels in decision.data["posts_check"]."""
-    from .unit import eligibility_recheck
-
     deadline = recommendation_deadline(dossier)
     if now >= deadline:
         shown = timezone.localtime(deadline - dt.timedelta(seconds=1))
@@ -164,7 +162,6 @@ def recommend_check(decision: ReviewDecision, dossier: Dossier, now: dt.datetime
     if papers is None or not papers.conduct_file:
         raise _refuse("recommendation_papers_missing", "请先填写纪检监察意见和品德考核情况说明，并上传盖章的情况说明",
                       "Record the discipline office's opinion and the sealed conduct statement first")
-    eligibility_recheck(dossier)
     finding = _posts_finding(dossier, lock=decision.pk is not None)
     if finding["blocking"]:
         raise _refuse("posts_exceeded", f"不符合岗位结构比例要求，不能推荐：{finding['message_zh']}",

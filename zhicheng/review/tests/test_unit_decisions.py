@@ -107,10 +107,10 @@ def test_second_confirmation_is_stale(tree, dossier):
 
 @pytest.mark.parametrize(("action", "data"), [("pass", {}), ("return", {"items": return_items(1)})])
 def test_each_step_rechecks_eligibility(tree, dossier, monkeypatch, action, data):
-    from zhicheng.eligibility import services as eligibility
+    from zhicheng.review.services import decisions
 
     calls = []
-    monkeypatch.setattr(eligibility, "eligibility_before_review_step", lambda d: calls.append(d.pk))
+    monkeypatch.setattr(decisions, "eligibility_before_review_step", lambda d: calls.append(d.pk))
     with at(WHEN):
         decided(dossier, action, clerk=tree["unit_clerk"], leader=tree["unit_leader"], reason="理由", data=data)
     assert calls == [dossier.pk, dossier.pk]  # at proposal and again at confirmation
