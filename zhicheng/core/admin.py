@@ -5,7 +5,9 @@ from django.contrib import admin
 from .models import CalendarYearSchedule, HolidayOverride
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Admin pages that only read: every change goes through a service that audits it."""
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -17,11 +19,11 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(HolidayOverride)
-class HolidayOverrideAdmin(_ReadOnlyAdmin):
+class HolidayOverrideAdmin(ReadOnlyAdmin):
     list_display = ["date", "kind", "name", "note", "created_by"]
     list_filter = ["kind"]
 
 
 @admin.register(CalendarYearSchedule)
-class CalendarYearScheduleAdmin(_ReadOnlyAdmin):
+class CalendarYearScheduleAdmin(ReadOnlyAdmin):
     list_display = ["year", "note", "confirmed_by", "created_at"]
