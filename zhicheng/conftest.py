@@ -25,4 +25,5 @@ def catalog_reseeded(transactional_db):
     from zhicheng.catalog.models import Series
 
     if not Series.objects.exists():
-        importlib.import_module("zhicheng.catalog.migrations.0002_seed_catalog").seed(apps, None)
+        for migration in ("0002_seed_catalog", "0003_titles_of_other_series"):
+            importlib.import_module(f"zhicheng.catalog.migrations.{migration}").seed(apps, None)

@@ -77,3 +77,13 @@ class TestSpecialtiesAndConditions:
 
     def test_waiver_list_is_data(self):
         assert WaiverAchievement.objects.filter(is_active=True).count() >= 2
+
+
+def test_every_series_but_art_and_ships_has_titles(db):
+    """Without title names nobody can apply in a series; 艺术 and 船舶 depend on the specialty (office adds them)."""
+    from zhicheng.catalog.models import TitleName
+
+    without = set(Series.objects.exclude(titles__isnull=False).values_list("name", flat=True))
+    assert without == {"艺术", "船舶"}
+    assert TitleName.objects.get(code="1403").name == "实验师"
+    assert TitleName.objects.get(code="0902").name == "高级统计师"
