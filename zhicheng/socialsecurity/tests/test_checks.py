@@ -97,3 +97,21 @@ class TestMatchFailure:
         assert row.status == ImportStatus.FAILED and "比对" in row.failure_zh
         assert ContributionRecord.objects.filter(contribution_import=row).count() == 6
         assert not ContributionCheck.objects.exists()
+
+
+class TestShownOnTheDossierPage:
+    """The reviewer sees the bureau's verdict beside the dossier; the applicant does not."""
+
+    def test_reviewer_sees_the_mismatch_applicant_does_not(self, campaign, tree, client):
+        from django.urls import reverse
+
+        from zhicheng.accounts.tests.factories import login_verified
+
+        dossier = submitted_dossier(tree["applicant"], campaign, declared_months=months("2024-04", 6))
+        run_import(campaign, tree, bureau_rows(tree["applicant"], tree["unit"], months("2024-05", 5)))
+        url = reverse("dossiers:detail", args=[dossier.pk])
+        login_verified(client, tree["unit_clerk"])
+        page = client.get(url).content.decode()
+        assert "社保核验（社保局数据）" in page and "申报填写，社保局无缴费记录" in page and "不满足" in page
+        client.force_login(tree["applicant"])
+        assert "社保核验（社保局数据）" not in client.get(url).content.decode()
