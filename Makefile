@@ -8,9 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test lint check bench messages clean
+.PHONY: install chromium demo serve test lint check bench messages clean
 
-install: $(STAMP)
+install: $(STAMP) chromium
 
 # The venv alone; re-run only when pyproject.toml changes. Installs python3-venv if Debian lacks it.
 $(STAMP): pyproject.toml
@@ -20,6 +20,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev]"
 	@touch $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own).
+chromium:
+	@test -x /usr/bin/chromium || { echo "installing chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 demo: install
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --noinput

@@ -60,7 +60,8 @@ class TestStates:
     def test_every_applicant_has_one_dossier_submitted_or_draft_as_its_case_says(self, campaign):
         dossiers = Dossier.objects.filter(campaign=campaign)
         assert dossiers.count() == len(CASES)
-        submitted = set(dossiers.filter(state=DossierState.SUBMITTED).values_list("applicant__username", flat=True))
+        # submitted in the window; review_chain.py has since moved some on (test_demo_review_chain.py)
+        submitted = set(dossiers.exclude(state=DossierState.DRAFT).values_list("applicant__username", flat=True))
         assert submitted == {USERNAMES[c.code] for c in CASES if submits(c)}
         assert len(submitted) == 41
         assert dossiers.filter(state=DossierState.DRAFT).count() == len(CASES) - 41 == 28
@@ -81,14 +82,14 @@ class TestStates:
             assert not dossier.annualassessment_items.exists(), code
 
     def test_submissions_happened_inside_the_window_in_its_last_days(self, campaign):
-        for dossier in Dossier.objects.filter(campaign=campaign, state=DossierState.SUBMITTED):
+        for dossier in Dossier.objects.filter(campaign=campaign).exclude(state=DossierState.DRAFT):
             assert campaign.submission_opens_at <= dossier.submitted_at < campaign.submission_closes_at
             assert dossier.submitted_at >= dt.datetime(2024, 9, 27, tzinfo=dt.UTC) - dt.timedelta(hours=8)
 
 
 class TestVersionsAndFiles:
     def test_each_submitted_dossier_has_one_version_whose_hashes_match_the_stored_files(self, campaign):
-        submitted = Dossier.objects.filter(campaign=campaign, state=DossierState.SUBMITTED)
+        submitted = Dossier.objects.filter(campaign=campaign).exclude(state=DossierState.DRAFT)
         assert submitted.exists()
         for dossier in submitted:
             versions = list(DossierVersion.objects.filter(dossier=dossier))
@@ -113,7 +114,7 @@ class TestVersionsAndFiles:
             assert (row.page_count or 0) >= (1 if row.kind == "pdf" else 0)
 
     def test_each_submitted_dossier_has_files_on_its_main_sections(self, campaign):
-        for dossier in Dossier.objects.filter(campaign=campaign, state=DossierState.SUBMITTED):
+        for dossier in Dossier.objects.filter(campaign=campaign).exclude(state=DossierState.DRAFT):
             sections = set(dossier.evidence_files.values_list("section", flat=True))
             assert {"identity", "education", "work_history", "social_security", "continuing_education"} <= sections
 
