@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import transaction
 
 from zhicheng.audit.models import AuditEvent
 from zhicheng.campaigns.models import Campaign
@@ -31,14 +30,8 @@ MAGIC = {"pdf": b"%PDF-", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n"}
 USERNAMES = {p.case.code: p.username for p in demo_people() if p.case is not None}
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """seed_demo once for the module (it is slow), rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_demo()
-        yield
-        transaction.set_rollback(True)
-
+# A database test, so pytest-django runs it before the transactional tests, whose flush empties the catalog
+pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def campaign(seeded, db):

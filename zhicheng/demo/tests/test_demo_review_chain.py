@@ -7,7 +7,6 @@ import itertools
 from collections import Counter
 
 import pytest
-from django.db import transaction
 
 from zhicheng.audit.models import AuditEvent
 from zhicheng.demo.dossiers import replayed_clock
@@ -34,14 +33,8 @@ BY_DECISION = {S.RETURNED, S.UNIT_PASSED, S.RECOMMENDED, S.DEPARTMENT_RETURNED, 
 START, END = dt.datetime(2024, 10, 11, tzinfo=dt.UTC) - dt.timedelta(hours=8), dt.datetime(2024, 11, 21, tzinfo=dt.UTC)
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """seed_demo once for the module (it is slow), rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_demo()
-        yield
-        transaction.set_rollback(True)
-
+# A database test, so pytest-django runs it before the transactional tests, whose flush empties the catalog
+pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def dossiers(seeded, db) -> dict[str, Dossier]:
