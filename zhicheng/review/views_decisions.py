@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.api.auth import TokenAuth
 from zhicheng.core.errors import ApplicationError, PermissionDenied
-from zhicheng.core.http import client_ip
+from zhicheng.core.http import client_ip, service_flash
 from zhicheng.dossiers import services as dossier_services
 from zhicheng.dossiers.evidence import ALLOWED, evidence_download_name, evidence_file_limit_bytes
 from zhicheng.dossiers.selectors import dossier_get_for
@@ -84,13 +84,10 @@ def decision_propose_view(request, pk: int):
             data["answer_deadline"] = deadline
     if request.POST.get("route"):  # R1b: the office confirms (or changes) the route when it accepts
         data["route"] = request.POST["route"]
-    try:
-        decision_propose(dossier=dossier, action=action, actor=request.user, reason=request.POST.get("reason", ""),
-                         data=data, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("审核意见已提出，须由审查领导确认后生效"))
+    service_flash(request, lambda: decision_propose(
+        dossier=dossier, action=action, actor=request.user, reason=request.POST.get("reason", ""), data=data,
+        ip=client_ip(request),
+    ), done=_("审核意见已提出，须由审查领导确认后生效"))
     return _back_to_dossier(dossier.pk)
 
 
@@ -98,12 +95,8 @@ def decision_propose_view(request, pk: int):
 @login_required
 def decision_confirm_view(request, decision_id: int):
     decision = _decision_or_404(request.user, decision_id)
-    try:
-        decision_confirm(decision=decision, actor=request.user, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("审核意见已确认生效"))
+    service_flash(request, lambda: decision_confirm(decision=decision, actor=request.user, ip=client_ip(request)),
+                  done=_("审核意见已确认生效"))
     return _back_to_dossier(decision.dossier_id)
 
 
@@ -112,13 +105,9 @@ def decision_confirm_view(request, decision_id: int):
 def decision_cancel_view(request, decision_id: int):
     """The proposer withdraws it, or a leader sends it back to the clerk (退回经办)."""
     decision = _decision_or_404(request.user, decision_id)
-    try:
-        decision_cancel(decision=decision, actor=request.user, reason=request.POST.get("reason", ""),
-                        ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("审核意见已撤销"))
+    service_flash(request, lambda: decision_cancel(
+        decision=decision, actor=request.user, reason=request.POST.get("reason", ""), ip=client_ip(request),
+    ), done=_("审核意见已撤销"))
     return _back_to_dossier(decision.dossier_id)
 
 
@@ -138,13 +127,11 @@ def returns_view(request, pk: int):
 @login_required
 def return_answer_view(request, pk: int):
     dossier = _dossier_or_404(request.user, pk)
-    try:
-        dossier_services.dossier_submit(dossier=dossier, actor=request.user, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("review:returns", pk=dossier.pk)
-    messages.success(request, _("已提交答复，申报材料已退回审核单位"))
-    return redirect("dossiers:detail", pk=dossier.pk)
+    answered = service_flash(
+        request, lambda: dossier_services.dossier_submit(dossier=dossier, actor=request.user, ip=client_ip(request)),
+        done=_("已提交答复，申报材料已退回审核单位"),
+    )
+    return redirect("dossiers:detail" if answered else "review:returns", pk=dossier.pk)
 
 
 def _caller(request):

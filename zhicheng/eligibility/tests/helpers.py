@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhicheng.dossiers.tests.factories import at, campaign_2024, dossier_for, fill, people, signed, valid_row
+from zhicheng.dossiers.tests.factories import dossier_for, fill, signed, valid_row
 from zhicheng.eligibility.facts import BLOCK, WARN, Finding
 
 INSIDE = "2024-10-01T10:00:00+08:00"
@@ -48,27 +48,6 @@ def fake_rules(monkeypatch):
 
     monkeypatch.setattr(services, "_rules", lambda: FakeRules)
     return FakeRules
-
-
-@pytest.fixture
-def campaign(db):
-    return campaign_2024()
-
-
-@pytest.fixture
-def tree(db):
-    return people()
-
-
-@pytest.fixture
-def applicant(tree):
-    return tree["applicant"]
-
-
-@pytest.fixture
-def inside_window():
-    with at(INSIDE):
-        yield
 
 
 @pytest.fixture

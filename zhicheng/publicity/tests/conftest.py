@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from zhicheng.dossiers.tests.factories import at, campaign_2024, people
+from zhicheng.dossiers.tests.conftest import campaign, tree  # noqa: F401
+from zhicheng.dossiers.tests.factories import at
 
 from .factories import passed_dossier
 
 
 @pytest.fixture
-def campaign(db):
-    return campaign_2024()
-
-
-@pytest.fixture
-def tree(db):
-    return people()
-
-
-@pytest.fixture
-def passed(campaign, tree):
+def passed(campaign, tree):  # noqa: F811 (fixtures imported above)
     """A dossier of the unit's applicant, passed by the unit and waiting for publicity."""
     return passed_dossier(tree["applicant"], campaign)
 
