@@ -110,7 +110,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         is_dossier_owner, guard_withdraw, "dossier.withdrawn", enter_withdrawn
     ),
     # -- unit, department and office review (review app) -----------------------------------------------------
-    # unit level (R1a): decisions confirmed by a unit leader; the applicant answers a return
+    # unit level: decisions confirmed by a unit leader; the applicant answers a return
     (State.SUBMITTED, State.UNIT_PASSED): Transition(is_holder_leader, guard_none, "review.unit_passed"),
     (State.SUBMITTED, State.RETURNED): Transition(is_holder_leader, guard_none, "review.unit_returned"),
     (State.SUBMITTED, State.NOT_ACCEPTED): Transition(is_holder_leader, guard_none, "review.unit_not_accepted"),
@@ -120,8 +120,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (State.RETURNED, State.DEPARTMENT_RETURNED): Transition(
         is_dossier_owner, guard_return_answer, "dossier.return_answered"
     ),
-    # -- end of unit level (R1a)
-    # department and office level (R1b): decisions confirmed by a leader of the holding department / office
+    # -- end of unit level
+    # department and office level: decisions confirmed by a leader of the holding department / office
     (State.RECOMMENDED, State.DEPARTMENT_PASSED): Transition(is_holder_leader, guard_none, "review.department_passed"),
     (State.RECOMMENDED, State.DEPARTMENT_RETURNED): Transition(
         is_holder_leader, guard_none, "review.department_returned"
@@ -138,7 +138,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (State.DEPARTMENT_PASSED, State.OFFICE_REJECTED): Transition(
         is_holder_leader, guard_none, "review.office_rejected"
     ),
-    # -- end of department and office level (R1b)
+    # -- end of department and office level
     # -- unit publicity and objections (publicity app) -------------------------------------------------------
     # only publicity_publish creates the entry the guard looks for; closing needs the period over and no open
     # objection; an upheld objection stops the dossier

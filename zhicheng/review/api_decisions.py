@@ -37,7 +37,7 @@ class DecisionIn(Schema):
     reason: str = ""
     items: list[ReturnItemIn] | None = None
     answer_deadline: dt.datetime | None = None
-    route: str | None = None  # R1b: the route the office confirms when it accepts (self / entrusted)
+    route: str | None = None  # the route the office confirms when it accepts (self / entrusted)
 
 
 class CancelIn(Schema):

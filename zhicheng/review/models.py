@@ -117,7 +117,7 @@ class ReturnItem(models.Model):
         return self.message[:40]
 
 
-# -- unit recommendation (R1a) ---------------------------------------------------------------------------------
+# -- unit recommendation ---------------------------------------------------------------------------------------
 
 
 class UnitPostCount(models.Model):

@@ -4,7 +4,7 @@ from . import views_decisions, views_queue
 
 app_name = "review"
 urlpatterns = [
-    # -- unit review: decisions, returns, recommendation (R1a) ----------------------------------------------------
+    # -- unit review: decisions, returns, recommendation ---------------------------------------------------------
     path("dossiers/<int:pk>/decisions/", views_decisions.decision_propose_view, name="decision_propose"),
     path("decisions/<int:decision_id>/confirm/", views_decisions.decision_confirm_view, name="decision_confirm"),
     path("decisions/<int:decision_id>/cancel/", views_decisions.decision_cancel_view, name="decision_cancel"),
@@ -13,11 +13,11 @@ urlpatterns = [
     path("dossiers/<int:pk>/recommendation/", views_decisions.recommendation_view, name="recommendation"),
     path("dossiers/<int:pk>/recommendation/file/", views_decisions.recommendation_file_view,
          name="recommendation_file"),
-    # -- end of unit review (R1a)
-    # -- department and office review, queues, bulk actions, timeline (R1b) ---------------------------------------
+    # -- end of unit review
+    # -- department and office review, queues, bulk actions, timeline --------------------------------------------
     path("queue/", views_queue.queue, name="queue"),
     path("queue/<int:organisation_id>/", views_queue.queue, name="queue_for"),
     path("bulk/", views_queue.bulk, name="bulk"),
     path("dossiers/<int:pk>/timeline/", views_queue.timeline, name="timeline"),
-    # -- end of R1b
+    # -- end of department and office review
 ]

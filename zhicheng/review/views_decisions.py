@@ -82,7 +82,7 @@ def decision_propose_view(request, pk: int):
         deadline = _deadline_from_form(request.POST.get("answer_deadline", ""))
         if deadline:
             data["answer_deadline"] = deadline
-    if request.POST.get("route"):  # R1b: the office confirms (or changes) the route when it accepts
+    if request.POST.get("route"):  # the office confirms (or changes) the route when it accepts
         data["route"] = request.POST["route"]
     service_flash(request, lambda: decision_propose(
         dossier=dossier, action=action, actor=request.user, reason=request.POST.get("reason", ""), data=data,

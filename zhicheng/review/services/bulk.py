@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from zhicheng.core.errors import ApplicationError
 from zhicheng.dossiers.holders import holder_level
 from zhicheng.dossiers.models import Dossier, DossierState
+from zhicheng.publicity.services.batches import publicity_plan, publicity_publish
 
 from ..models import DecisionAction
 from .decisions import EFFECTS, decision_confirm, decision_open_for, decision_propose
@@ -188,16 +189,12 @@ def _publish_describe_end(item) -> str:
 
 
 def _publish_preview(*, actor, dossiers, params) -> list[BulkLine]:
-    from zhicheng.publicity.services.batches import publicity_plan
-
     plan = publicity_plan(actor=actor, dossiers=dossiers, starts_on=_publish_start(params))
     return [BulkLine(i.dossier, i.refusal is None, _publish_describe_end(i) if i.refusal is None else i.refusal.message,
                      "" if i.refusal is None else i.refusal.code) for i in plan.items]
 
 
 def _publish_apply(*, actor, dossiers, params, ip) -> list[BulkLine]:
-    from zhicheng.publicity.services.batches import publicity_publish
-
     result = publicity_publish(actor=actor, dossiers=dossiers, starts_on=_publish_start(params), ip=ip)
     done = {d.pk for d in result.published}
     refused = {i.dossier.pk: i.refusal for i in result.skipped}
@@ -211,24 +208,15 @@ def _publish_apply(*, actor, dossiers, params, ip) -> list[BulkLine]:
     return lines
 
 
-def _publicity_installed() -> bool:
-    try:
-        from zhicheng.publicity.services.batches import publicity_plan, publicity_publish  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 BULK_ACTIONS: dict[str, BulkAction] = {
     "propose_pass": BulkAction("propose_pass", gettext_lazy("审核通过（提出意见）"), _propose(DecisionAction.PASS),
                                _describe_propose(DecisionAction.PASS)),
     "confirm": BulkAction("confirm", gettext_lazy("确认待确认的审核意见"), _confirm, _describe_confirm),
     "recommend": BulkAction("recommend", gettext_lazy("推荐（提出意见）"), _propose(DecisionAction.RECOMMEND),
                             _describe_propose(DecisionAction.RECOMMEND)),
+    "publish": BulkAction("publish", gettext_lazy("发布单位公示"), lambda **kw: None, lambda d, p: "",
+                          preview_all=_publish_preview, apply_all=_publish_apply),
 }
-if _publicity_installed():
-    BULK_ACTIONS["publish"] = BulkAction("publish", gettext_lazy("发布单位公示"), lambda **kw: None, lambda d, p: "",
-                                         preview_all=_publish_preview, apply_all=_publish_apply)
 
 
 def bulk_action_get(key: str) -> BulkAction:

@@ -92,7 +92,7 @@ def return_data_check(decision: ReviewDecision, dossier: Dossier, now: dt.dateti
 
 def return_request_create(decision: ReviewDecision, dossier: Dossier, now: dt.datetime,
                           addressee: str = ReturnRequest.Addressee.APPLICANT) -> ReturnRequest:
-    """After a confirmed return: the ReturnRequest with all its items (R1b reuses it for department returns)."""
+    """After a confirmed return: the ReturnRequest with all its items (department returns too)."""
     number = ReturnRequest.objects.filter(dossier=dossier, level=decision.level).count() + 1
     request = ReturnRequest.objects.create(
         decision=decision, dossier=dossier, level=decision.level, addressee=addressee, number=number,
@@ -115,7 +115,7 @@ def return_open_for(dossier: Dossier) -> ReturnRequest | None:
 def return_answer_target(return_request: ReturnRequest) -> str:
     """Where an answered return sends the dossier: the state it was returned from (a unit return → submitted).
 
-    R1b: a department return passed back to the applicant (pass_back from dept_returned) goes back to dept_returned,
+    A department return passed back to the applicant (pass_back from dept_returned) goes back to dept_returned,
     which is that decision's from_state too; extend here if a level needs something else.
     """
     return return_request.decision.from_state or DossierState.SUBMITTED

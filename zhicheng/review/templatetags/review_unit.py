@@ -24,7 +24,7 @@ def _actions(dossier) -> list[tuple[str, str]]:
     level = holder_level(dossier)
     actions = [(action, DecisionAction(action).label) for (lvl, action), effect in EFFECTS.items()
                if lvl == level and dossier.state in effect.from_states]
-    if level == "department":  # R1b: no return after the campaign's maximum, nor from the supplement cut-off
+    if level == "department":  # no return after the campaign's maximum, nor from the supplement cut-off
         from ..services.department import department_actions_offered
 
         offered = set(department_actions_offered(dossier))

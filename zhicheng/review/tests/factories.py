@@ -1,6 +1,6 @@
 """Shared set-up for review tests: people around a unit (two clerks' leaders …), dossiers in a review state.
 
-R1b's tests import these too: keep the names and signatures stable (add, never rename).
+The department and office tests import these too: keep the names and signatures stable (add, never rename).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""R1b's set-up helpers on top of factories.py: dossiers with the department and the office, returns, answers."""
+"""Set-up helpers on top of factories.py: dossiers with the department and the office, returns, answers."""
 
 from __future__ import annotations
 

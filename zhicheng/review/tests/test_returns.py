@@ -120,7 +120,7 @@ def test_returned_dossier_is_editable_by_its_applicant_only(tree, campaign):
 
 
 def test_a_passed_back_department_return_goes_back_to_dept_returned(tree, campaign):
-    """R1b's pass_back: the decision came from dept_returned, so the answer leads back there."""
+    """The unit's pass_back: the decision came from dept_returned, so the answer leads back there."""
     applicant = tree["applicant"]
     dossier = submitted_dossier(applicant, campaign)
     Dossier.objects.filter(pk=dossier.pk).update(state="returned")
