@@ -363,3 +363,42 @@ class DossierVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ApplicationError("version_immutable", "已提交的版本不能删除", "A submitted version cannot be deleted")
+
+
+class DossierStateChange(models.Model):
+    """One row per change of state, appended by workflow.dossier_transition in the same transaction (never changed).
+
+    Timelines, "with whom since when", the department's net review time (and later reports and notifications)
+    read this table instead of parsing the audit log. `decision_id` names the review decision that caused the
+    step (an id, not a foreign key: dossiers sits below review).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="state_changes")
+    from_state = models.CharField(_("原状态"), max_length=20, choices=DossierState.choices)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=DossierState.choices)
+    transition = models.CharField(_("办理环节"), max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    at = models.DateTimeField(_("时间"))
+    reason = models.TextField(_("理由"), blank=True)
+    decision_id = models.PositiveBigIntegerField(_("审核意见编号"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="statechange_dossier_at"),
+                   models.Index(fields=["to_state", "at"], name="statechange_to_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ApplicationError("history_immutable", "状态变更记录不能修改", "A state change cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ApplicationError("history_immutable", "状态变更记录不能删除", "A state change cannot be deleted")

@@ -17,13 +17,14 @@ from zhicheng.catalog.selectors import level_resolve, series_resolve
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import deny, require
 
-from .hooks import dossier_changed, return_answer_target_run, return_answered, submit_checks_run
+from .guards import return_origin
+from .hooks import dossier_changed
 from .models import Category, Dossier, DossierState, DossierVersion, EvidenceFile, PledgeSignature, ValidityScope
 from .permissions import can_edit_dossier, is_dossier_owner
 from .rules import Facts
 from .sections import SECTIONS, SectionSpec, section_item_values, section_values_parse
 from .snapshot import dossier_snapshot, snapshot_sha256
-from .workflow import State, dossier_transition, formal_return_answer_open, submission_allowed_at, transition_refused
+from .workflow import State, dossier_transition, transition_refused
 
 
 def _field_error(code: str, field: str, zh: str, en: str, status: int = 400) -> ApplicationError:
@@ -267,55 +268,30 @@ def pledge_sign(
     return pledge
 
 
-def _valid_pledge(dossier: Dossier, sha256: str) -> PledgeSignature:
-    pledge = dossier.pledges.filter(invalidated_at__isnull=True).order_by("-signed_at", "-id").first()
-    if pledge is None:
-        raise ApplicationError(
-            "pledge_required", "请先阅读并签署诚信承诺书，再提交", "Sign the integrity pledge first", status=409
-        )
-    if pledge.snapshot_sha256 != sha256:
-        raise ApplicationError(
-            "pledge_outdated", "申报材料在签署承诺书后有改动，请重新签署诚信承诺书",
-            "The dossier changed after the pledge; sign it again", status=409,
-        )
-    return pledge
-
-
 @transaction.atomic
 def dossier_submit(*, dossier: Dossier, actor, ip: str | None = None) -> Dossier:
-    """Freeze an immutable version and submit to the unit, inside the window by the server's clock.
+    """Freeze an immutable version and submit it to the unit, or answer a return with it.
 
-    A returned dossier is "answered" the same way: only before its return's deadline and the supplement cut-off
-    (formal_return_answer_open), and it goes back to the state the return came from (the review app says which).
+    The checks (window or the return's deadline, the pledge over exactly this content, eligibility …) are the
+    guards of the transition's row (workflow.py): here the version is only frozen, with the current pledge.
+    A returned dossier goes back to the state the return came from.
     """
     locked = Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
     require(is_dossier_owner(actor, locked))
-    answering = locked.state == DossierState.RETURNED
-    if locked.state != DossierState.DRAFT and not answering:
+    if locked.state not in (DossierState.DRAFT, DossierState.RETURNED):
         raise transition_refused(locked.state, State.SUBMITTED)
-    if answering and not formal_return_answer_open(locked, timezone.now()):
-        raise ApplicationError(
-            "answer_closed", "退回答复已过截止时间（或已过补充资料截止时间），不能再提交",
-            "The answer to the return is past its deadline (or the supplement cut-off)", status=409,
-        )
-    if not answering and not submission_allowed_at(locked, timezone.now()):
-        raise ApplicationError("submission_closed", "个人申报已截止，不能提交", "Submission is closed", status=409)
+    target = return_origin(locked) if locked.state == DossierState.RETURNED else State.SUBMITTED
     snapshot = dossier_snapshot(locked)
     sha256 = snapshot_sha256(snapshot)
-    pledge = _valid_pledge(locked, sha256)
+    pledge = locked.pledges.filter(invalidated_at__isnull=True).order_by("-signed_at", "-id").first()
     number = locked.versions.count() + 1
-    version = DossierVersion.objects.create(
+    DossierVersion.objects.create(
         dossier=locked, number=number, snapshot=snapshot, file_hashes=[f["sha256"] for f in snapshot["evidence"]],
         sha256=sha256, pledge=pledge, created_by=actor, created_at=timezone.now(),
     )
-    submit_checks_run(dossier=locked, version=version, actor=actor)
-    target = (return_answer_target_run(dossier=locked) if answering else None) or State.SUBMITTED
-    moved = dossier_transition(
+    return dossier_transition(
         dossier=dossier, to=target, actor=actor, ip=ip, data={"version": number, "sha256": sha256}
     )
-    if answering:
-        return_answered.send(sender=Dossier, dossier=moved, version=version, actor=actor)
-    return moved
 
 
 @transaction.atomic

@@ -1,4 +1,9 @@
-"""The dossier's states as a table of transitions; `dossier_transition` is the only writer of Dossier.state."""
+"""The dossier's states as a table of transitions; `dossier_transition` is the only writer of Dossier.state.
+
+Each row says who may act and which named guards (guards.py) must allow the step; docs/workflow.md shows the same
+table in words (a test keeps them equal). After the step, `dossier_state_changed` is sent with the new
+DossierStateChange row, inside the transaction, for follow-ups owned by other apps (review records an answer).
+"""
 
 from __future__ import annotations
 
@@ -8,62 +13,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from zhicheng.audit.services import audit_event_record
-from zhicheng.campaigns.selectors import campaign_submission_is_open
 from zhicheng.core.errors import ApplicationError
-from zhicheng.core.permissions import Decision, require
+from zhicheng.core.permissions import ALLOW, Decision, require
 
-from .models import Dossier, DossierState
+from .guards import GuardContext, guards_decide, guards_run
+from .holders import holder_organisation
+from .models import Dossier, DossierState, DossierStateChange
 from .permissions import is_dossier_owner, is_holder_leader, is_holder_staff
 
 State = DossierState
 
-
-def formal_return_answer_open(dossier: Dossier, at: dt.datetime) -> bool:
-    """An answer to a formal return is accepted until that return's own deadline and the supplement cut-off.
-
-    The open return is read through the reverse accessor of review.ReturnRequest: dossiers may not import review.
-    """
-    if dossier.state != DossierState.RETURNED or at >= dossier.campaign.supplement_cutoff:
-        return False
-    open_return = (dossier.return_requests.filter(answered_at__isnull=True, addressee="applicant")
-                   .order_by("-created_at", "-id").first())
-    return open_return is not None and at < open_return.answer_deadline
-
-
-def submission_allowed_at(dossier: Dossier, at: dt.datetime) -> bool:
-    """Inside the campaign's submission window by the server's clock, or answering a formal return in time."""
-    return campaign_submission_is_open(dossier.campaign, at) or formal_return_answer_open(dossier, at)
-
-
-def guard_submit(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> None:
-    if not submission_allowed_at(dossier, now):
-        raise ApplicationError(
-            "submission_closed", "不在个人申报时间内，不能提交", "Submission is closed", status=409,
-            details={"closes_at": dossier.campaign.submission_closes_at.isoformat()},
-        )
-
-
-def guard_withdraw(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> None:
-    if not (data.get("reason") or "").strip():
-        raise ApplicationError(
-            "reason_required", "请填写撤回原因", "Give the reason for withdrawing",
-            details={"fields": {"reason": ["请填写撤回原因"]}, "fields_en": {"reason": ["required"]}},
-        )
-
-
-def guard_return_answer(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> None:
-    if not formal_return_answer_open(dossier, now):
-        raise ApplicationError(
-            "answer_closed", "退回答复已过截止时间（或已过补充资料截止时间），不能再提交",
-            "The answer to the return is past its deadline (or the supplement cut-off)", status=409,
-        )
-
-
-def guard_none(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> None:
-    """Review steps reached through a confirmed decision: the decision's own check has run."""
+# Sent after every change of state, inside its transaction: keyword arguments `change` (the DossierStateChange)
+# and `dossier`. A receiver may still refuse by raising ApplicationError (the whole step is undone).
+dossier_state_changed = Signal()
 
 
 def enter_submitted(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> list[str]:
@@ -76,81 +42,59 @@ def enter_withdrawn(dossier: Dossier, data: dict[str, Any], now: dt.datetime) ->
     return ["withdrawn_at", "withdraw_reason"]
 
 
-# The publicity app fills these in at start-up (dossiers must not import it); a missing guard refuses the step
-PUBLICITY_GUARDS: dict[str, Callable[[Dossier, dict[str, Any], dt.datetime], None]] = {}
-
-
-def guard_publicity(step: str) -> Callable[[Dossier, dict[str, Any], dt.datetime], None]:
-    """The publicity app's guard for one step ("publish", "close", "stop"), looked up when the transition runs."""
-
-    def guard(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> None:
-        check = PUBLICITY_GUARDS.get(step)
-        if check is None:
-            raise ApplicationError(
-                "publicity_unavailable", "单位公示功能未启用", "Publicity is not installed", status=409
-            )
-        check(dossier, data, now)
-
-    return guard
-
-
 @dataclass(frozen=True)
 class Transition:
+    name: str
     who: Callable[[Any, Dossier], Decision]
-    guard: Callable[[Dossier, dict[str, Any], dt.datetime], None]
+    guards: tuple[str, ...]
     event: str
     enter: Callable[[Dossier, dict[str, Any], dt.datetime], list[str]] | None = None
 
 
+T = Transition
+OWNER, LEADER, STAFF = is_dossier_owner, is_holder_leader, is_holder_staff
+ANSWER = ("return_answer_open", "back_where_returned_from", "pledge_current", "pledge_signed_after_return",
+          "eligibility_clear")
+
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     # -- the applicant --------------------------------------------------------------------------------------
-    (State.DRAFT, State.SUBMITTED): Transition(is_dossier_owner, guard_submit, "dossier.submitted", enter_submitted),
+    (State.DRAFT, State.SUBMITTED): T("submit", OWNER, ("window_open", "pledge_current", "eligibility_clear"),
+                                      "dossier.submitted", enter_submitted),
     # "until the unit decides": no withdrawal row leads from the unit's later states
-    (State.SUBMITTED, State.WITHDRAWN): Transition(
-        is_dossier_owner, guard_withdraw, "dossier.withdrawn", enter_withdrawn
+    (State.SUBMITTED, State.WITHDRAWN): T("withdraw", OWNER, ("reason_given",), "dossier.withdrawn", enter_withdrawn),
+    # answering a return goes back to where the return came from (a department return passed on: dept_returned)
+    (State.RETURNED, State.SUBMITTED): T("answer_return", OWNER, ANSWER, "dossier.return_answered"),
+    (State.RETURNED, State.DEPARTMENT_RETURNED): T("answer_department_return", OWNER, ANSWER,
+                                                   "dossier.return_answered"),
+    # -- unit, department and office review: reached only through a leader's confirmation (review app) ----------
+    (State.SUBMITTED, State.UNIT_PASSED): T("unit_pass", LEADER, (), "review.unit_passed"),
+    (State.SUBMITTED, State.RETURNED): T("unit_return", LEADER, (), "review.unit_returned"),
+    (State.SUBMITTED, State.NOT_ACCEPTED): T("unit_not_accept", LEADER, (), "review.unit_not_accepted"),
+    (State.PUBLICITY_DONE, State.RECOMMENDED): T(
+        "unit_recommend", LEADER, ("recommendation_deadline", "recommendation_papers", "posts_within_ratio"),
+        "review.unit_recommended",
     ),
-    # -- unit, department and office review (review app) -----------------------------------------------------
-    # unit level: decisions confirmed by a unit leader; the applicant answers a return
-    (State.SUBMITTED, State.UNIT_PASSED): Transition(is_holder_leader, guard_none, "review.unit_passed"),
-    (State.SUBMITTED, State.RETURNED): Transition(is_holder_leader, guard_none, "review.unit_returned"),
-    (State.SUBMITTED, State.NOT_ACCEPTED): Transition(is_holder_leader, guard_none, "review.unit_not_accepted"),
-    (State.PUBLICITY_DONE, State.RECOMMENDED): Transition(is_holder_leader, guard_none, "review.unit_recommended"),
-    (State.RETURNED, State.SUBMITTED): Transition(is_dossier_owner, guard_return_answer, "dossier.return_answered"),
-    # a department return the unit passed back to the applicant goes back to the unit as dept_returned
-    (State.RETURNED, State.DEPARTMENT_RETURNED): Transition(
-        is_dossier_owner, guard_return_answer, "dossier.return_answered"
+    (State.RECOMMENDED, State.DEPARTMENT_PASSED): T("department_pass", LEADER, (), "review.department_passed"),
+    (State.RECOMMENDED, State.DEPARTMENT_RETURNED): T(
+        "department_return", LEADER, ("returns_below_limit", "before_supplement_cutoff"), "review.department_returned"
     ),
-    # -- end of unit level
-    # department and office level: decisions confirmed by a leader of the holding department / office
-    (State.RECOMMENDED, State.DEPARTMENT_PASSED): Transition(is_holder_leader, guard_none, "review.department_passed"),
-    (State.RECOMMENDED, State.DEPARTMENT_RETURNED): Transition(
-        is_holder_leader, guard_none, "review.department_returned"
-    ),
-    (State.RECOMMENDED, State.DEPARTMENT_REJECTED): Transition(
-        is_holder_leader, guard_none, "review.department_rejected"
-    ),
+    (State.RECOMMENDED, State.DEPARTMENT_REJECTED): T("department_reject", LEADER, (), "review.department_rejected"),
     # the unit answers a department return: hands it to the applicant, or resends the dossier itself
-    (State.DEPARTMENT_RETURNED, State.RETURNED): Transition(is_holder_leader, guard_none, "review.unit_passed_back"),
-    (State.DEPARTMENT_RETURNED, State.RECOMMENDED): Transition(is_holder_leader, guard_none, "review.unit_resent"),
-    (State.DEPARTMENT_PASSED, State.OFFICE_ACCEPTED): Transition(
-        is_holder_leader, guard_none, "review.office_accepted"
+    (State.DEPARTMENT_RETURNED, State.RETURNED): T(
+        "unit_pass_back", LEADER, ("department_return_open", "before_supplement_cutoff"), "review.unit_passed_back"
     ),
-    (State.DEPARTMENT_PASSED, State.OFFICE_REJECTED): Transition(
-        is_holder_leader, guard_none, "review.office_rejected"
-    ),
-    # -- end of department and office level
+    (State.DEPARTMENT_RETURNED, State.RECOMMENDED): T("unit_resend", LEADER, ("department_return_open",),
+                                                      "review.unit_resent"),
+    (State.DEPARTMENT_PASSED, State.OFFICE_ACCEPTED): T("office_accept", LEADER, ("eligibility_clear", "route_confirmed"),
+                                                        "review.office_accepted"),
+    (State.DEPARTMENT_PASSED, State.OFFICE_REJECTED): T("office_reject", LEADER, (), "review.office_rejected"),
     # -- unit publicity and objections (publicity app) -------------------------------------------------------
-    # only publicity_publish creates the entry the guard looks for; closing needs the period over and no open
-    # objection; an upheld objection stops the dossier
-    (State.UNIT_PASSED, State.IN_PUBLICITY): Transition(
-        is_holder_staff, guard_publicity("publish"), "dossier.publicity_started"
-    ),
-    (State.IN_PUBLICITY, State.PUBLICITY_DONE): Transition(
-        is_holder_staff, guard_publicity("close"), "dossier.publicity_done"
-    ),
-    (State.IN_PUBLICITY, State.NOT_RECOMMENDED): Transition(
-        is_holder_staff, guard_publicity("stop"), "dossier.objection_upheld"
-    ),
+    (State.UNIT_PASSED, State.IN_PUBLICITY): T("publicity_publish", STAFF, ("publicity_published",),
+                                               "dossier.publicity_started"),
+    (State.IN_PUBLICITY, State.PUBLICITY_DONE): T("publicity_close", STAFF, ("publicity_complete", "no_open_objection"),
+                                                  "dossier.publicity_done"),
+    (State.IN_PUBLICITY, State.NOT_RECOMMENDED): T("publicity_stop", STAFF, ("objection_upheld",),
+                                                   "dossier.objection_upheld"),
 }
 
 
@@ -164,25 +108,59 @@ def transition_refused(current: str, to: str) -> ApplicationError:
     )
 
 
+def _row(dossier: Dossier, to: str) -> Transition:
+    transition = TRANSITIONS.get((dossier.state, to))
+    if transition is None:
+        raise transition_refused(dossier.state, to)
+    return transition
+
+
+def transition_check(*, dossier: Dossier, to: str, actor, data: dict | None = None, decision=None) -> None:
+    """Raise the first refusal of the row's guards now (a proposal is checked before a leader confirms it)."""
+    transition = _row(dossier, to)
+    guards_run(transition.guards, GuardContext(dossier, actor, data or {}, timezone.now(), to, decision))
+
+
+def transition_allowed(*, dossier: Dossier, to: str, actor=None, data: dict | None = None,
+                       at: dt.datetime | None = None) -> Decision:
+    """Whether the row exists and its guards allow the step at `at` (now), as a Decision: for offering actions."""
+    transition = TRANSITIONS.get((dossier.state, to))
+    if transition is None:
+        return Decision(False, "当前状态不能办理此事项", "Not possible in this state")
+    refused = guards_decide(transition.guards, GuardContext(dossier, actor, data or {}, at or timezone.now(), to))
+    return ALLOW if refused is None else refused[1]
+
+
+def _acting_organisation(dossier: Dossier):
+    """The organisation on whose behalf the step is taken: the holder before it, or the unit for the applicant."""
+    return holder_organisation(dossier) or dossier.organisation
+
+
 @transaction.atomic
-def dossier_transition(*, dossier: Dossier, to: str, actor, ip: str | None = None, data: dict | None = None) -> Dossier:
-    """Lock the row, check the table, who may and the guard, set the state and record the event."""
+def dossier_transition(
+    *, dossier: Dossier, to: str, actor, ip: str | None = None, data: dict | None = None, decision=None
+) -> Dossier:
+    """Lock the row, check the table, who may and the guards, set the state, record the change and the event."""
     data = data or {}
     locked = Dossier.objects.select_for_update().select_related("campaign", "organisation").get(pk=dossier.pk)
-    transition = TRANSITIONS.get((locked.state, to))
-    if transition is None:
-        raise transition_refused(locked.state, to)
+    transition = _row(locked, to)
     require(transition.who(actor, locked))
     now = timezone.now()
-    transition.guard(locked, data, now)
-    before = locked.state
+    guards_run(transition.guards, GuardContext(locked, actor, data, now, to, decision))
+    before, organisation = locked.state, _acting_organisation(locked)
     locked.state, locked.state_changed_at = to, now
     changed = transition.enter(locked, data, now) if transition.enter else []
     locked.save(update_fields=["state", "state_changed_at", "updated_at", *changed])
     for name in ("state", "state_changed_at", "updated_at", *changed):  # the caller's object shows the new state too
         setattr(dossier, name, getattr(locked, name))
+    change = DossierStateChange.objects.create(
+        dossier=locked, from_state=before, to_state=to, transition=transition.name, actor=actor,
+        organisation=organisation, at=now, reason=str(data.get("reason") or "").strip(),
+        decision_id=getattr(decision, "pk", None),
+    )
     audit_event_record(
         event_type=transition.event, actor=actor, organisation=locked.organisation, obj=locked,
         data={"from": before, "to": to, **data}, ip=ip,
     )
+    dossier_state_changed.send(sender=DossierStateChange, change=change, dossier=locked)
     return locked

@@ -6,14 +6,13 @@ class EligibilityConfig(AppConfig):
     label = "eligibility"
 
     def ready(self) -> None:
-        # dossiers may not import eligibility: it announces changes and submission, eligibility listens
+        # dossiers may not import eligibility: it announces changes, eligibility listens and registers its guard
         from zhicheng.dossiers import hooks
 
+        from . import guards  # noqa: F401  (registers eligibility_clear)
         from .selectors import eligibility_status
-        from .services import eligibility_submit_check, on_dossier_changed
+        from .services import on_dossier_changed
 
         hooks.dossier_changed.connect(on_dossier_changed, dispatch_uid="eligibility_on_dossier_changed")
-        if eligibility_submit_check not in hooks.SUBMIT_CHECKS:
-            hooks.SUBMIT_CHECKS.append(eligibility_submit_check)
         if eligibility_status not in hooks.ELIGIBILITY_STATUS:
             hooks.ELIGIBILITY_STATUS.append(eligibility_status)

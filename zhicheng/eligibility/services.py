@@ -122,21 +122,6 @@ def unresolved_blocking(check: EligibilityCheck) -> list[dict[str, Any]]:
     return [f for f in check.findings if f["blocking"] and _key(f["rule"], f["subject"]) not in overridden | exempted]
 
 
-def eligibility_submit_check(*, dossier: Dossier, version: DossierVersion, actor) -> EligibilityCheck:
-    """Registered in dossiers.hooks.SUBMIT_CHECKS: store the findings with the version, refuse if still blocked."""
-    check = eligibility_evaluate(dossier=dossier, version=version)
-    blocked = unresolved_blocking(check)
-    if blocked:
-        rules_zh = "；".join(f"{f['rule']}（{f['clause']}）：{f['message_zh']}" for f in blocked)
-        rules_en = "; ".join(f"{f['rule']} ({f['clause']}): {f['message_en']}" for f in blocked)
-        raise ApplicationError(
-            "eligibility_blocked", f"以下资格条件不符合，不能提交（可修改材料，或对不适用的项目声明豁免）：{rules_zh}",
-            f"Not eligible, cannot submit (fix the dossier or declare an exemption): {rules_en}", status=409,
-            details={"blocking": [{k: f[k] for k in ("rule", "subject", "clause")} for f in blocked]},
-        )
-    return check
-
-
 def _finding_in(check: EligibilityCheck, rule: str, subject: str) -> dict[str, Any] | None:
     return next((f for f in check.findings if _key(f["rule"], f["subject"]) == _key(rule, subject)), None)
 

@@ -44,11 +44,22 @@ class PublicityBatch(TimeStampedModel):
         return f"{self.organisation} {self.starts_on}–{self.ends_on}"
 
 
+class EntryKind(models.TextChoices):
+    """Which publicity a dossier is in: the unit's before recommending (§六(四)), or the evaluation results (later)."""
+
+    UNIT = "unit", _("单位公示")
+    RESULT = "result", _("评审结果公示")
+
+
 class PublicityEntry(models.Model):
-    """One dossier in a batch; what the public sees is read from the dossier, never copied (no private fields)."""
+    """One dossier in a batch; what the public sees is read from the dossier, never copied (no private fields).
+
+    A dossier is published at most once per kind: once by its unit, once with the evaluation results.
+    """
 
     batch = models.ForeignKey(PublicityBatch, on_delete=models.PROTECT, related_name="entries")
-    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.PROTECT, related_name="publicity_entry")
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="publicity_entries")
+    kind = models.CharField(_("公示类型"), max_length=10, choices=EntryKind.choices, default=EntryKind.UNIT)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(_("期满时间"), null=True, blank=True)
 
@@ -56,6 +67,7 @@ class PublicityEntry(models.Model):
         verbose_name = _("公示人员")
         verbose_name_plural = _("公示人员")
         ordering = ["batch", "id"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "kind"], name="publicityentry_once_per_kind")]
 
     def __str__(self) -> str:
         return f"entry {self.pk} (dossier {self.dossier_id})"

@@ -6,6 +6,8 @@ class ReviewConfig(AppConfig):
     label = "review"
 
     def ready(self) -> None:
+        from .guards import guards_connect  # importing it registers review's workflow guards
         from .services import register_effects
 
         register_effects()
+        guards_connect()

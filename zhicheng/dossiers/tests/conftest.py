@@ -39,8 +39,9 @@ def dossier(campaign, applicant, inside_window):
 
 
 @pytest.fixture(autouse=True)
-def _no_submit_checks(monkeypatch):
-    """These tests are about the dossier alone; the eligibility app's submit check is tested in that app."""
-    from zhicheng.dossiers import hooks
+def _eligibility_set_aside():
+    """These tests are about the dossier alone; the eligibility_clear guard is tested in the eligibility app."""
+    from zhicheng.dossiers.guards import guard_overridden
 
-    monkeypatch.setattr(hooks, "SUBMIT_CHECKS", [])
+    with guard_overridden("eligibility_clear"):
+        yield

@@ -217,10 +217,13 @@ class TestBeforeReviewStep:
         assert _finding(check, "R-SOCSEC")["ok"] is False and check.version.number == 1
 
 
-def test_submit_hook_is_registered():
-    from zhicheng.dossiers.hooks import SUBMIT_CHECKS
+def test_eligibility_guard_is_registered_and_named_by_the_submit_and_accept_rows():
+    from zhicheng.dossiers.guards import GUARDS
+    from zhicheng.dossiers.workflow import TRANSITIONS
+    from zhicheng.eligibility.guards import eligibility_clear
 
-    assert services.eligibility_submit_check in SUBMIT_CHECKS
+    assert GUARDS["eligibility_clear"] is eligibility_clear
+    assert {t.name for t in TRANSITIONS.values() if "eligibility_clear" in t.guards} >= {"submit", "office_accept"}
     assert dossier_submit
 
 

@@ -22,7 +22,7 @@ from zhicheng.dossiers.permissions import is_holder_staff
 from zhicheng.dossiers.workflow import dossier_transition
 
 from ..guards import not_over_error, objection_open_error
-from ..models import ObjectionStatus, PublicityBatch, PublicityEntry
+from ..models import EntryKind, ObjectionStatus, PublicityBatch, PublicityEntry
 from ..permissions import can_manage_publicity
 from ..rules import needs_extended_publicity, period_is_over
 
@@ -113,7 +113,7 @@ def _publish_one(*, actor, item: PlannedDossier, batches: dict, starts_on: dt.da
         batch = batches.get(key) or _batch_open(actor=actor, item=item, starts_on=starts_on, ip=ip)
         try:
             with transaction.atomic():
-                PublicityEntry.objects.create(batch=batch, dossier=item.dossier)
+                PublicityEntry.objects.create(batch=batch, dossier=item.dossier, kind=EntryKind.UNIT)
         except IntegrityError as exc:
             raise ApplicationError(
                 "already_published", "该申报材料已发布过公示", "The dossier was already published", status=409

@@ -2,8 +2,10 @@
 
 Eligibility is re-evaluated at proposal and at confirmation, so every step sees current findings.
 Each (level, action) has an Effect registered by unit.py, department.py or office.py: the states it applies
-to, the state it leads to, a check run at proposal and again at confirmation, and what happens after the
-transition (a return request, a recommendation record …). Only `decision_confirm` changes the dossier.
+to, the state it leads to, how the decision's data is cleaned (at proposal and again at confirmation) and what
+happens after the transition (a return request, a recommendation record …). Whether the step may happen is the
+workflow row's named guards (dossiers/guards.py, review/guards.py …), asked at proposal through
+`transition_check` and again by `dossier_transition` at confirmation. Only `decision_confirm` changes the dossier.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from zhicheng.core.permissions import ALLOW, Decision, deny, require
 from zhicheng.dossiers.holders import holder_level, holder_organisation
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.permissions import can_view_dossier, is_holder_leader, is_holder_staff
-from zhicheng.dossiers.workflow import dossier_transition
+from zhicheng.dossiers.workflow import dossier_transition, transition_check
 from zhicheng.eligibility.services import eligibility_before_review_step
 
 from ..models import DecisionAction, ReviewDecision
 
-Check = Callable[[ReviewDecision, Dossier, dt.datetime], None]
+Prepare = Callable[[ReviewDecision, Dossier, dt.datetime], None]  # cleans decision.data; raises on bad input
 After = Callable[[ReviewDecision, Dossier, dt.datetime], None]
 
 # Actions that need a written reason
@@ -40,7 +42,7 @@ class Effect:
     action: str
     from_states: tuple[str, ...]
     to: str
-    check: Check | None = None
+    prepare: Prepare | None = None
     after: After | None = None
 
 
@@ -91,8 +93,9 @@ def decision_propose(
         from_state=locked.state, reason=(reason or "").strip(), data=data or {}, proposed_by=actor, proposed_at=now,
     )
     eligibility_before_review_step(locked)  # the reviewer decides on current findings (thresholds may change)
-    if effect.check:
-        effect.check(decision, locked, now)
+    transition_check(dossier=locked, to=effect.to, actor=actor, data={"action": action}, decision=decision)
+    if effect.prepare:
+        effect.prepare(decision, locked, now)
     try:
         with transaction.atomic():
             decision.save()
@@ -133,12 +136,12 @@ def decision_confirm(*, decision: ReviewDecision, actor, ip: str | None = None) 
     effect = _effect_for(dossier, decision.action)
     now = timezone.now()
     eligibility_before_review_step(dossier)
-    if effect.check:
-        effect.check(decision, dossier, now)
+    if effect.prepare:
+        effect.prepare(decision, dossier, now)
     decision.confirmed_by, decision.confirmed_at = actor, now
-    decision.save(update_fields=["confirmed_by", "confirmed_at"])
-    dossier = dossier_transition(
-        dossier=dossier, to=effect.to, actor=actor, ip=ip,
+    decision.save(update_fields=["confirmed_by", "confirmed_at", "data"])
+    dossier = dossier_transition(  # runs the row's guards again, now, under the lock
+        dossier=dossier, to=effect.to, actor=actor, ip=ip, decision=decision,
         data={"decision": decision.pk, "action": decision.action, "reason": decision.reason},
     )
     if effect.after:

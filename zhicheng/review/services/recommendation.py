@@ -2,9 +2,9 @@
 
 The unit records the papers (`recommendation_record`) and its post counts (`unit_post_count_record`, one per
 unit and year, see docs/decisions.md); a clerk then proposes the `recommend` decision and a leader confirms.
-`recommend_check` runs at both steps: the deadline of the dossier's route (an instant: 10-20 24:00 is
-10-21 00:00+08:00), the papers, and R-POSTS counting this year's recommendations of the unit; the check at
-confirmation holds a lock on the unit's post counts, so two recommendations cannot both take the last place.
+The row publicity_done → recommended names the guards (review/guards.py), run at both steps: the deadline of the
+dossier's route (an instant: 10-20 24:00 is 10-21 00:00+08:00), the papers, and R-POSTS counting this year's
+recommendations of the unit, holding a lock on the unit's post counts so two cannot both take the last place.
 """
 
 from __future__ import annotations
@@ -117,25 +117,20 @@ def _papers_write(dossier: Dossier, actor, ip: str | None, values: dict[str, Any
     return papers
 
 
-def _refuse(code: str, zh: str, en: str, **details) -> ApplicationError:
-    return ApplicationError(code, zh, en, status=409, details=details)
-
-
 def _recommended_this_year(dossier: Dossier):
     return Dossier.objects.filter(campaign_id=dossier.campaign_id, organisation_id=dossier.organisation_id,
                                   state__in=RECOMMENDED_OR_LATER, level__rank__gte=SENIOR_RANK).exclude(pk=dossier.pk)
 
 
-def _posts_finding(dossier: Dossier, *, lock: bool) -> dict[str, Any]:
-    """R-POSTS for recommending this dossier now; the unit's counts are required for a senior title."""
+def posts_finding(dossier: Dossier, *, lock: bool) -> dict[str, Any] | None:
+    """R-POSTS for recommending this dossier now (None: a senior title needs the unit's counts, none recorded)."""
     senior = dossier.level.rank >= SENIOR_RANK
     counts = None
     if senior:
         rows = UnitPostCount.objects.filter(organisation_id=dossier.organisation_id, campaign_id=dossier.campaign_id)
         counts = (rows.select_for_update() if lock else rows).first()
         if counts is None:
-            raise _refuse("post_counts_missing", "请先填写本单位已聘高级职称人数和基层有效高级职称人数",
-                          "Record the unit's senior titles held first")
+            return None
     ours = _recommended_this_year(dossier)
     in_ratio = ours.exclude(category="rural").exclude(category="exceptional", scope="province").count()
     grassroots = ours.filter(scope="grassroots").count()
@@ -151,26 +146,11 @@ def _posts_finding(dossier: Dossier, *, lock: bool) -> dict[str, Any]:
     return finding_as_dict(finding)
 
 
-def recommend_check(decision: ReviewDecision, dossier: Dossier, now: dt.datetime) -> None:
-    """The route's deadline, the papers and R-POSTS; the finding travels in decision.data["posts_check"]."""
-    deadline = recommendation_deadline(dossier)
-    if now >= deadline:
-        shown = timezone.localtime(deadline - dt.timedelta(seconds=1))
-        raise _refuse("recommendation_closed", f"单位推荐已于 {shown:%Y-%m-%d} 24时截止，不能推荐",
-                      "The unit recommendation deadline has passed", deadline=deadline.isoformat())
-    papers = Recommendation.objects.filter(dossier=dossier).first()
-    if papers is None or not papers.conduct_file:
-        raise _refuse("recommendation_papers_missing", "请先填写纪检监察意见和品德考核情况说明，并上传盖章的情况说明",
-                      "Record the discipline office's opinion and the sealed conduct statement first")
-    finding = _posts_finding(dossier, lock=decision.pk is not None)
-    if finding["blocking"]:
-        raise _refuse("posts_exceeded", f"不符合岗位结构比例要求，不能推荐：{finding['message_zh']}",
-                      f"Post structure ratio: {finding['message_en']}", posts_check=finding)
-    decision.data = {**(decision.data or {}), "posts_check": finding}
-
-
 def recommend_after(decision: ReviewDecision, dossier: Dossier, now: dt.datetime) -> None:
+    """The papers record who recommended, when, and the R-POSTS finding the guard allowed (kept on the decision)."""
+    finding = posts_finding(dossier, lock=False) or {}
+    decision.data = {**(decision.data or {}), "posts_check": finding}
     Recommendation.objects.filter(dossier=dossier).update(
-        recommended_by=decision.confirmed_by, recommended_at=now, posts_check=decision.data.get("posts_check", {})
+        recommended_by=decision.confirmed_by, recommended_at=now, posts_check=finding
     )
     ReviewDecision.objects.filter(pk=decision.pk).update(data=decision.data)

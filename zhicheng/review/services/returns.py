@@ -3,8 +3,8 @@
 A unit return is proposed with `decision.data = {"items": [{section, item_id, message}, ...], "answer_deadline":
 ISO instant}`; `return_data_check` cleans it (the default deadline: the end of the 3rd working day after today,
 never after the campaign's supplement cut-off) and `return_request_create` records it once a leader confirmed.
-The applicant answers through `dossiers.services.dossier_submit`, which asks `return_answer_target` where the
-dossier goes back to and sends `return_answered`, recorded by `return_answer_record`.
+The applicant answers through `dossiers.services.dossier_submit`; the dossier goes back to the state it was
+returned from, the answer's guards are in review/guards.py and `return_answer_record` notes the answer.
 """
 
 from __future__ import annotations
@@ -110,41 +110,3 @@ def return_open_for(dossier: Dossier) -> ReturnRequest | None:
     return (ReturnRequest.objects.filter(dossier=dossier, answered_at__isnull=True,
                                          addressee=ReturnRequest.Addressee.APPLICANT)
             .select_related("decision").order_by("-created_at", "-id").first())
-
-
-def return_answer_target(return_request: ReturnRequest) -> str:
-    """Where an answered return sends the dossier: the state it was returned from (a unit return → submitted).
-
-    A department return passed back to the applicant (pass_back from dept_returned) goes back to dept_returned,
-    which is that decision's from_state too; extend here if a level needs something else.
-    """
-    return return_request.decision.from_state or DossierState.SUBMITTED
-
-
-def _target_for_dossier(*, dossier: Dossier) -> str | None:
-    open_return = return_open_for(dossier)
-    return return_answer_target(open_return) if open_return else None
-
-
-def return_answer_record(sender, *, dossier: Dossier, version, actor, **kwargs) -> None:
-    """The applicant answered (a new version is frozen): the pledge must be signed after the return; record it."""
-    open_return = return_open_for(dossier)
-    if open_return is None:
-        return
-    pledge = version.pledge
-    if pledge is None or pledge.signed_at < open_return.created_at:
-        raise ApplicationError(
-            "pledge_required", "退回修改后须重新签署诚信承诺书，再提交答复",
-            "Sign the integrity pledge again after the return before answering", status=409,
-        )
-    ReturnRequest.objects.filter(pk=open_return.pk).update(answered_at=timezone.now(), answered_by=actor)
-
-
-def return_hooks_connect() -> None:
-    """Called once from unit.register(): dossiers asks through its hooks, it cannot import review."""
-    from zhicheng.dossiers import hooks
-
-    if _target_for_dossier not in hooks.RETURN_ANSWER_TARGET:
-        hooks.RETURN_ANSWER_TARGET.append(_target_for_dossier)
-    hooks.return_answered.connect(return_answer_record, dispatch_uid="review_return_answer_record")
-

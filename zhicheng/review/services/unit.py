@@ -9,20 +9,17 @@ from zhicheng.dossiers.models import DossierState
 
 from ..models import DecisionAction, ReviewLevel
 from .decisions import Effect, effect_register
-from .recommendation import recommend_after, recommend_check
-from .returns import return_data_check, return_hooks_connect, return_request_create
+from .recommendation import recommend_after
+from .returns import return_data_check, return_request_create
 
 S = DossierState
 
 
-
 def register() -> None:
-    """Register this level's effects with decisions.effect_register, and the return-answer hooks of dossiers."""
+    """Register this level's effects with decisions.effect_register (the recommendation's checks are guards)."""
     unit = ReviewLevel.UNIT
     effect_register(Effect(unit, DecisionAction.PASS, (S.SUBMITTED,), S.UNIT_PASSED, ))
-    effect_register(Effect(unit, DecisionAction.RETURN, (S.SUBMITTED,), S.RETURNED, check=return_data_check,
+    effect_register(Effect(unit, DecisionAction.RETURN, (S.SUBMITTED,), S.RETURNED, prepare=return_data_check,
                            after=return_request_create))
     effect_register(Effect(unit, DecisionAction.NOT_ACCEPT, (S.SUBMITTED,), S.NOT_ACCEPTED, ))
-    effect_register(Effect(unit, DecisionAction.RECOMMEND, (S.PUBLICITY_DONE,), S.RECOMMENDED,
-                           check=recommend_check, after=recommend_after))
-    return_hooks_connect()
+    effect_register(Effect(unit, DecisionAction.RECOMMEND, (S.PUBLICITY_DONE,), S.RECOMMENDED, after=recommend_after))

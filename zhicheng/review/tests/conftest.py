@@ -31,11 +31,12 @@ def inside_window():
 
 
 @pytest.fixture
-def no_eligibility_gate(monkeypatch):
-    """Let answers through the submit-time eligibility gate (these tests are about returns, not eligibility)."""
-    from zhicheng.dossiers import hooks
+def no_eligibility_gate():
+    """Set the eligibility_clear guard aside (these tests are about returns, not eligibility; it has its own)."""
+    from zhicheng.dossiers.guards import guard_overridden
 
-    monkeypatch.setattr(hooks, "SUBMIT_CHECKS", [])
+    with guard_overridden("eligibility_clear"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -108,9 +108,9 @@ def test_pass_back_hands_the_department_items_to_the_applicant(tree, dossier):
     to_applicant = ReturnRequest.objects.get(dossier=dossier, addressee="applicant")
     messages = [i.message for i in to_applicant.items.all()]
     assert messages == [i["message"] for i in return_items(2)] + ["单位补充：请核对联系电话"]
-    from zhicheng.review.services.returns import return_answer_target
+    from zhicheng.dossiers.guards import return_origin
 
-    assert return_answer_target(to_applicant) == S.DEPARTMENT_RETURNED
+    assert return_origin(dossier) == S.DEPARTMENT_RETURNED
 
 
 def test_pass_back_deadline_cannot_exceed_the_departments(tree, dossier):
@@ -176,11 +176,8 @@ def test_review_time_is_net_of_the_units_answer_time(tree, campaign):
     assert review.net == dt.timedelta(days=2) and review.finished
 
 
-def test_applicants_answer_to_a_passed_back_return_goes_back_to_the_unit(tree, dossier, monkeypatch):
-    from zhicheng.dossiers import hooks
+def test_applicants_answer_to_a_passed_back_return_goes_back_to_the_unit(tree, dossier, no_eligibility_gate):
     from zhicheng.dossiers.services import dossier_submit
-
-    monkeypatch.setattr(hooks, "SUBMIT_CHECKS", [])  # the eligibility gate has its own tests
 
     from .factories import signed
 

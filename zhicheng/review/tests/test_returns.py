@@ -5,10 +5,11 @@ import pytest
 from zhicheng.audit.models import AuditEvent
 from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.dossiers import services
-from zhicheng.dossiers.models import Dossier, DossierVersion
-from zhicheng.dossiers.workflow import formal_return_answer_open
+from zhicheng.dossiers.models import Dossier, DossierStateChange, DossierVersion
+from zhicheng.dossiers.guards import return_origin
 from zhicheng.review.models import ReturnRequest, ReviewDecision
-from zhicheng.review.services.returns import return_answer_target, return_open_for
+from zhicheng.review.guards import return_answer_open_at
+from zhicheng.review.services.returns import return_open_for
 
 from .factories import at, returned_dossier, signed, submitted_dossier
 
@@ -98,7 +99,7 @@ def test_answer_freezes_a_new_version_and_records_the_answer(tree, campaign):
     assert request.answered_at.isoformat() == "2024-10-13T02:00:00+00:00"
     assert AuditEvent.objects.filter(event_type="dossier.return_answered", object_id=str(dossier.pk)).exists()
     assert return_open_for(dossier) is None
-    assert not formal_return_answer_open(Dossier.objects.get(pk=dossier.pk), moved.state_changed_at)
+    assert not return_answer_open_at(Dossier.objects.get(pk=dossier.pk), moved.state_changed_at)
 
 
 def test_only_the_applicant_answers(tree, campaign):
@@ -129,7 +130,10 @@ def test_a_passed_back_department_return_goes_back_to_dept_returned(tree, campai
             dossier=dossier, level="unit", organisation=tree["unit"], action="pass_back", from_state="dept_returned",
             proposed_by=tree["unit_clerk"], proposed_at=now, confirmed_by=tree["unit_leader"], confirmed_at=now,
         )
-        request = ReturnRequest.objects.create(decision=decision, dossier=dossier, level="unit", addressee="applicant",
-                                               number=1, answer_deadline=campaign.supplement_cutoff, created_at=now)
-    assert return_answer_target(request) == "dept_returned"
+        ReturnRequest.objects.create(decision=decision, dossier=dossier, level="unit", addressee="applicant",
+                                     number=1, answer_deadline=campaign.supplement_cutoff, created_at=now)
+        DossierStateChange.objects.create(dossier=dossier, from_state="dept_returned", to_state="returned",
+                                          transition="unit_pass_back", actor=tree["unit_leader"], at=now,
+                                          decision_id=decision.pk)
+    assert return_origin(dossier) == "dept_returned"
     assert answer(dossier, applicant, "2024-10-26T10:00:00+08:00").state == "dept_returned"
