@@ -13,7 +13,8 @@ def workflow_guards_registered(app_configs=None, **kwargs) -> list[checks.CheckM
     for (before, after), transition in TRANSITIONS.items():
         for name in guards_missing(transition.guards):
             errors.append(checks.Error(
-                f"Workflow row {before} → {after} ({transition.name}) names the guard {name!r}, which no app registered.",
+                f"Workflow row {before} → {after} ({transition.name}) names the guard {name!r}, "
+                "which no app registered.",
                 hint="Register it with dossiers.guards.guard_register in the owning app's guards.py.",
                 id="dossiers.E001",
             ))

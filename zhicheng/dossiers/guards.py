@@ -177,4 +177,5 @@ def back_where_returned_from(ctx: GuardContext) -> Decision:
     """The answer goes back to whoever returned the dossier, not elsewhere."""
     if ctx.to == return_origin(ctx.dossier):
         return ALLOW
-    return refuse("invalid_transition", "退回答复只能回到退回它的单位", "An answer goes back to where the return came from")
+    return refuse("invalid_transition", "退回答复只能回到退回它的单位",
+                  "An answer goes back to where the return came from")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from zhicheng.accounts.models import Organisation, Role
 from zhicheng.accounts.selectors import user_active_roles
 from zhicheng.core.errors import NotFound
 
-from .models import Dossier, DossierState, DossierVersion, PledgeSignature
+from .holders import HOLDER_LEVEL
+from .models import Dossier, DossierState, DossierStateChange, DossierVersion, PledgeSignature
 from .permissions import reviewing_organisation_ids
 from .snapshot import dossier_snapshot, snapshot_sha256
 
@@ -88,3 +89,26 @@ def dossier_section_item_get(dossier: Dossier, section: str, item_id):
     if item is None:
         raise NotFound("not_found", "栏目中没有此条目", "No such entry in this section")
     return item
+
+
+def _holder_changes_q() -> Q:
+    """State changes that hand the dossier to another holder (submitted → unit_passed stays with the unit)."""
+    from .workflow import TRANSITIONS
+
+    q = Q(pk__in=[])
+    for before, after in TRANSITIONS:
+        if HOLDER_LEVEL.get(before) != HOLDER_LEVEL.get(after):
+            q |= Q(from_state=before, to_state=after)
+    return q
+
+
+def holder_since() -> Subquery:
+    """For annotating dossiers: when the current holder got the dossier, from the state-change history."""
+    changes = DossierStateChange.objects.filter(_holder_changes_q(), dossier=OuterRef("pk")).order_by("-at", "-id")
+    return Subquery(changes.values("at")[:1])
+
+
+def dossier_state_changes(dossier: Dossier) -> QuerySet[DossierStateChange]:
+    """The dossier's changes of state, oldest first, with who made them."""
+    return (DossierStateChange.objects.filter(dossier_id=dossier.pk).select_related("actor", "organisation")
+            .order_by("at", "id"))

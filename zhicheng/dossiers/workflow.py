@@ -85,8 +85,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     ),
     (State.DEPARTMENT_RETURNED, State.RECOMMENDED): T("unit_resend", LEADER, ("department_return_open",),
                                                       "review.unit_resent"),
-    (State.DEPARTMENT_PASSED, State.OFFICE_ACCEPTED): T("office_accept", LEADER, ("eligibility_clear", "route_confirmed"),
-                                                        "review.office_accepted"),
+    (State.DEPARTMENT_PASSED, State.OFFICE_ACCEPTED): T(
+        "office_accept", LEADER, ("eligibility_clear", "route_confirmed"), "review.office_accepted"
+    ),
     (State.DEPARTMENT_PASSED, State.OFFICE_REJECTED): T("office_reject", LEADER, (), "review.office_rejected"),
     # -- unit publicity and objections (publicity app) -------------------------------------------------------
     (State.UNIT_PASSED, State.IN_PUBLICITY): T("publicity_publish", STAFF, ("publicity_published",),

@@ -53,6 +53,7 @@ class QueueRowOut(Schema):
     submitted_at: dt.datetime | None
     state_changed_at: dt.datetime | None
     holder: str
+    holder_since: dt.datetime | None = None  # when the current holder got it (a unit keeps it through publicity)
     waiting_days: int | None
     overdue: bool
     blocking_count: int | None
@@ -103,7 +104,8 @@ def _row(row: selectors.QueueRow) -> dict[str, Any]:
         "id": d.pk, "applicant": d.applicant.real_name or d.applicant.username, "organisation_id": d.organisation_id,
         "organisation": d.organisation.name, "series": d.series.name, "level": d.level.name, "state": d.state,
         "state_label": str(d.get_state_display()), "submitted_at": d.submitted_at,
-        "state_changed_at": d.state_changed_at, "holder": row.holder, "waiting_days": row.waiting_days,
+        "state_changed_at": d.state_changed_at, "holder": row.holder, "holder_since": row.since,
+        "waiting_days": row.waiting_days,
         "overdue": bool(d.is_overdue), "blocking_count": d.blocking_count,
         "open_return_deadline": d.open_return_deadline,
         "pending": None if pending is None else {

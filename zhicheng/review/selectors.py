@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.accounts.models import Organisation, OrganisationKind
-from zhicheng.audit.models import AuditEvent
 from zhicheng.campaigns.models import Route
 from zhicheng.core.errors import NotFound, PermissionDenied
 from zhicheng.dossiers.holders import HOLDER_LEVEL
-from zhicheng.dossiers.models import Dossier, DossierState
+from zhicheng.dossiers.models import Dossier, DossierState, DossierStateChange
 from zhicheng.dossiers.permissions import reviewing_organisation_ids
+from zhicheng.dossiers.selectors import dossier_state_changes, holder_since
 
 from .models import ReturnRequest, ReviewDecision, ReviewLevel
 
@@ -122,6 +122,7 @@ def _annotated(qs: QuerySet[Dossier], now: dt.datetime) -> QuerySet[Dossier]:
         .annotate(
             blocking_count=Subquery(latest_check.values("blocking_count")[:1]),
             open_return_deadline=Subquery(open_return.values("answer_deadline")[:1]),
+            holder_since=holder_since(),
         )
         .annotate(is_overdue=Case(When(_overdue_q(now), then=Value(True)), default=Value(False),
                                     output_field=BooleanField()))
@@ -185,6 +186,7 @@ class QueueRow:
     holder: str
     waiting_days: int | None
     pending: ReviewDecision | None = None
+    since: dt.datetime | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -201,17 +203,14 @@ def queue_rows(dossiers, org: Organisation, *, at: dt.datetime | None = None) ->
         holder = f"{_HOLDER_LABEL.get(level, '')} {name}".strip() if level else "—"
         if level == "applicant":
             holder = f"{_HOLDER_LABEL[level]} {d.applicant.real_name or d.applicant.username}"
-        waiting = (now - d.state_changed_at).days if d.state_changed_at else None
+        since = getattr(d, "holder_since", None) or d.state_changed_at  # rows from before the history: the state
+        waiting = (now - since).days if since else None
         pending = (getattr(d, "open_decisions", None) or [None])[0]
-        rows.append(QueueRow(d, holder, waiting, pending))
+        rows.append(QueueRow(d, holder, waiting, pending, since))
     return rows
 
 
-# -- timeline and review time ---------------------------------------------------------------------------------
-
-
-def dossier_audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(object_type=dossier._meta.label_lower, object_id=str(dossier.pk)).order_by("seq")
+# -- timeline and review time: read from the state-change history and review's own tables, not the audit log ---
 
 
 def dossier_returns(dossier: Dossier) -> QuerySet[ReturnRequest]:
@@ -241,12 +240,12 @@ class ReviewTime:
 
 def department_review_time(dossier: Dossier, *, at: dt.datetime | None = None) -> ReviewTime | None:
     """From the recommendation to the department's decision (or now), minus the time its returns were out."""
-    events = dossier_audit_events(dossier)
-    start = events.filter(data__to=S.RECOMMENDED).values_list("occurred_at", flat=True).first()
+    changes = DossierStateChange.objects.filter(dossier_id=dossier.pk)
+    start = changes.filter(to_state=S.RECOMMENDED).order_by("at", "id").values_list("at", flat=True).first()
     if start is None:
         return None
-    end = (events.filter(data__from=S.RECOMMENDED, data__to__in=[S.DEPARTMENT_PASSED, S.DEPARTMENT_REJECTED])
-           .order_by("-seq").values_list("occurred_at", flat=True).first())
+    end = (changes.filter(from_state=S.RECOMMENDED, to_state__in=[S.DEPARTMENT_PASSED, S.DEPARTMENT_REJECTED])
+           .order_by("-at", "-id").values_list("at", flat=True).first())
     finished, end = end is not None, end or at or timezone.now()
     answering = dt.timedelta()
     for created, answered in ReturnRequest.objects.filter(
@@ -257,31 +256,29 @@ def department_review_time(dossier: Dossier, *, at: dt.datetime | None = None) -
     return ReviewTime(start, end, gross, answering, max(gross - answering, dt.timedelta()), finished)
 
 
-EVENT_LABELS = {
-    "dossier.created": _("创建申报材料"),
-    "dossier.submitted": _("提交申报材料"),
-    "dossier.withdrawn": _("撤回申报材料"),
-    "dossier.return_answered": _("申报人答复退回并重新提交"),
-    "dossier.route_changed": _("职改办确认评审方式"),
-    "review.decision_proposed": _("提出审核意见"),
-    "review.decision_cancelled": _("撤销审核意见"),
-    "review.return_created": _("退回修改"),
-    "review.return_answered": _("单位答复审核部门退回"),
-    "review.unit_passed": _("单位审核通过"),
-    "review.unit_returned": _("单位退回申报人"),
-    "review.unit_not_accepted": _("不予受理"),
-    "review.unit_recommended": _("单位推荐"),
-    "review.department_passed": _("审核部门审核通过"),
-    "review.department_returned": _("审核部门退回单位"),
-    "review.department_rejected": _("审核部门审核不通过"),
-    "review.unit_passed_back": _("单位将审核部门退回转给申报人"),
-    "review.unit_resent": _("单位重新报送审核部门"),
-    "review.office_accepted": _("职改办受理"),
-    "review.office_rejected": _("职改办资格审查未通过"),
-    "dossier.publicity_started": _("单位公示开始"),
-    "dossier.publicity_done": _("单位公示期满"),
-    "dossier.objection_upheld": _("异议成立，不予推荐"),
+# what each step of the workflow is called in the history (by workflow.TRANSITIONS' names)
+TRANSITION_LABELS = {
+    "submit": _("提交申报材料"),
+    "withdraw": _("撤回申报材料"),
+    "answer_return": _("申报人答复退回并重新提交"),
+    "answer_department_return": _("申报人答复退回并重新提交"),
+    "unit_pass": _("单位审核通过"),
+    "unit_return": _("单位退回申报人"),
+    "unit_not_accept": _("不予受理"),
+    "unit_recommend": _("单位推荐"),
+    "department_pass": _("审核部门审核通过"),
+    "department_return": _("审核部门退回单位"),
+    "department_reject": _("审核部门审核不通过"),
+    "unit_pass_back": _("单位将审核部门退回转给申报人"),
+    "unit_resend": _("单位重新报送审核部门"),
+    "office_accept": _("职改办受理"),
+    "office_reject": _("职改办资格审查未通过"),
+    "publicity_publish": _("单位公示开始"),
+    "publicity_close": _("单位公示期满"),
+    "publicity_stop": _("异议成立，不予推荐"),
 }
+# at one instant (a frozen clock, or one request): proposed, then the step, then its return request
+_CREATED, _PROPOSED, _CHANGED, _RETURNED = range(4)
 
 
 @dataclass
@@ -292,31 +289,42 @@ class TimelineEntry:
     detail: str = ""
     decision: ReviewDecision | None = None
     return_request: ReturnRequest | None = None
+    order: int = _CHANGED
 
 
-def _event_what(event: AuditEvent) -> str:
-    label = EVENT_LABELS.get(event.event_type)
-    if label:
-        return str(label)
-    to = (event.data or {}).get("to")
-    return _("状态变为“%(state)s”") % {"state": S(to).label} if to in S.values else event.event_type
+def _name(user) -> str:
+    return (user.real_name or user.username) if user is not None else str(_("系统"))
+
+
+def _change_what(change) -> str:
+    label = TRANSITION_LABELS.get(change.transition)
+    return str(label) if label else _("状态变为“%(state)s”") % {"state": S(change.to_state).label}
+
+
+def _decision_entries(decisions: dict[int, ReviewDecision]) -> list[TimelineEntry]:
+    entries = []
+    for d in decisions.values():
+        entries.append(TimelineEntry(d.proposed_at, _name(d.proposed_by),
+                                     f"{_('提出审核意见')}：{d.get_action_display()}", d.reason, d, order=_PROPOSED))
+        if d.cancelled_at:
+            entries.append(TimelineEntry(d.cancelled_at, _name(d.cancelled_by), str(_("撤销审核意见")),
+                                         d.cancel_reason, d, order=_PROPOSED))
+    return entries
 
 
 def dossier_timeline(dossier: Dossier) -> list[TimelineEntry]:
-    """The dossier's whole history from its audit events, with the decisions and returns they refer to (4 queries)."""
+    """The dossier's history: its changes of state (DossierStateChange), the decisions proposed or cancelled and
+    the returns with their items (5 queries)."""
     decisions = {d.pk: d for d in dossier_decisions(dossier)}
-    returns = {r.pk: r for r in dossier_returns(dossier)}
-    entries = []
-    for event in dossier_audit_events(dossier):
-        data = event.data or {}
-        decision = decisions.get(data.get("decision"))
-        entry = TimelineEntry(event.occurred_at, event.actor_label or str(_("系统")), _event_what(event),
-                              decision=decision, return_request=returns.get(data.get("return")))
-        if event.event_type == "review.decision_proposed" and decision is not None:
-            entry.what = f"{entry.what}：{decision.get_action_display()}"
-        entry.detail = str(data.get("reason") or "")
-        entries.append(entry)
-    return entries
+    returns = list(dossier_returns(dossier))
+    applicant = Dossier.objects.select_related("applicant").get(pk=dossier.pk).applicant
+    entries = [TimelineEntry(dossier.created_at, _name(applicant), str(_("创建申报材料")), order=_CREATED)]
+    entries += [TimelineEntry(c.at, _name(c.actor), _change_what(c), c.reason, decisions.get(c.decision_id))
+                for c in dossier_state_changes(dossier)]
+    entries += _decision_entries(decisions)
+    entries += [TimelineEntry(r.created_at, _name(r.decision.confirmed_by), str(_("退回修改")), "", r.decision, r,
+                              order=_RETURNED) for r in returns]
+    return sorted(entries, key=lambda e: (e.when, e.order))
 
 
 def timeline_context(dossier: Dossier) -> dict:

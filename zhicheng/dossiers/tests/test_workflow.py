@@ -213,7 +213,7 @@ def test_the_state_diagram_in_the_docs_is_the_table():
 def test_the_docs_name_each_rows_guards_and_explain_each_guard():
     """The table in docs/workflow.md gives each row's name and guards, in order; every guard has a line."""
     rows = {}
-    for before, after, name, who, names in re.findall(
+    for before, after, name, _who, names in re.findall(
             r"^\|\s*`(\w+)` → `(\w+)`\s*\|\s*(\w+)\s*\|([^|]*)\|([^|]*)\|", _doc(), flags=re.MULTILINE):
         rows[(before, after)] = (name, tuple(re.findall(r"`(\w+)`", names)))
     assert rows == {(str(a), str(b)): (t.name, t.guards) for (a, b), t in workflow.TRANSITIONS.items()}

@@ -123,7 +123,8 @@ class TestStaffPages:
         dossiers = [passed_dossier(tree["applicant"], campaign), passed_dossier(tree["other_applicant"], campaign)]
         published(tree["unit_clerk"], dossiers, "2024-10-08")
         login_verified(client, tree["unit_clerk"])
-        for path in ("/publicity/", "/publicity/objections/", f"/publicity/{dossiers[0].publicity_entries.get().batch_id}/"):
+        batch_id = dossiers[0].publicity_entries.get().batch_id
+        for path in ("/publicity/", "/publicity/objections/", f"/publicity/{batch_id}/"):
             with at("2024-10-09T10:00:00+08:00"), django_assert_max_num_queries(25):
                 assert client.get(path).status_code == 200
 

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from zhicheng.core.calendar import add_working_days
 from zhicheng.core.errors import ApplicationError
-from zhicheng.dossiers.models import Dossier, DossierState
+from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.sections import SECTIONS
 
 from ..models import ReturnItem, ReturnRequest, ReviewDecision

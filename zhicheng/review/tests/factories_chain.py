@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zhicheng.audit.services import audit_event_record
-from zhicheng.dossiers.models import Dossier, DossierState
+from zhicheng.dossiers.models import Dossier, DossierState, DossierStateChange
 
-from .factories import at, decided, dossier_in_state, return_items
+from .factories import decided, dossier_in_state, return_items
 
 S = DossierState
 DEADLINE = "2024-11-10T00:00:00+08:00"
@@ -15,16 +14,16 @@ DEADLINE = "2024-11-10T00:00:00+08:00"
 
 def recommended_dossier(tree: dict, campaign, *, applicant=None, through_decision: bool = False,
                         when: str = "2024-10-20T10:00:00+08:00", **target) -> Dossier:
-    """A dossier with the department (recommended); `through_decision` records the recommendation transition's
-    audit event at `when` as the workflow would (the review-time clock starts there)."""
+    """A dossier with the department (recommended); `through_decision` records the recommendation's state change
+    at `when` as the workflow would (the review-time clock starts there)."""
     dossier = dossier_in_state(applicant or tree["applicant"], campaign, S.RECOMMENDED, **target)
     instant = dt.datetime.fromisoformat(when)
     Dossier.objects.filter(pk=dossier.pk).update(state_changed_at=instant)
     dossier.state_changed_at = instant
     if through_decision:
-        with at(when):
-            audit_event_record(event_type="review.unit_recommended", actor=tree["unit_leader"], obj=dossier,
-                               organisation=dossier.organisation, data={"from": S.PUBLICITY_DONE, "to": S.RECOMMENDED})
+        DossierStateChange.objects.create(dossier=dossier, from_state=S.PUBLICITY_DONE, to_state=S.RECOMMENDED,
+                                          transition="unit_recommend", actor=tree["unit_leader"],
+                                          organisation=dossier.organisation, at=instant)
     return dossier
 
 

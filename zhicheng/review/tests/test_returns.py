@@ -5,10 +5,10 @@ import pytest
 from zhicheng.audit.models import AuditEvent
 from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.dossiers import services
-from zhicheng.dossiers.models import Dossier, DossierStateChange, DossierVersion
 from zhicheng.dossiers.guards import return_origin
-from zhicheng.review.models import ReturnRequest, ReviewDecision
+from zhicheng.dossiers.models import Dossier, DossierStateChange, DossierVersion
 from zhicheng.review.guards import return_answer_open_at
+from zhicheng.review.models import ReturnRequest, ReviewDecision
 from zhicheng.review.services.returns import return_open_for
 
 from .factories import at, returned_dossier, signed, submitted_dossier
