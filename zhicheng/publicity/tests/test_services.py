@@ -253,3 +253,35 @@ class TestObjections:
         with pytest.raises(ApplicationError) as exc:
             _object(entry, "2024-10-08T10:05:00+08:00", upload=bad)
         assert exc.value.code == "evidence_type" and Objection.objects.count() == 1
+
+
+@pytest.mark.django_db
+class TestEntryKinds:
+    """A dossier is published at most once per kind (unit, result); each kind's guards read only its own entry."""
+
+    @pytest.fixture
+    def batch(self, tree, passed):
+        return published(tree["unit_clerk"], [passed], "2024-09-27").batches[0]
+
+    def test_a_second_unit_entry_is_refused_a_result_entry_is_not(self, batch, passed):
+        from django.db import IntegrityError, transaction
+
+        from zhicheng.publicity.models import EntryKind
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PublicityEntry.objects.create(batch=batch, dossier=passed, kind=EntryKind.UNIT)
+        PublicityEntry.objects.create(batch=batch, dossier=passed, kind=EntryKind.RESULT)
+        assert sorted(passed.publicity_entries.values_list("kind", flat=True)) == ["result", "unit"]
+
+    def test_a_result_entry_does_not_open_unit_publicity(self, tree, campaign):
+        from zhicheng.dossiers.guards import GUARDS, GuardContext
+        from zhicheng.publicity.models import EntryKind
+
+        other = passed_dossier(tree["other_applicant"], campaign)
+        batch = published(tree["unit_clerk"], [passed_dossier(tree["applicant"], campaign)], "2024-09-27").batches[0]
+        PublicityEntry.objects.create(batch=batch, dossier=other, kind=EntryKind.RESULT)
+        with at("2024-09-27T09:00:00+08:00"), pytest.raises(ApplicationError) as exc:
+            dossier_transition(dossier=other, to=S.IN_PUBLICITY, actor=tree["unit_clerk"])
+        assert exc.value.code == "not_published" and _state(other) == S.UNIT_PASSED
+        ctx = GuardContext(other, tree["unit_clerk"], {}, dt.datetime(2024, 9, 27, tzinfo=dt.UTC), S.IN_PUBLICITY)
+        assert GUARDS["result_publicity_published"](ctx) and not GUARDS["publicity_published"](ctx)
