@@ -145,7 +145,7 @@ def changes_batched(ctx: _Ctx):
 
     Its receivers (the eligibility check) re-read the whole dossier, so one notice after the last change leaves
     what one per change would; per change they cost two thirds of the seeding time. dossier_submit's own
-    checks (dossiers.hooks.SUBMIT_CHECKS) still run in full.
+    checks (the guards of the submit row, eligibility_clear among them) still run in full.
     """
     with mock.patch.object(dossier_changed, "send", return_value=[]):
         yield

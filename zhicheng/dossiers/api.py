@@ -17,7 +17,6 @@ from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.http import client_ip
 
 from . import selectors, services
-from .hooks import eligibility_status
 from .models import Dossier, EvidenceFile
 from .schemas import (
     DiffOut,
@@ -51,7 +50,7 @@ def _detail(dossier: Dossier) -> dict[str, Any]:
         "sections": counts,
         "identity_filled": selectors.dossier_section_items(dossier, "identity").exists(),
         "pledge": {"signed": pledge is not None, "current": PledgeOut.from_orm(pledge) if pledge else None},
-        "eligibility": eligibility_status(dossier=dossier),
+        "eligibility": dossier.eligibility_status,
     }
 
 

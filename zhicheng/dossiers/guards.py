@@ -124,7 +124,7 @@ def guards_run(names: Iterable[str], ctx: GuardContext) -> None:
 
 @guard_register("window_open")
 def window_open(ctx: GuardContext) -> Decision:
-    """Inside the campaign's submission window by the server's clock (§四(一))."""
+    """Inside the campaign's submission window by the server's clock (§二, §四(二))."""
     from zhicheng.campaigns.selectors import campaign_submission_is_open
 
     campaign = ctx.dossier.campaign

@@ -34,6 +34,17 @@ class DossierState(models.TextChoices):
     OFFICE_REJECTED = "office_rejected", _("资格审查未通过")
 
 
+class EligibilityStatus(models.TextChoices):
+    """What the latest eligibility check says, shown beside the dossier; written by the eligibility app after each
+    check or reviewer's decision, set to "outdated" by dossiers when the content changes."""
+
+    NOT_CHECKED = "not_checked", _("未检查")
+    ELIGIBLE = "eligible", _("符合")
+    BLOCKED = "blocked", _("有不符合项")
+    INCOMPLETE = "incomplete", _("信息不完整")
+    OUTDATED = "outdated", _("材料已修改，待重新检查")
+
+
 class ValidityScope(models.TextChoices):
     PROVINCE = "province", _("全省有效")
     GRASSROOTS = "grassroots", _("基层有效")
@@ -77,6 +88,8 @@ class Dossier(TimeStampedModel):
     )
     state_changed_at = models.DateTimeField(_("进入当前状态时间"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("修改次数"), default=0)
+    eligibility_status = models.CharField(_("申报条件"), max_length=12, choices=EligibilityStatus.choices,
+                                          default=EligibilityStatus.NOT_CHECKED)
     content_changed_at = models.DateTimeField(_("最近修改时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)

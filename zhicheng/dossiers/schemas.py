@@ -52,7 +52,7 @@ class DossierDetailOut(DossierOut):
     sections: dict[str, int]
     identity_filled: bool
     pledge: PledgeStatusOut
-    eligibility: str = "not_checked"  # hooks.ELIGIBILITY_STATES
+    eligibility: str = "not_checked"  # models.EligibilityStatus
 
 
 class DossierIn(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from zhicheng.accounts.models import Membership, Role
@@ -19,7 +20,16 @@ from zhicheng.core.permissions import deny, require
 
 from .guards import return_origin
 from .hooks import dossier_changed
-from .models import Category, Dossier, DossierState, DossierVersion, EvidenceFile, PledgeSignature, ValidityScope
+from .models import (
+    Category,
+    Dossier,
+    DossierState,
+    DossierVersion,
+    EligibilityStatus,
+    EvidenceFile,
+    PledgeSignature,
+    ValidityScope,
+)
 from .permissions import can_edit_dossier, is_dossier_owner
 from .rules import Facts
 from .sections import SECTIONS, SectionSpec, section_item_values, section_values_parse
@@ -108,7 +118,12 @@ def dossier_lock_for_edit(dossier: Dossier, actor) -> Dossier:
 def dossier_content_changed(dossier: Dossier, *, actor, ip: str | None, event: str, data: dict[str, Any]) -> None:
     """Every change (sections here, evidence files in evidence.py): bump the revision, void the pledge, audit."""
     now = timezone.now()
-    Dossier.objects.filter(pk=dossier.pk).update(revision=dossier.revision + 1, content_changed_at=now, updated_at=now)
+    checked = ~Q(eligibility_status=EligibilityStatus.NOT_CHECKED)  # any check there was is now out of date
+    Dossier.objects.filter(pk=dossier.pk).update(
+        revision=dossier.revision + 1, content_changed_at=now, updated_at=now,
+        eligibility_status=Case(When(checked, then=Value(EligibilityStatus.OUTDATED)),
+                                default=Value(EligibilityStatus.NOT_CHECKED)),
+    )
     dossier.revision, dossier.content_changed_at = dossier.revision + 1, now
     voided = PledgeSignature.objects.filter(dossier=dossier, invalidated_at__isnull=True).update(invalidated_at=now)
     audit_event_record(

@@ -20,7 +20,6 @@ from zhicheng.core.http import client_ip
 
 from . import selectors, services
 from .forms import PledgeForm, SectionForm, StartForm, WithdrawForm
-from .hooks import eligibility_status
 from .models import Dossier, DossierState, EvidenceFile
 from .permissions import can_edit_dossier
 from .sections import SECTIONS
@@ -115,7 +114,7 @@ def _state_context(request, dossier) -> dict:
     signed_before = dossier.pledges.exists()
     return {"dossier": dossier, "pledge": pledge, "pledge_outdated": pledge is None and signed_before,
             "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge),
-            "is_owner": dossier.applicant_id == request.user.pk, "eligibility": eligibility_status(dossier=dossier)}
+            "is_owner": dossier.applicant_id == request.user.pk, "eligibility": dossier.eligibility_status}
 
 
 @login_required

@@ -10,9 +10,6 @@ class EligibilityConfig(AppConfig):
         from zhicheng.dossiers import hooks
 
         from . import guards  # noqa: F401  (registers eligibility_clear)
-        from .selectors import eligibility_status
         from .services import on_dossier_changed
 
         hooks.dossier_changed.connect(on_dossier_changed, dispatch_uid="eligibility_on_dossier_changed")
-        if eligibility_status not in hooks.ELIGIBILITY_STATUS:
-            hooks.ELIGIBILITY_STATUS.append(eligibility_status)

@@ -25,7 +25,7 @@ from zhicheng.dossiers.models import Dossier, DossierState, DossierVersion
 from .facts import Finding
 from .models import EligibilityCheck, ExemptionDeclaration, ExemptionState, FindingOverride, RecheckRun
 from .permissions import can_declare_exemption, can_review_eligibility
-from .selectors import campaign_params, dossier_facts, eligibility_latest
+from .selectors import campaign_params, dossier_facts, eligibility_latest, eligibility_status
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +81,23 @@ def eligibility_evaluate(*, dossier: Dossier, version: DossierVersion | None = N
     latest = eligibility_latest(dossier)
     if (latest is not None and latest.findings == findings and latest.dossier_revision == dossier.revision
             and latest.version_id == (version.pk if version else None)):
+        eligibility_status_store(dossier)
         return latest
-    return EligibilityCheck.objects.create(
+    check = EligibilityCheck.objects.create(
         dossier=dossier, dossier_revision=dossier.revision, version=version, computed_at=timezone.now(),
         findings=findings, blocking_count=sum(1 for f in findings if f["blocking"]),
         facts_sha256=facts_sha256(facts, params), rules_version=str(getattr(rules, "RULES_VERSION", ""))[:40],
     )
+    eligibility_status_store(dossier)
+    return check
+
+
+def eligibility_status_store(dossier: Dossier) -> str:
+    """Keep the one-word status beside the dossier current (dossiers shows it, it cannot ask this app)."""
+    status = eligibility_status(dossier=dossier)
+    Dossier.objects.filter(pk=dossier.pk).exclude(eligibility_status=status).update(eligibility_status=status)
+    dossier.eligibility_status = status
+    return status
 
 
 def on_dossier_changed(sender, *, dossier: Dossier, **kwargs) -> None:
@@ -138,6 +149,8 @@ def _locked(dossier: Dossier) -> Dossier:
 
 
 def _audit(event: str, *, actor, dossier: Dossier, data: dict[str, Any], ip: str | None) -> None:
+    """Every reviewer's or applicant's decision on a finding: audited, and the status beside the dossier follows."""
+    eligibility_status_store(dossier)
     audit_event_record(event_type=event, actor=actor, organisation=dossier.organisation_id, obj=dossier, data=data,
                        ip=ip)
 
