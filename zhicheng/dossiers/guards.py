@@ -22,7 +22,7 @@ from typing import Any
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import ALLOW, Decision
 
-from .models import Dossier
+from .models import Dossier, DossierState, DossierStateChange
 
 logger = logging.getLogger(__name__)
 
@@ -165,8 +165,6 @@ def reason_given(ctx: GuardContext) -> Decision:
 def return_origin(dossier: Dossier) -> str:
     """Where an answered return sends the dossier: the state it was returned from (the unit's submitted, or the
     unit answering a department return); read from the state changes, so dossiers need not ask review."""
-    from .models import DossierState, DossierStateChange
-
     latest = (DossierStateChange.objects.filter(dossier_id=dossier.pk, to_state=DossierState.RETURNED)
               .order_by("-at", "-id").values_list("from_state", flat=True).first())
     return latest or DossierState.SUBMITTED
