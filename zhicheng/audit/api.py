@@ -65,8 +65,8 @@ def event_list(request, filters: Query[EventFilter]):
     """Audit events, newest first, filtered."""
     require(can_read_audit(request.user))
     return selectors.audit_event_list(
-        event_type=filters.event_type, area=filters.area or "", actor=filters.actor, organisation_id=filters.organisation,
-        object_type=filters.object_type, object_id=filters.object_id,
+        event_type=filters.event_type, area=filters.area or "", actor=filters.actor,
+        organisation_id=filters.organisation, object_type=filters.object_type, object_id=filters.object_id,
         date_from=filters.date_from, date_to=filters.date_to,
     )
 
