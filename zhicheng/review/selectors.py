@@ -10,12 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.accounts.models import Organisation, OrganisationKind
+from zhicheng.audit.events import EventType, event_label
+from zhicheng.audit.models import AuditEvent
 from zhicheng.campaigns.models import Route
 from zhicheng.core.errors import NotFound, PermissionDenied
 from zhicheng.dossiers.holders import HOLDER_LEVEL
 from zhicheng.dossiers.models import Dossier, DossierState, DossierStateChange
 from zhicheng.dossiers.permissions import reviewing_organisation_ids
 from zhicheng.dossiers.selectors import dossier_state_changes, holder_since
+from zhicheng.dossiers.workflow import TRANSITIONS
 
 from .models import ReturnRequest, ReviewDecision, ReviewLevel
 
@@ -210,7 +213,11 @@ def queue_rows(dossiers, org: Organisation, *, at: dt.datetime | None = None) ->
     return rows
 
 
-# -- timeline and review time: read from the state-change history and review's own tables, not the audit log ---
+# -- timeline and review time: state changes from their history and review's own tables, never the audit JSON --
+
+
+def dossier_audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type=dossier._meta.label_lower, object_id=str(dossier.pk)).order_by("seq")
 
 
 def dossier_returns(dossier: Dossier) -> QuerySet[ReturnRequest]:
@@ -256,29 +263,11 @@ def department_review_time(dossier: Dossier, *, at: dt.datetime | None = None) -
     return ReviewTime(start, end, gross, answering, max(gross - answering, dt.timedelta()), finished)
 
 
-# what each step of the workflow is called in the history (by workflow.TRANSITIONS' names)
-TRANSITION_LABELS = {
-    "submit": _("提交申报材料"),
-    "withdraw": _("撤回申报材料"),
-    "answer_return": _("申报人答复退回并重新提交"),
-    "answer_department_return": _("申报人答复退回并重新提交"),
-    "unit_pass": _("单位审核通过"),
-    "unit_return": _("单位退回申报人"),
-    "unit_not_accept": _("不予受理"),
-    "unit_recommend": _("单位推荐"),
-    "department_pass": _("审核部门审核通过"),
-    "department_return": _("审核部门退回单位"),
-    "department_reject": _("审核部门审核不通过"),
-    "unit_pass_back": _("单位将审核部门退回转给申报人"),
-    "unit_resend": _("单位重新报送审核部门"),
-    "office_accept": _("职改办受理"),
-    "office_reject": _("职改办资格审查未通过"),
-    "publicity_publish": _("单位公示开始"),
-    "publicity_close": _("单位公示期满"),
-    "publicity_stop": _("异议成立，不予推荐"),
-}
-# at one instant (a frozen clock, or one request): proposed, then the step, then its return request
-_CREATED, _PROPOSED, _CHANGED, _RETURNED = range(4)
+# at one instant (a frozen clock, or one request): other activity, proposed, the step, then its return request
+_OTHER, _PROPOSED, _CHANGED, _RETURNED = range(4)
+# read from review's own tables or the state-change history, so not taken from the audit log a second time
+_FROM_TABLES = frozenset({EventType.REVIEW_DECISION_PROPOSED, EventType.REVIEW_DECISION_CANCELLED,
+                          EventType.REVIEW_RETURN_CREATED})
 
 
 @dataclass
@@ -296,34 +285,45 @@ def _name(user) -> str:
     return (user.real_name or user.username) if user is not None else str(_("系统"))
 
 
-def _change_what(change) -> str:
-    label = TRANSITION_LABELS.get(change.transition)
-    return str(label) if label else _("状态变为“%(state)s”") % {"state": S(change.to_state).label}
+def _change_what(change, events: dict[str, str]) -> str:
+    """The label of the workflow row's event (one vocabulary with the audit pages)."""
+    event = events.get(change.transition)
+    return event_label(event) if event else _("状态变为“%(state)s”") % {"state": S(change.to_state).label}
 
 
 def _decision_entries(decisions: dict[int, ReviewDecision]) -> list[TimelineEntry]:
     entries = []
     for d in decisions.values():
         entries.append(TimelineEntry(d.proposed_at, _name(d.proposed_by),
-                                     f"{_('提出审核意见')}：{d.get_action_display()}", d.reason, d, order=_PROPOSED))
+                                     f"{event_label(EventType.REVIEW_DECISION_PROPOSED)}：{d.get_action_display()}",
+                                     d.reason, d, order=_PROPOSED))
         if d.cancelled_at:
-            entries.append(TimelineEntry(d.cancelled_at, _name(d.cancelled_by), str(_("撤销审核意见")),
-                                         d.cancel_reason, d, order=_PROPOSED))
+            entries.append(TimelineEntry(d.cancelled_at, _name(d.cancelled_by),
+                                         event_label(EventType.REVIEW_DECISION_CANCELLED), d.cancel_reason, d,
+                                         order=_PROPOSED))
     return entries
 
 
+def _other_entries(dossier: Dossier, skip: set[str]) -> list[TimelineEntry]:
+    """What else happened to the dossier (created, edited, eligibility decisions …), labelled, from the audit log."""
+    events = dossier_audit_events(dossier).exclude(event_type__in=skip)
+    return [TimelineEntry(e.occurred_at, e.actor_label or str(_("系统")), event_label(e.event_type),
+                          str((e.data or {}).get("reason") or ""), order=_OTHER) for e in events]
+
+
 def dossier_timeline(dossier: Dossier) -> list[TimelineEntry]:
-    """The dossier's history: its changes of state (DossierStateChange), the decisions proposed or cancelled and
-    the returns with their items (5 queries)."""
+    """The dossier's history: its changes of state (DossierStateChange), the decisions proposed or cancelled, the
+    returns with their items, and the rest of what happened to it from the audit log, labelled (5 queries)."""
     decisions = {d.pk: d for d in dossier_decisions(dossier)}
     returns = list(dossier_returns(dossier))
-    applicant = Dossier.objects.select_related("applicant").get(pk=dossier.pk).applicant
-    entries = [TimelineEntry(dossier.created_at, _name(applicant), str(_("创建申报材料")), order=_CREATED)]
-    entries += [TimelineEntry(c.at, _name(c.actor), _change_what(c), c.reason, decisions.get(c.decision_id))
-                for c in dossier_state_changes(dossier)]
+    events = {t.name: t.event for t in TRANSITIONS.values()}
+    entries = [TimelineEntry(c.at, _name(c.actor), _change_what(c, events), c.reason, decisions.get(c.decision_id))
+               for c in dossier_state_changes(dossier)]
     entries += _decision_entries(decisions)
-    entries += [TimelineEntry(r.created_at, _name(r.decision.confirmed_by), str(_("退回修改")), "", r.decision, r,
+    returned = event_label(EventType.REVIEW_RETURN_CREATED)
+    entries += [TimelineEntry(r.created_at, _name(r.decision.confirmed_by), returned, "", r.decision, r,
                               order=_RETURNED) for r in returns]
+    entries += _other_entries(dossier, {*events.values(), *_FROM_TABLES})
     return sorted(entries, key=lambda e: (e.when, e.order))
 
 

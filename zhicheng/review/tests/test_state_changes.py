@@ -9,6 +9,7 @@ from django.apps import apps
 
 from zhicheng.accounts.models import Role
 from zhicheng.accounts.tests.factories import member
+from zhicheng.audit.events import EventType
 from zhicheng.audit.models import AuditEvent
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
@@ -101,12 +102,12 @@ def test_the_migration_backfills_from_the_audit_log_without_touching_it(tree, ca
     """Transition events become rows (oldest first, the event's actor and time); other events are ignored."""
     dossier = dossier_in_state(tree["applicant"], campaign, S.UNIT_PASSED, filled=False)
     with at("2024-10-02T10:00:00+08:00"):
-        audit_event_record(event_type="dossier.submitted", actor=tree["applicant"], obj=dossier,
+        audit_event_record(event_type=EventType.DOSSIER_SUBMITTED, actor=tree["applicant"], obj=dossier,
                            organisation=dossier.organisation, data={"from": "draft", "to": "submitted", "version": 1})
     with at("2024-10-03T10:00:00+08:00"):
-        audit_event_record(event_type="dossier.route_changed", actor=tree["office_staff"], obj=dossier,
+        audit_event_record(event_type=EventType.DOSSIER_ROUTE_CHANGED, actor=tree["office_staff"], obj=dossier,
                            data={"from": "self", "to": "entrusted"})  # from/to, but not a state
-        audit_event_record(event_type="review.unit_passed", actor=tree["unit_leader"], obj=dossier,
+        audit_event_record(event_type=EventType.REVIEW_UNIT_PASSED, actor=tree["unit_leader"], obj=dossier,
                            organisation=dossier.organisation,
                            data={"from": "submitted", "to": "unit_passed", "decision": 7, "reason": " 符合 "})
     chain = list(AuditEvent.objects.order_by("seq").values_list("seq", "hash"))
