@@ -15,8 +15,8 @@ urlpatterns = [
     path("review/", include("zhicheng.review.urls")),
     path("eligibility/", include("zhicheng.eligibility.urls")),
     path("socialsecurity/", include("zhicheng.socialsecurity.urls")),
-    path("calendar/", include("zhicheng.core.urls")),
-    path("audit/", include("zhicheng.audit.urls")),
+    path("calendar/", include("zhicheng.workdays.urls")),
+    path("audit/", include("zhicheng.auditlog.urls")),
     path("publicity/", include("zhicheng.publicity.urls")),
     path("public/publicity/", include("zhicheng.publicity.urls_public")),
 ]

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "zhicheng.core",
     "zhicheng.audit",
     "zhicheng.accounts",
+    "zhicheng.workdays",
+    "zhicheng.auditlog",
     "zhicheng.catalog",
     "zhicheng.campaigns",
     "zhicheng.dossiers",

@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.permissions import is_office_staff
+from zhicheng.core import selectors
+from zhicheng.core.calendar import year_is_packaged
+from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
+from zhicheng.core.permissions import require_page
 
-from . import selectors, services
-from .calendar import year_is_packaged
-from .errors import ApplicationError
+from . import services
 from .forms import OverrideForm, YearConfirmForm, YearForm
 from .grid import year_grid
-from .permissions import require_page
 
 
 def _office_only(request) -> None:

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import render
 
 from zhicheng.accounts.permissions import can_read_audit
+from zhicheng.audit import selectors
 from zhicheng.core.permissions import require_page
 
-from . import selectors
 from .forms import EventFilterForm
 
 PAGE_SIZE = 50
