@@ -10,7 +10,7 @@ urlpatterns = [
     path("organisations/", include("zhicheng.accounts.urls_admin")),
     path("catalog/", include("zhicheng.catalog.urls")),
     path("campaigns/", include("zhicheng.campaigns.urls")),
-    path("dossiers/", include("zhicheng.dossiers.urls")),
+    path("dossiers/", include("zhicheng.web.urls_dossiers")),  # dossiers' pages with the apps' panels
     path("evidence/", include("zhicheng.dossiers.urls_files")),
     path("review/", include("zhicheng.review.urls")),
     path("eligibility/", include("zhicheng.eligibility.urls")),
