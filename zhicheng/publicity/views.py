@@ -30,13 +30,6 @@ def _staff_only(user) -> None:
         require_page(deny("仅单位审查经办、审查领导可办理公示", "Only review clerks and leaders handle publicity"))
 
 
-def _or_404(call, *args):
-    try:
-        return call(*args)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
-
-
 @login_required
 def batch_list(request):
     _staff_only(request.user)
@@ -46,7 +39,7 @@ def batch_list(request):
 
 @login_required
 def batch_detail(request, pk: int):
-    batch = _or_404(selectors.publicity_batch_get_for, request.user, pk)
+    batch = selectors.publicity_batch_get_for(request.user, pk)
     entries = selectors.publicity_entries_of(batch)
     return render(request, "publicity/batch.html", {"batch": batch, "entries": entries})
 
@@ -54,7 +47,7 @@ def batch_detail(request, pk: int):
 @login_required
 @require_POST
 def batch_close(request, pk: int):
-    batch = _or_404(selectors.publicity_batch_get_for, request.user, pk)
+    batch = selectors.publicity_batch_get_for(request.user, pk)
     try:
         result = services.publicity_close(actor=request.user, batch=batch, ip=client_ip(request))
     except ApplicationError as exc:
@@ -110,7 +103,7 @@ def objection_list(request):
 
 @login_required
 def objection_detail(request, pk: int):
-    objection = _or_404(selectors.objection_get_for, request.user, pk)
+    objection = selectors.objection_get_for(request.user, pk)
     form = DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,7 +119,7 @@ def objection_detail(request, pk: int):
 
 @login_required
 def objection_file_download(request, pk: int):
-    objection = _or_404(selectors.objection_get_for, request.user, pk)
+    objection = selectors.objection_get_for(request.user, pk)
     if not objection.file:
         raise Http404(_("此异议没有附件"))
     response = FileResponse(
