@@ -39,8 +39,11 @@ serve:
 	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py db_worker --no-reload --queue-name '*' & \
 	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
+# ruff; the import layering of docs/architecture.md (import-linter, contracts in pyproject.toml); mypy + django-stubs
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy
 
 check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run

@@ -46,7 +46,8 @@ def event_detail(request, pk: int):
     if event is None:
         raise Http404
     data_json = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True)
-    organisation = selectors.organisation_names([event.organisation_id]).get(event.organisation_id, "")
+    organisation = (selectors.organisation_names([event.organisation_id]).get(event.organisation_id, "")
+                    if event.organisation_id is not None else "")
     context = {"event": event, "data_json": data_json, "organisation": organisation}
     return render(request, "audit/event_detail.html", context)
 

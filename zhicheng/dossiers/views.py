@@ -62,7 +62,8 @@ def _files_by_item(dossier, section: str | None = None) -> dict:
         files = files.filter(section=section)
     grouped: dict = {}
     for f in files:
-        f.download_url, f.preview_url = _file_url("download", f.pk), _file_url("preview", f.pk)
+        # the template reads them as attributes of the file
+        f.download_url, f.preview_url = _file_url("download", f.pk), _file_url("preview", f.pk)  # type: ignore[attr-defined]
         grouped.setdefault((f.section, f.item_id), []).append(f)
     return grouped
 
@@ -88,7 +89,7 @@ def _completeness(dossier) -> list[dict]:
         .values_list("section").annotate(n=Count("id")).values_list("section", "n")
     )
     return [
-        {"key": key, "label": spec.label_zh, "rows": spec.model.objects.filter(dossier=dossier).count(),
+        {"key": key, "label": spec.label_zh, "rows": spec.model._default_manager.filter(dossier=dossier).count(),
          "files": files.get(key, 0)}
         for key, spec in SECTIONS.items()
     ]
@@ -173,7 +174,7 @@ def _field_label(section: str, field: str) -> str:
     spec = SECTIONS.get(section)
     model = spec.model if spec is not None else (Dossier if section == "target" else None)
     try:
-        return str(model._meta.get_field(field).verbose_name) if model is not None else field
+        return str(getattr(model._meta.get_field(field), "verbose_name", field)) if model is not None else field
     except FieldDoesNotExist:
         return field
 

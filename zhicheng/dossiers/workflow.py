@@ -165,7 +165,9 @@ def transition_refused(current: str, to: str) -> ApplicationError:
 
 
 @transaction.atomic
-def dossier_transition(*, dossier: Dossier, to: str, actor, ip: str | None = None, data: dict | None = None) -> Dossier:
+def dossier_transition(
+    *, dossier: Dossier, to: str, actor: Any, ip: str | None = None, data: dict[str, Any] | None = None
+) -> Dossier:
     """Lock the row, check the table, who may and the guard, set the state and record the event."""
     data = data or {}
     locked = Dossier.objects.select_for_update().select_related("campaign", "organisation").get(pk=dossier.pk)

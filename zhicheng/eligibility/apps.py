@@ -14,6 +14,6 @@ class EligibilityConfig(AppConfig):
 
         hooks.dossier_changed.connect(on_dossier_changed, dispatch_uid="eligibility_on_dossier_changed")
         if eligibility_submit_check not in hooks.SUBMIT_CHECKS:
-            hooks.SUBMIT_CHECKS.append(eligibility_submit_check)
+            hooks.SUBMIT_CHECKS.append(eligibility_submit_check)  # type: ignore[arg-type]  # its result is unused
         if eligibility_status not in hooks.ELIGIBILITY_STATUS:
             hooks.ELIGIBILITY_STATUS.append(eligibility_status)

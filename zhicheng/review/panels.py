@@ -23,7 +23,7 @@ from .services.returns import default_answer_deadline
 def _actions(dossier) -> list[tuple[str, str]]:
     """The decisions the holding level may take on the dossier in its state (every level's registered effects)."""
     level = holder_level(dossier)
-    actions = [(action, DecisionAction(action).label) for (lvl, action), effect in EFFECTS.items()
+    actions = [(action, str(DecisionAction(action).label)) for (lvl, action), effect in EFFECTS.items()
                if lvl == level and dossier.state in effect.from_states]
     if level == "department":  # no return after the campaign's maximum, nor from the supplement cut-off
         from .services.department import department_actions_offered
