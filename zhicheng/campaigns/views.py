@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
-from zhicheng.core.http import client_ip, service_flash
+from zhicheng.core.http import client_ip, refusals_go_back, service_flash
 from zhicheng.core.permissions import require_page
 
 from . import selectors, services
@@ -82,8 +83,13 @@ def campaign_edit(request, pk: int):
     return render(request, "campaigns/edit.html", {"form": form, "campaign": selectors.campaign_get(pk)})
 
 
+def _detail_url(request, pk: int) -> str:
+    return reverse("campaigns:detail", args=[pk])
+
+
 @require_POST
 @login_required
+@refusals_go_back(_detail_url)
 def campaign_clone(request, pk: int):
     """Copy the campaign to the next (or a given) year as a draft, then open it for editing."""
     _require_manager(request.user)
@@ -92,13 +98,9 @@ def campaign_clone(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("复制年度须为 2000 至 2100 之间的整数"))
         return redirect("campaigns:detail", pk=pk)
-    try:
-        campaign = services.campaign_clone(
-            source=source, actor=request.user, year=form.cleaned_data["year"], ip=client_ip(request)
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("campaigns:detail", pk=pk)
+    campaign = services.campaign_clone(
+        source=source, actor=request.user, year=form.cleaned_data["year"], ip=client_ip(request)
+    )
     messages.success(request, _("已复制为 %(year)s 年度（草稿），请按新年度通知核对各项日期") % {"year": campaign.year})
     return redirect("campaigns:edit", pk=campaign.pk)
 

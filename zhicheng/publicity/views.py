@@ -8,13 +8,14 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
-from zhicheng.core.http import client_ip
+from zhicheng.core.http import client_ip, refusals_go_back
 from zhicheng.core.permissions import deny, require_page
 from zhicheng.dossiers.evidence import ALLOWED, evidence_download_name
 
@@ -44,18 +45,19 @@ def batch_detail(request, pk: int):
     return render(request, "publicity/batch.html", {"batch": batch, "entries": entries})
 
 
+def _batch_url(request, pk: int) -> str:
+    return reverse("publicity:batch", args=[pk])
+
+
 @login_required
 @require_POST
+@refusals_go_back(_batch_url)
 def batch_close(request, pk: int):
     batch = selectors.publicity_batch_get_for(request.user, pk)
-    try:
-        result = services.publicity_close(actor=request.user, batch=batch, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已结束 %(n)d 人的公示") % {"n": len(result.closed)})
-        if result.paused:
-            messages.warning(request, _("%(n)d 人有待处理的异议，处理后再结束其公示") % {"n": len(result.paused)})
+    result = services.publicity_close(actor=request.user, batch=batch, ip=client_ip(request))
+    messages.success(request, _("已结束 %(n)d 人的公示") % {"n": len(result.closed)})
+    if result.paused:
+        messages.warning(request, _("%(n)d 人有待处理的异议，处理后再结束其公示") % {"n": len(result.paused)})
     return redirect("publicity:batch", pk=batch.pk)
 
 
