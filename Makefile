@@ -59,4 +59,4 @@ messages: install
 	cd zhicheng && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
 
 clean:
-	rm -rf $(VENV) var zhicheng.sqlite3*
+	rm -rf $(VENV) var zhicheng.sqlite3* .mypy_cache .import_linter_cache
