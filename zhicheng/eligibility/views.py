@@ -16,19 +16,8 @@ from zhicheng.dossiers.selectors import dossier_get_for
 
 from . import services
 from .models import ExemptionDeclaration, FindingOverride
-from .permissions import can_declare_exemption, can_review_eligibility
-from .selectors import eligibility_history, eligibility_overview
-
-
-def checklist_context(request, dossier) -> dict:
-    """What the checklist partial needs: the findings with their overrides and exemptions, and who may act."""
-    view = eligibility_overview(dossier, services.eligibility_current(dossier=dossier))
-    return {
-        **view, "dossier": dossier, "here": request.get_full_path(),
-        "can_review": bool(can_review_eligibility(request.user, dossier)),
-        "can_declare": bool(can_declare_exemption(request.user, dossier)),
-        "refresh_url": reverse("eligibility:checklist", args=[dossier.pk]),
-    }
+from .panels import checklist_context
+from .selectors import eligibility_history
 
 
 @login_required
