@@ -39,8 +39,11 @@ serve:
 	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py db_worker --no-reload --queue-name '*' & \
 	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
+# ruff; the import layering of docs/architecture.md (import-linter, contracts in pyproject.toml); mypy + django-stubs
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy
 
 check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
@@ -56,4 +59,4 @@ messages: install
 	cd zhicheng && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
 
 clean:
-	rm -rf $(VENV) var zhicheng.sqlite3*
+	rm -rf $(VENV) var zhicheng.sqlite3* .mypy_cache .import_linter_cache

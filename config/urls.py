@@ -10,13 +10,13 @@ urlpatterns = [
     path("organisations/", include("zhicheng.accounts.urls_admin")),
     path("catalog/", include("zhicheng.catalog.urls")),
     path("campaigns/", include("zhicheng.campaigns.urls")),
-    path("dossiers/", include("zhicheng.dossiers.urls")),
+    path("dossiers/", include("zhicheng.web.urls_dossiers")),  # dossiers' pages with the apps' panels
     path("evidence/", include("zhicheng.dossiers.urls_files")),
     path("review/", include("zhicheng.review.urls")),
     path("eligibility/", include("zhicheng.eligibility.urls")),
     path("socialsecurity/", include("zhicheng.socialsecurity.urls")),
-    path("calendar/", include("zhicheng.core.urls")),
-    path("audit/", include("zhicheng.audit.urls")),
+    path("calendar/", include("zhicheng.workdays.urls")),
+    path("audit/", include("zhicheng.auditlog.urls")),
     path("publicity/", include("zhicheng.publicity.urls")),
     path("public/publicity/", include("zhicheng.publicity.urls_public")),
 ]

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "zhicheng.core",
     "zhicheng.audit",
     "zhicheng.accounts",
+    "zhicheng.workdays",
+    "zhicheng.auditlog",
     "zhicheng.catalog",
     "zhicheng.campaigns",
     "zhicheng.dossiers",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhicheng.accounts.middleware.StaffTwoFactorMiddleware",
+    # NotFound / PermissionDenied / ApplicationError leaving a page view: the 404/403 page or the message
+    "zhicheng.core.middleware.ErrorPageMiddleware",
     # axes must be last: it turns a lockout signal into the lockout response
     "axes.middleware.AxesMiddleware",
 ]

@@ -6,13 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhicheng.core.errors import ApplicationError, NotFound
-from zhicheng.core.http import client_ip
+from zhicheng.core.errors import ApplicationError
+from zhicheng.core.http import client_ip, service_flash
 from zhicheng.core.permissions import require_page
 
 from . import permissions as perms
@@ -35,10 +34,7 @@ PAGE_SIZE = 50
 
 
 def _visible(request, pk):
-    try:
-        return selectors.organisation_get_visible(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.organisation_get_visible(request.user, pk)  # NotFound: the 404 page (ErrorPageMiddleware)
 
 
 
@@ -123,13 +119,7 @@ def organisation_edit(request, pk):
 
 def _run(request, action, success: str) -> bool:
     """Call a service; show its refusal as a message. True when it succeeded."""
-    try:
-        action()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
+    return service_flash(request, action, done=success)
 
 
 @login_required

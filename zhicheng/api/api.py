@@ -73,10 +73,9 @@ def _register_routers() -> None:
     from zhicheng.accounts.api import router as accounts_router
     from zhicheng.accounts.api_auth import router as auth_router
     from zhicheng.accounts.api_tokens import router as tokens_router
-    from zhicheng.audit.api import router as audit_router
+    from zhicheng.auditlog.api import router as audit_router
     from zhicheng.campaigns.api import router as campaigns_router
     from zhicheng.catalog.api import router as catalog_router
-    from zhicheng.core.api import router as calendar_router
     from zhicheng.dossiers.api import router as dossiers_router
     from zhicheng.eligibility.api import router as eligibility_router
     from zhicheng.publicity.api import public_router as public_publicity_router
@@ -84,6 +83,7 @@ def _register_routers() -> None:
     from zhicheng.review.api_decisions import router as review_decisions_router
     from zhicheng.review.api_queues import router as review_queues_router
     from zhicheng.socialsecurity.api import router as socialsecurity_router
+    from zhicheng.workdays.api import router as calendar_router
 
     api.add_router("/", accounts_router)
     api.add_router("/tokens/", tokens_router)

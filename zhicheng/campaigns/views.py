@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
-from zhicheng.core.http import client_ip
+from zhicheng.core.http import client_ip, refusals_go_back, service_flash
 from zhicheng.core.permissions import require_page
 
 from . import selectors, services
 from .forms import CampaignForm, CloneForm, QuotaForm, RouteForm
 from .permissions import can_manage_campaigns
 from .timeline import campaign_timeline_rows
-
-
-def _campaign_or_404(pk: int):
-    try:
-        return selectors.campaign_get(pk)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
 
 
 def _require_manager(user) -> None:
@@ -42,7 +35,7 @@ def campaign_list(request):
 @login_required
 def campaign_detail(request, pk: int):
     """One campaign: its timeline, publicity, thresholds, routes and quotas."""
-    campaign = _campaign_or_404(pk)
+    campaign = selectors.campaign_get(pk)
     return render(request, "campaigns/detail.html", {
         "campaign": campaign, "timeline": campaign_timeline_rows(campaign),
         "routes": selectors.campaign_routes(campaign), "quotas": selectors.campaign_quotas(campaign),
@@ -80,7 +73,7 @@ def campaign_create(request):
 def campaign_edit(request, pk: int):
     """Edit every window, publicity length, threshold, limit and the pledge text."""
     _require_manager(request.user)
-    campaign = _campaign_or_404(pk)
+    campaign = selectors.campaign_get(pk)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         saved = _save_form(request, form, campaign)
@@ -90,23 +83,24 @@ def campaign_edit(request, pk: int):
     return render(request, "campaigns/edit.html", {"form": form, "campaign": selectors.campaign_get(pk)})
 
 
+def _detail_url(request, pk: int) -> str:
+    return reverse("campaigns:detail", args=[pk])
+
+
 @require_POST
 @login_required
+@refusals_go_back(_detail_url)
 def campaign_clone(request, pk: int):
     """Copy the campaign to the next (or a given) year as a draft, then open it for editing."""
     _require_manager(request.user)
-    source = _campaign_or_404(pk)
+    source = selectors.campaign_get(pk)
     form = CloneForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("复制年度须为 2000 至 2100 之间的整数"))
         return redirect("campaigns:detail", pk=pk)
-    try:
-        campaign = services.campaign_clone(
-            source=source, actor=request.user, year=form.cleaned_data["year"], ip=client_ip(request)
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("campaigns:detail", pk=pk)
+    campaign = services.campaign_clone(
+        source=source, actor=request.user, year=form.cleaned_data["year"], ip=client_ip(request)
+    )
     messages.success(request, _("已复制为 %(year)s 年度（草稿），请按新年度通知核对各项日期") % {"year": campaign.year})
     return redirect("campaigns:edit", pk=campaign.pk)
 
@@ -138,7 +132,7 @@ def _routes_post(request, campaign, route_form: RouteForm, quota_form: QuotaForm
 @login_required
 def campaign_routes(request, pk: int):
     """Routes (self-run or entrusted; anything not listed is entrusted) and the evaluation plan."""
-    campaign = _campaign_or_404(pk)
+    campaign = selectors.campaign_get(pk)
     can_manage = bool(can_manage_campaigns(request.user))
     action = request.POST.get("action") if request.method == "POST" else None
     route_form = RouteForm(request.POST if action == "route" else None, prefix="route")
@@ -160,14 +154,10 @@ def campaign_routes(request, pk: int):
 def route_delete(request, pk: int, route_pk: int):
     """Remove a route row; that series/level becomes entrusted."""
     _require_manager(request.user)
-    campaign = _campaign_or_404(pk)
-    try:
-        row = selectors.campaign_route_get(campaign, route_pk)
-        services.campaign_route_delete(route=row, actor=request.user, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已删除，该系列级别改为委托评审"))
+    campaign = selectors.campaign_get(pk)
+    row = selectors.campaign_route_get(campaign, route_pk)
+    service_flash(request, lambda: services.campaign_route_delete(route=row, actor=request.user, ip=client_ip(request)),
+                  done=_("已删除，该系列级别改为委托评审"))
     return redirect("campaigns:routes", pk=pk)
 
 
@@ -176,12 +166,8 @@ def route_delete(request, pk: int, route_pk: int):
 def quota_delete(request, pk: int, quota_pk: int):
     """Remove a row of the evaluation plan."""
     _require_manager(request.user)
-    campaign = _campaign_or_404(pk)
-    try:
-        row = selectors.campaign_quota_get(campaign, quota_pk)
-        services.campaign_quota_delete(quota=row, actor=request.user, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("评审计划已删除"))
+    campaign = selectors.campaign_get(pk)
+    row = selectors.campaign_quota_get(campaign, quota_pk)
+    service_flash(request, lambda: services.campaign_quota_delete(quota=row, actor=request.user, ip=client_ip(request)),
+                  done=_("评审计划已删除"))
     return redirect("campaigns:routes", pk=pk)

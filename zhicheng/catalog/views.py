@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.core.errors import ApplicationError
-from zhicheng.core.http import client_ip
+from zhicheng.core.http import client_ip, service_flash
 from zhicheng.core.permissions import require_page
 
 from . import selectors, services
 from .forms import ConditionFilterForm, ConditionForm, SpecialtyForm, WaiverForm, form_add_application_error
 from .permissions import can_edit_catalog
-
-
-def _condition_or_404(pk: int):
-    try:
-        return selectors.condition_get(pk)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
 
 
 def _require_editor(user) -> None:
@@ -81,7 +73,7 @@ def conditions(request):
 def condition_edit(request, pk: int):
     """Change one condition row (office only)."""
     _require_editor(request.user)
-    condition = _condition_or_404(pk)
+    condition = selectors.condition_get(pk)
     form = ConditionForm(request.POST or None, instance=condition)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,26 +93,18 @@ def condition_edit(request, pk: int):
 def condition_delete(request, pk: int):
     """Remove one condition row (office only)."""
     _require_editor(request.user)
-    condition = _condition_or_404(pk)
+    condition = selectors.condition_get(pk)
     series, level = condition.series, condition.level
-    try:
-        services.condition_delete(condition=condition, actor=request.user, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("申报条件已删除"))
+    service_flash(request, lambda: services.condition_delete(condition=condition, actor=request.user,
+                                                             ip=client_ip(request)), done=_("申报条件已删除"))
     return redirect(_conditions_url(series, level))
 
 
 def _toggle(request, getter, setter) -> None:
     """Switch the specialty or waiver named by the button on or off; a refusal becomes a message."""
     raw = request.POST.get("toggle", "")
-    try:
-        setter(getter(int(raw) if raw.isdigit() else 0), request.POST.get("active") == "1")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已保存"))
+    service_flash(request, lambda: setter(getter(int(raw) if raw.isdigit() else 0), request.POST.get("active") == "1"),
+                  done=_("已保存"))
 
 
 def _editable_list(request, *, form_class, get, toggle, create, rows, template: str, url_name: str, added: str):

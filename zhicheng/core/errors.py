@@ -43,7 +43,7 @@ class NotFound(ApplicationError):
     status = 404
 
 
-def validation_error_from_django(exc) -> ApplicationError:
+def validation_error_from_django(exc: Exception) -> ApplicationError:
     """Wrap a Django ValidationError raised by a model's clean() so it leaves as one 400."""
     details = getattr(exc, "message_dict", None) or {"__all__": list(getattr(exc, "messages", [str(exc)]))}
     first = next(iter(details.values()))[0] if details else str(exc)

@@ -22,5 +22,5 @@ def calendar_revision_bump() -> None:
 
 @receiver([post_save, post_delete], sender=HolidayOverride)
 @receiver([post_save, post_delete], sender=CalendarYearSchedule)
-def _calendar_changed(sender, **kwargs) -> None:
+def _calendar_changed(sender: type, **kwargs: object) -> None:
     calendar_revision_bump()

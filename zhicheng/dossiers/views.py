@@ -1,4 +1,7 @@
-"""The applicant's dossier pages and the reviewer's read view; thin: parse, call one service, render."""
+"""The applicant's dossier pages and the reviewer's read view; thin: parse, call one service, render.
+
+The pages that show other apps' panels answer with a TemplateResponse: web (urls_dossiers) adds the panels.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +20,7 @@ from django.views.decorators.http import require_POST
 from zhicheng.campaigns.selectors import campaign_current
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
-from zhicheng.core.http import client_ip
+from zhicheng.core.http import client_ip, refusals_go_back
 
 from . import selectors, services
 from .forms import PledgeForm, SectionForm, StartForm, WithdrawForm
@@ -26,13 +30,6 @@ from .sections import SECTIONS
 from .snapshot import version_diff
 
 PAGE_SIZE = 20
-
-
-def _dossier_or_404(request, pk):
-    try:
-        return selectors.dossier_get_for(request.user, pk)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
 
 
 def _spec_or_404(section: str):
@@ -64,7 +61,8 @@ def _files_by_item(dossier, section: str | None = None) -> dict:
         files = files.filter(section=section)
     grouped: dict = {}
     for f in files:
-        f.download_url, f.preview_url = _file_url("download", f.pk), _file_url("preview", f.pk)
+        # the template reads them as attributes of the file
+        f.download_url, f.preview_url = _file_url("download", f.pk), _file_url("preview", f.pk)  # type: ignore[attr-defined]
         grouped.setdefault((f.section, f.item_id), []).append(f)
     return grouped
 
@@ -90,7 +88,7 @@ def _completeness(dossier) -> list[dict]:
         .values_list("section").annotate(n=Count("id")).values_list("section", "n")
     )
     return [
-        {"key": key, "label": spec.label_zh, "rows": spec.model.objects.filter(dossier=dossier).count(),
+        {"key": key, "label": spec.label_zh, "rows": spec.model._default_manager.filter(dossier=dossier).count(),
          "files": files.get(key, 0)}
         for key, spec in SECTIONS.items()
     ]
@@ -123,7 +121,7 @@ def dossier_mine(request):
     campaign = campaign_current()
     dossier = selectors.dossier_active_for(request.user, campaign) if campaign else None
     if dossier is not None:
-        return render(request, "dossiers/mine.html", {
+        return TemplateResponse(request, "dossiers/mine.html", {
             **_state_context(request, dossier), "campaign": campaign, "sections": _completeness(dossier),
         })
     form = StartForm(request.POST or None)
@@ -151,14 +149,14 @@ def dossier_list(request):
 @login_required
 def dossier_detail(request, pk: int):
     """The whole dossier, read-only: target, every section with its files, the versions."""
-    dossier = _dossier_or_404(request, pk)
+    dossier = selectors.dossier_get_for(request.user, pk)
     files = _files_by_item(dossier)
     sections = []
     for key, spec in SECTIONS.items():
         rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), [])}
                 for item in selectors.dossier_section_items(dossier, key)]
         sections.append({"key": key, "label": spec.label_zh, "rows": rows, "files": files.get((key, None), [])})
-    return render(request, "dossiers/detail.html", {
+    return TemplateResponse(request, "dossiers/detail.html", {
         **_state_context(request, dossier), "sections": sections, "versions": selectors.dossier_versions(dossier),
     })
 
@@ -175,7 +173,7 @@ def _field_label(section: str, field: str) -> str:
     spec = SECTIONS.get(section)
     model = spec.model if spec is not None else (Dossier if section == "target" else None)
     try:
-        return str(model._meta.get_field(field).verbose_name) if model is not None else field
+        return str(getattr(model._meta.get_field(field), "verbose_name", field)) if model is not None else field
     except FieldDoesNotExist:
         return field
 
@@ -183,7 +181,7 @@ def _field_label(section: str, field: str) -> str:
 @login_required
 def dossier_diff(request, pk: int, a: int, b: int):
     """What changed between two submitted versions."""
-    dossier = _dossier_or_404(request, pk)
+    dossier = selectors.dossier_get_for(request.user, pk)
     versions = {v.number: v for v in selectors.dossier_versions(dossier).filter(number__in=[a, b])}
     if a not in versions or b not in versions:
         raise Http404(_("没有此版本"))
@@ -215,9 +213,9 @@ def _section_context(request, dossier, spec, add_form=None, bad_form=None) -> di
 @login_required
 def dossier_section(request, pk: int, section: str):
     """A section's rows with an add form (POST adds a row; the identity section is one form)."""
-    dossier, spec = _dossier_or_404(request, pk), _spec_or_404(section)
+    dossier, spec = selectors.dossier_get_for(request.user, pk), _spec_or_404(section)
     if request.method != "POST":
-        return render(request, "dossiers/section.html", _section_context(request, dossier, spec))
+        return TemplateResponse(request, "dossiers/section.html", _section_context(request, dossier, spec))
     form = SectionForm(spec, request.POST)
     try:
         if spec.single:
@@ -227,8 +225,8 @@ def dossier_section(request, pk: int, section: str):
                                          ip=client_ip(request))
     except ApplicationError as exc:
         form.refusal(exc)
-        return render(request, "dossiers/section.html", _section_context(request, dossier, spec, add_form=form),
-                      status=exc.status)
+        return TemplateResponse(request, "dossiers/section.html",
+                                _section_context(request, dossier, spec, add_form=form), status=exc.status)
     messages.success(request, _("已保存"))
     return redirect("dossiers:section", pk=dossier.pk, section=section)
 
@@ -237,11 +235,8 @@ def dossier_section(request, pk: int, section: str):
 @login_required
 def dossier_item_save(request, pk: int, section: str, item_id: int):
     """Save one row (the Save button, or htmx autosave which gets back the row's form only)."""
-    dossier, spec = _dossier_or_404(request, pk), _spec_or_404(section)
-    try:
-        item = selectors.dossier_section_item_get(dossier, section, item_id)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
+    dossier, spec = selectors.dossier_get_for(request.user, pk), _spec_or_404(section)
+    item = selectors.dossier_section_item_get(dossier, section, item_id)
     form = SectionForm(spec, request.POST, item=item)
     status, saved = 200, True
     try:
@@ -258,32 +253,35 @@ def dossier_item_save(request, pk: int, section: str, item_id: int):
             "dossier": dossier, "spec": spec, "row": {"item": item, "form": form}, "saved": saved, "can_edit": True,
         }, status=200 if status < 500 else status)
     if not saved:
-        return render(request, "dossiers/section.html",
-                      _section_context(request, dossier, spec, bad_form=form), status=status)
+        return TemplateResponse(request, "dossiers/section.html",
+                                _section_context(request, dossier, spec, bad_form=form), status=status)
     messages.success(request, _("已保存"))
     return redirect("dossiers:section", pk=dossier.pk, section=section)
 
 
+def _section_url(request, pk: int, section: str, **_ids) -> str:
+    return reverse("dossiers:section", args=[pk, section])
+
+
+def _detail_url(request, pk: int) -> str:
+    return reverse("dossiers:detail", args=[pk])
+
+
 @require_POST
 @login_required
+@refusals_go_back(_section_url)
 def dossier_item_delete(request, pk: int, section: str, item_id: int):
-    dossier, spec = _dossier_or_404(request, pk), _spec_or_404(section)
-    try:
-        services.section_item_delete(dossier=dossier, actor=request.user, section=spec.name, item_id=item_id,
-                                     ip=client_ip(request))
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已删除"))
+    dossier, spec = selectors.dossier_get_for(request.user, pk), _spec_or_404(section)
+    services.section_item_delete(dossier=dossier, actor=request.user, section=spec.name, item_id=item_id,
+                                 ip=client_ip(request))
+    messages.success(request, _("已删除"))
     return redirect("dossiers:section", pk=dossier.pk, section=section)
 
 
 @login_required
 def dossier_pledge(request, pk: int):
     """The campaign's integrity pledge; signing re-checks the login password."""
-    dossier = _dossier_or_404(request, pk)
+    dossier = selectors.dossier_get_for(request.user, pk)
     form = PledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -294,26 +292,23 @@ def dossier_pledge(request, pk: int):
         else:
             messages.success(request, _("诚信承诺书已签署"))
             return redirect("dossiers:mine")
-    return render(request, "dossiers/pledge.html", {**_state_context(request, dossier), "form": form})
+    return TemplateResponse(request, "dossiers/pledge.html", {**_state_context(request, dossier), "form": form})
 
 
 @require_POST
 @login_required
+@refusals_go_back(_detail_url)
 def dossier_submit(request, pk: int):
-    dossier = _dossier_or_404(request, pk)
-    try:
-        services.dossier_submit(dossier=dossier, actor=request.user, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("申报材料已提交"))
+    dossier = selectors.dossier_get_for(request.user, pk)
+    services.dossier_submit(dossier=dossier, actor=request.user, ip=client_ip(request))
+    messages.success(request, _("申报材料已提交"))
     return redirect("dossiers:detail", pk=dossier.pk)
 
 
 @login_required
 def dossier_withdraw(request, pk: int):
     """Withdraw a submitted dossier, with a reason."""
-    dossier = _dossier_or_404(request, pk)
+    dossier = selectors.dossier_get_for(request.user, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

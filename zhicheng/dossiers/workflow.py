@@ -16,6 +16,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from zhicheng.accounts.models import Organisation
 from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
@@ -121,13 +122,15 @@ def _row(dossier: Dossier, to: str) -> Transition:
     return transition
 
 
-def transition_check(*, dossier: Dossier, to: str, actor, data: dict | None = None, decision=None) -> None:
+def transition_check(
+    *, dossier: Dossier, to: str, actor: Any, data: dict[str, Any] | None = None, decision: Any = None
+) -> None:
     """Raise the first refusal of the row's guards now (a proposal is checked before a leader confirms it)."""
     transition = _row(dossier, to)
     guards_run(transition.guards, GuardContext(dossier, actor, data or {}, timezone.now(), to, decision))
 
 
-def transition_allowed(*, dossier: Dossier, to: str, actor=None, data: dict | None = None,
+def transition_allowed(*, dossier: Dossier, to: str, actor: Any = None, data: dict[str, Any] | None = None,
                        at: dt.datetime | None = None) -> Decision:
     """Whether the row exists and its guards allow the step at `at` (now), as a Decision: for offering actions."""
     transition = TRANSITIONS.get((dossier.state, to))
@@ -137,14 +140,15 @@ def transition_allowed(*, dossier: Dossier, to: str, actor=None, data: dict | No
     return ALLOW if refused is None else refused[1]
 
 
-def _acting_organisation(dossier: Dossier):
+def _acting_organisation(dossier: Dossier) -> Organisation:
     """The organisation on whose behalf the step is taken: the holder before it, or the unit for the applicant."""
     return holder_organisation(dossier) or dossier.organisation
 
 
 @transaction.atomic
 def dossier_transition(
-    *, dossier: Dossier, to: str, actor, ip: str | None = None, data: dict | None = None, decision=None
+    *, dossier: Dossier, to: str, actor: Any, ip: str | None = None, data: dict[str, Any] | None = None,
+    decision: Any = None,
 ) -> Dossier:
     """Lock the row, check the table, who may and the guards, set the state, record the change and the event."""
     data = data or {}

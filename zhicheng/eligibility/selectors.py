@@ -161,7 +161,7 @@ def dossier_facts(dossier: Dossier) -> DossierFacts:
     target = TargetFacts(
         series=dossier.series.name, level_rank=dossier.level.rank,
         title=names.get((dossier.series_id, dossier.level_id), ""), scope=dossier.scope, category=dossier.category,
-        specialty=dossier.specialty.name if dossier.specialty_id else "",
+        specialty=dossier.specialty.name if dossier.specialty is not None else "",
     )
     return DossierFacts(
         applicant=_applicant(dossier, docs), organisation=_organisation(dossier), target=target,
@@ -188,8 +188,9 @@ def campaign_params(campaign: Campaign, *, series, level) -> CampaignParams:
         skilled_series=frozenset(Series.objects.filter(skilled_workers_may_apply=True).values_list("name", flat=True)),
         conditions=tuple(
             ConditionFact(education=c.education, min_years=c.min_years,
-                          below_series=c.below_title.series.name if c.below_title_id else None,
-                          below_level_rank=c.below_title.level.rank if c.below_title_id else None, scope=c.scope)
+                          below_series=c.below_title.series.name if c.below_title is not None else None,
+                          below_level_rank=c.below_title.level.rank if c.below_title is not None else None,
+                          scope=c.scope)
             for c in conditions
         ),
         waiver_ids=frozenset(waivers.values_list("pk", flat=True)),

@@ -229,7 +229,7 @@ def _exemption_decide(declaration: ExemptionDeclaration, *, actor, note: str, st
     declaration.state, declaration.decided_by, declaration.decided_at = state, actor, timezone.now()
     declaration.note = (note or "").strip()
     declaration.save(update_fields=["state", "decided_by", "decided_at", "note"])
-    _audit(EXEMPTION_EVENTS[state], actor=actor, dossier=dossier, ip=ip,
+    _audit(EXEMPTION_EVENTS[ExemptionState(state)], actor=actor, dossier=dossier, ip=ip,
            data={"declaration": declaration.pk, "rule": declaration.rule, "note": declaration.note})
     return declaration
 

@@ -11,38 +11,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhicheng.core.errors import ApplicationError
-from zhicheng.core.http import client_ip
+from zhicheng.core.http import client_ip, refusals_go_back
 from zhicheng.dossiers.selectors import dossier_get_for
 
 from . import services
 from .models import ExemptionDeclaration, FindingOverride
-from .permissions import can_declare_exemption, can_review_eligibility
-from .selectors import eligibility_history, eligibility_overview
-
-
-def _dossier_or_404(request, pk):
-    try:
-        return dossier_get_for(request.user, pk)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
-
-
-def checklist_context(request, dossier) -> dict:
-    """What the checklist partial needs: the findings with their overrides and exemptions, and who may act."""
-    view = eligibility_overview(dossier, services.eligibility_current(dossier=dossier))
-    return {
-        **view, "dossier": dossier, "here": request.get_full_path(),
-        "can_review": bool(can_review_eligibility(request.user, dossier)),
-        "can_declare": bool(can_declare_exemption(request.user, dossier)),
-        "refresh_url": reverse("eligibility:checklist", args=[dossier.pk]),
-    }
+from .panels import checklist_context
+from .selectors import eligibility_history
 
 
 @login_required
 def checklist(request, pk: int):
     """The checklist alone for htmx; otherwise the full page with the history of checks."""
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_get_for(request.user, pk)
     context = checklist_context(request, dossier)
     if request.htmx:
         context["here"] = request.headers.get("HX-Current-URL") or reverse("eligibility:checklist", args=[pk])
@@ -51,24 +32,20 @@ def checklist(request, pk: int):
     return render(request, "eligibility/dossier.html", {**context, "history": eligibility_history(dossier)[:20]})
 
 
-def _back(request, dossier):
+def _back_url(request, pk: int, *_args, **_ids) -> str:
+    """The page the form was on (`next`, same host only), else the checklist page."""
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("eligibility:checklist", pk=dossier.pk)
+        return target
+    return reverse("eligibility:checklist", args=[pk])
 
 
 def _act(request, dossier, action, done: str):
-    try:
-        action()
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return _back(request, dossier)
+    """Run the service (a refusal is flashed by ErrorPageMiddleware via `refusals_go_back`) and go back."""
+    action()
+    messages.success(request, done)
+    return redirect(_back_url(request, dossier.pk))
 
 
 def _item(model, dossier, pk: int):
@@ -80,8 +57,9 @@ def _item(model, dossier, pk: int):
 
 @require_POST
 @login_required
+@refusals_go_back(_back_url)
 def exemption_declare(request, pk: int):
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_get_for(request.user, pk)
     return _act(request, dossier, lambda: services.exemption_declare(
         dossier=dossier, rule=request.POST.get("rule", ""), subject=request.POST.get("subject", ""),
         statement=request.POST.get("statement", ""), actor=request.user, ip=client_ip(request),
@@ -90,8 +68,9 @@ def exemption_declare(request, pk: int):
 
 @require_POST
 @login_required
+@refusals_go_back(_back_url)
 def finding_override(request, pk: int):
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_get_for(request.user, pk)
     return _act(request, dossier, lambda: services.finding_override(
         dossier=dossier, rule=request.POST.get("rule", ""), subject=request.POST.get("subject", ""),
         reason=request.POST.get("reason", ""), actor=request.user, ip=client_ip(request),
@@ -100,8 +79,9 @@ def finding_override(request, pk: int):
 
 @require_POST
 @login_required
+@refusals_go_back(_back_url)
 def override_revoke(request, pk: int, override_id: int):
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_get_for(request.user, pk)
     override = _item(FindingOverride, dossier, override_id)
     return _act(request, dossier, lambda: services.override_revoke(
         override=override, actor=request.user, ip=client_ip(request)), _("认定已撤销"))
@@ -109,8 +89,9 @@ def override_revoke(request, pk: int, override_id: int):
 
 @require_POST
 @login_required
+@refusals_go_back(_back_url)
 def exemption_decide(request, pk: int, declaration_id: int, decision: str):
-    dossier = _dossier_or_404(request, pk)
+    dossier = dossier_get_for(request.user, pk)
     declaration = _item(ExemptionDeclaration, dossier, declaration_id)
     service = {"confirm": services.exemption_confirm, "refuse": services.exemption_refuse}.get(decision)
     if service is None:

@@ -8,13 +8,14 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
-from zhicheng.core.http import client_ip
+from zhicheng.core.http import client_ip, refusals_go_back
 from zhicheng.core.permissions import deny, require_page
 from zhicheng.dossiers.evidence import ALLOWED, evidence_download_name
 
@@ -30,13 +31,6 @@ def _staff_only(user) -> None:
         require_page(deny("仅单位审查经办、审查领导可办理公示", "Only review clerks and leaders handle publicity"))
 
 
-def _or_404(call, *args):
-    try:
-        return call(*args)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
-
-
 @login_required
 def batch_list(request):
     _staff_only(request.user)
@@ -46,23 +40,24 @@ def batch_list(request):
 
 @login_required
 def batch_detail(request, pk: int):
-    batch = _or_404(selectors.publicity_batch_get_for, request.user, pk)
+    batch = selectors.publicity_batch_get_for(request.user, pk)
     entries = selectors.publicity_entries_of(batch)
     return render(request, "publicity/batch.html", {"batch": batch, "entries": entries})
 
 
+def _batch_url(request, pk: int) -> str:
+    return reverse("publicity:batch", args=[pk])
+
+
 @login_required
 @require_POST
+@refusals_go_back(_batch_url)
 def batch_close(request, pk: int):
-    batch = _or_404(selectors.publicity_batch_get_for, request.user, pk)
-    try:
-        result = services.publicity_close(actor=request.user, batch=batch, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已结束 %(n)d 人的公示") % {"n": len(result.closed)})
-        if result.paused:
-            messages.warning(request, _("%(n)d 人有待处理的异议，处理后再结束其公示") % {"n": len(result.paused)})
+    batch = selectors.publicity_batch_get_for(request.user, pk)
+    result = services.publicity_close(actor=request.user, batch=batch, ip=client_ip(request))
+    messages.success(request, _("已结束 %(n)d 人的公示") % {"n": len(result.closed)})
+    if result.paused:
+        messages.warning(request, _("%(n)d 人有待处理的异议，处理后再结束其公示") % {"n": len(result.paused)})
     return redirect("publicity:batch", pk=batch.pk)
 
 
@@ -110,7 +105,7 @@ def objection_list(request):
 
 @login_required
 def objection_detail(request, pk: int):
-    objection = _or_404(selectors.objection_get_for, request.user, pk)
+    objection = selectors.objection_get_for(request.user, pk)
     form = DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,7 +121,7 @@ def objection_detail(request, pk: int):
 
 @login_required
 def objection_file_download(request, pk: int):
-    objection = _or_404(selectors.objection_get_for, request.user, pk)
+    objection = selectors.objection_get_for(request.user, pk)
     if not objection.file:
         raise Http404(_("此异议没有附件"))
     response = FileResponse(

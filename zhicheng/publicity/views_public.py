@@ -10,7 +10,6 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import timezone
@@ -35,13 +34,6 @@ def public_list(request):
     rows = [selectors.public_row(e) for e in page.object_list]
     units = [(unit, list(items)) for unit, items in groupby(rows, key=lambda r: r.unit)]
     return render(request, "publicity/public_list.html", {"page": page, "units": units, "today": today})
-
-
-def _entry_or_404(entry_id: int):
-    try:
-        return selectors.public_entry_get(entry_id)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
 
 
 def _parse_with_optional_file(request, entry):
@@ -82,7 +74,7 @@ def _objection_post(request, entry):
 @require_http_methods(["GET", "POST"])
 def objection_new(request, entry_id: int):
     """The objection form for one candidate; on success the code is shown this once (never put in a URL)."""
-    entry = _entry_or_404(entry_id)
+    entry = selectors.public_entry_get(entry_id)
     row = selectors.public_row(entry)
     form, error = ObjectionForm(), ""
     if request.method == "POST":

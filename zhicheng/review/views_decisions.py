@@ -30,20 +30,6 @@ from .services.decisions import decision_cancel, decision_confirm, decision_prop
 from .services.recommendation import recommendation_record, unit_post_count_record
 
 
-def _dossier_or_404(user, pk):
-    try:
-        return dossier_get_for(user, pk)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
-
-
-def _decision_or_404(user, pk):
-    try:
-        return decision_get_for(user, pk)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
-
-
 def _back_to_dossier(pk: int) -> HttpResponseRedirect:
     return redirect(reverse("dossiers:detail", args=[pk]) + "#review-panel")
 
@@ -73,7 +59,7 @@ def _items_from_form(post) -> list[dict]:
 @require_POST
 @login_required
 def decision_propose_view(request, pk: int):
-    dossier = _dossier_or_404(request.user, pk)
+    dossier = dossier_get_for(request.user, pk)
     action = request.POST.get("action", "")
     data = {}
     items = _items_from_form(request.POST)
@@ -94,7 +80,7 @@ def decision_propose_view(request, pk: int):
 @require_POST
 @login_required
 def decision_confirm_view(request, decision_id: int):
-    decision = _decision_or_404(request.user, decision_id)
+    decision = decision_get_for(request.user, decision_id)
     service_flash(request, lambda: decision_confirm(decision=decision, actor=request.user, ip=client_ip(request)),
                   done=_("审核意见已确认生效"))
     return _back_to_dossier(decision.dossier_id)
@@ -104,7 +90,7 @@ def decision_confirm_view(request, decision_id: int):
 @login_required
 def decision_cancel_view(request, decision_id: int):
     """The proposer withdraws it, or a leader sends it back to the clerk (退回经办)."""
-    decision = _decision_or_404(request.user, decision_id)
+    decision = decision_get_for(request.user, decision_id)
     service_flash(request, lambda: decision_cancel(
         decision=decision, actor=request.user, reason=request.POST.get("reason", ""), ip=client_ip(request),
     ), done=_("审核意见已撤销"))
@@ -114,7 +100,7 @@ def decision_cancel_view(request, decision_id: int):
 @login_required
 def returns_view(request, pk: int):
     """Every requested change of every return, newest first; the applicant answers the open one from here."""
-    dossier = _dossier_or_404(request.user, pk)
+    dossier = dossier_get_for(request.user, pk)
     returns = list(returns_of(dossier))
     is_owner = dossier.applicant_id == request.user.pk
     return render(request, "review/returns_list.html", {
@@ -126,7 +112,7 @@ def returns_view(request, pk: int):
 @require_POST
 @login_required
 def return_answer_view(request, pk: int):
-    dossier = _dossier_or_404(request.user, pk)
+    dossier = dossier_get_for(request.user, pk)
     answered = service_flash(
         request, lambda: dossier_services.dossier_submit(dossier=dossier, actor=request.user, ip=client_ip(request)),
         done=_("已提交答复，申报材料已退回审核单位"),
@@ -173,7 +159,7 @@ def recommendation_view(request, pk: int):
         if by_token or request.method == "POST":
             return JsonResponse({"code": "unauthenticated", "message": _("请先登录")}, status=401)
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    dossier = _dossier_or_404(user, pk)
+    dossier = dossier_get_for(user, pk)
     if request.method == "POST":
         try:
             upload = _parse_papers(request, dossier, by_token)
@@ -200,7 +186,7 @@ def recommendation_view(request, pk: int):
 @login_required
 def recommendation_file_view(request, pk: int):
     """The sealed conduct statement, for the reviewers who can see the dossier (not the applicant: internal)."""
-    dossier = _dossier_or_404(request.user, pk)
+    dossier = dossier_get_for(request.user, pk)
     papers = recommendation_of(dossier)
     if papers is None or not papers.conduct_file or dossier.applicant_id == request.user.pk:
         raise Http404(_("没有此文件"))

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as PageDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhicheng.catalog.models import Level, Series
-from zhicheng.core.errors import ApplicationError, NotFound
+from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
 from zhicheng.dossiers.models import DossierState
 from zhicheng.dossiers.selectors import dossier_get_for
@@ -58,15 +56,6 @@ class QueueFilterForm(forms.Form):
         )
 
 
-def _organisation_or_404(request, organisation_id):
-    try:
-        return selectors.queue_organisation_get(request.user, organisation_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except ApplicationError as exc:
-        raise PageDenied(exc.message) from exc
-
-
 def _query_without(request, *names) -> str:
     query = request.GET.copy()
     for name in names:
@@ -77,7 +66,7 @@ def _query_without(request, *names) -> str:
 @login_required
 def queue(request, organisation_id: int | None = None):
     """The organisation's queue: counts per state, filters, sort, one page of rows, and the bulk-action form."""
-    organisation = _organisation_or_404(request, organisation_id or request.GET.get("organisation"))
+    organisation = selectors.queue_organisation_get(request.user, organisation_id or request.GET.get("organisation"))
     counts = selectors.queue_state_counts(organisation)
     form = QueueFilterForm(request.GET or None, organisation=organisation, counts=counts)
     page = Paginator(selectors.queue_for(organisation, form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -90,11 +79,8 @@ def queue(request, organisation_id: int | None = None):
 
 
 def _bulk_input(request):
-    organisation = _organisation_or_404(request, request.POST.get("organisation"))
-    try:
-        action = bulk_action_get(request.POST.get("action", ""))
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
+    organisation = selectors.queue_organisation_get(request.user, request.POST.get("organisation"))
+    action = bulk_action_get(request.POST.get("action", ""))
     ids = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit()]
     dossiers, missing = selectors.queue_dossiers_by_ids(organisation, ids)
     params = {"reason": request.POST.get("reason", ""), "starts_on": request.POST.get("starts_on", "")}
@@ -123,8 +109,5 @@ def bulk(request):
 @login_required
 def timeline(request, pk: int):
     """A dossier's history on its own page (the same section the dossier page includes)."""
-    try:
-        dossier = dossier_get_for(request.user, pk)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
+    dossier = dossier_get_for(request.user, pk)
     return render(request, "review/timeline.html", {"dossier": dossier, **selectors.timeline_context(dossier)})

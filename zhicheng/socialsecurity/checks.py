@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import cast
 
 from zhicheng.eligibility.facts import DossierFacts, SocialSecurityFact
 from zhicheng.eligibility.months import month_index
-from zhicheng.eligibility.rules import REGISTRY
+from zhicheng.eligibility.rules import REGISTRY, DossierRule
 from zhicheng.eligibility.services import finding_as_dict
 
 MISSING = "missing"  # declared, the bureau has no contribution that month
@@ -27,7 +28,7 @@ def bureau_facts(records: Iterable) -> tuple[SocialSecurityFact, ...]:
 
 def socsec_on_bureau_months(facts: DossierFacts, params, bureau: tuple[SocialSecurityFact, ...]) -> list[dict]:
     """R-SOCSEC's findings with the dossier's own facts but the bureau's contribution months."""
-    rule = REGISTRY["R-SOCSEC"].function
+    rule = cast(DossierRule, REGISTRY["R-SOCSEC"].function)
     return [finding_as_dict(f) for f in rule(dataclasses.replace(facts, social_security=bureau), params)]
 
 

@@ -201,7 +201,7 @@ def row_check(line: int, cells: list, positions: dict[str, int], today: dt.date)
         errors.append(RowError(line, UNIT, "缺少单位名称", "The unit name is missing"))
     elif len(unit) > UNIT_NAME_MAX:
         errors.append(RowError(line, UNIT, f"单位名称超过 {UNIT_NAME_MAX} 字", f"Unit name over {UNIT_NAME_MAX} chars"))
-    if errors:
+    if errors or month is None:  # no month without its error
         return errors
     return GoodRow(line, id_number, month, code, unit)
 

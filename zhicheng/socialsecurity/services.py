@@ -12,6 +12,7 @@ import logging
 import os
 import uuid
 from itertools import islice
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -90,7 +91,7 @@ def _store_rows(row: ContributionImport, results) -> None:
 
 
 def _fail(row: ContributionImport, exc: ApplicationError, *, keep_rows: bool = False) -> None:
-    fields = {}
+    fields: dict[str, Any] = {}
     if not keep_rows:
         ContributionRecord.objects.filter(contribution_import=row).delete()
         fields["rows_ok"] = 0

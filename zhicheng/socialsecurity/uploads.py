@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
 from zhicheng.core.errors import ApplicationError, PermissionDenied
@@ -23,6 +23,11 @@ class ContributionUploadHandler(EvidenceUploadHandler):
         )
 
 
+def _no_view(request: HttpRequest) -> HttpResponse:
+    """Stands in for the view: the CSRF check only reads the request."""
+    return HttpResponse()
+
+
 def contribution_upload_parse(request: HttpRequest, *, max_bytes: int, check_csrf: bool = True):
     """Install the handler before anything reads the body, parse, refuse, check CSRF, return the file."""
     handler = ContributionUploadHandler(request, max_bytes=max_bytes)
@@ -30,9 +35,10 @@ def contribution_upload_parse(request: HttpRequest, *, max_bytes: int, check_csr
     request.POST  # noqa: B018 - parses the body (and the file) through the handler
     if handler.refusal is not None:
         evidence_upload_received(request, "file")  # raises the refusal, closing what was received
-    if check_csrf and CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None:
-        for upload in request.FILES.values():
-            upload.close()
+    if check_csrf and CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {}) is not None:
+        for name in request.FILES:
+            for upload in request.FILES.getlist(name):
+                upload.close()
         raise PermissionDenied("csrf_failed", "页面已过期，请刷新页面后重新上传",
                                "The page expired; reload it and upload again", details={"field": "file"})
     return evidence_upload_received(request, "file")

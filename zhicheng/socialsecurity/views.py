@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -113,10 +113,7 @@ def import_list(request):
 @require_GET
 def import_detail(request, pk: int):
     require_page(can_view_imports(request.user))
-    try:
-        row = import_get_for(request.user, pk)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
+    row = import_get_for(request.user, pk)
     errors = Paginator(row.errors, ERRORS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "socialsecurity/import_detail.html", {"row": row, "errors": errors})
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.accounts.models import APPLYING_KINDS, OrganisationKind, Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +32,12 @@ class MenuEntry:
     applicant accounts).
     """
 
-    label: str
+    label: StrOrPromise
     url_name: str
-    roles: frozenset
-    group: str = ""
+    roles: frozenset[str]
+    group: StrOrPromise = ""
     per_organisation: bool = False
-    kinds: frozenset = frozenset()
+    kinds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

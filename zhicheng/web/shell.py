@@ -10,7 +10,7 @@ from zhicheng.core.errors import PermissionDenied
 SESSION_KEY = "zhicheng_active_membership"
 
 # Without a choice in the session, staff work comes first; the applicant role last
-_ROLE_ORDER = [
+_ROLE_ORDER: list[str] = [
     Role.OFFICE_STAFF, Role.REVIEW_LEADER, Role.REVIEW_CLERK, Role.ORG_ADMIN, Role.COMMITTEE_SECRETARY,
     Role.EXPERT, Role.DISCIPLINE_OBSERVER, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN,
     Role.APPLICANT,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from zhicheng.eligibility.facts import CampaignParams, DossierFacts, Finding
 
@@ -54,7 +55,8 @@ _SPECS = (
     RuleSpec("R-POSTS", posts_check, "§六(四)", "岗位结构比例", "Post-structure ratio", per_dossier=False),
 )
 REGISTRY: dict[str, RuleSpec] = {spec.id: spec for spec in _SPECS}
-_PER_DOSSIER = tuple(spec.function for spec in _SPECS if spec.per_dossier)
+DossierRule = Callable[[DossierFacts, CampaignParams], list[Finding]]
+_PER_DOSSIER = tuple(cast(DossierRule, spec.function) for spec in _SPECS if spec.per_dossier)
 
 
 def evaluate(facts: DossierFacts, params: CampaignParams) -> tuple[Finding, ...]:

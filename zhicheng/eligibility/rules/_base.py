@@ -50,7 +50,7 @@ class Rule:
                        fields, subject)
 
 
-def _title_key(title: TitleFact) -> tuple:
+def _title_key(title: TitleFact) -> tuple[Any, ...]:
     # a total order over every field, so the choice never depends on the order the titles arrive in
     obtained = title.obtained_on.toordinal() if title.obtained_on else 0
     return (title.level_rank, title.scope == PROVINCE, -obtained, title.series, title.title, title.scope)
@@ -61,7 +61,7 @@ def highest_title(titles: tuple[TitleFact, ...]) -> TitleFact | None:
     return max(titles, key=_title_key, default=None)
 
 
-def achievement_key(a: AchievementFact) -> tuple:
+def achievement_key(a: AchievementFact) -> tuple[Any, ...]:
     """A total order over every field: ids are unique in the database, but facts made by hand need not be."""
     return (a.id, a.title, a.kind, a.achieved_on or dt.date.min, a.tier, a.cnki_indexed is None, bool(a.cnki_indexed),
             a.similarity_percent is None, a.similarity_percent or 0, a.has_similarity_report, a.waiver_id or 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from zhicheng.eligibility.facts import CampaignParams, ConditionFact, DossierFacts, Finding
 from zhicheng.eligibility.months import month_label, seniority_months, years_months_en, years_months_zh
 
@@ -38,8 +40,9 @@ def rule_seniority(facts: DossierFacts, params: CampaignParams) -> list[Finding]
     if held is None:
         return [SENIORITY.ok("无已取得职称，任职年限为 0", "No title held yet: no seniority",
                              {"seniority_date": iso(params.seniority_date)})]
-    first = min(t.obtained_on for t in facts.titles)
-    at_level = min(t.obtained_on for t in facts.titles if t.level_rank == held.level_rank)
+    # every title is dated here (_undated above)
+    first = min(t.obtained_on for t in facts.titles if t.obtained_on is not None)
+    at_level = min(t.obtained_on for t in facts.titles if t.level_rank == held.level_rank and t.obtained_on is not None)
     total, level = seniority_months(first, params.seniority_date), seniority_months(at_level, params.seniority_date)
     used = {"first_obtained": iso(first), "level_obtained": iso(at_level), "seniority_date": iso(params.seniority_date),
             "total_months": total, "level_months": level}
@@ -95,14 +98,15 @@ def _months_below(facts: DossierFacts, params: CampaignParams, row: ConditionFac
         fits = [t for t in facts.titles if row.below_level_rank is not None and t.level_rank >= row.below_level_rank]
     else:
         fits = [t for t in facts.titles if t.series == row.below_series and t.level_rank == row.below_level_rank]
-    return max((seniority_months(t.obtained_on, params.seniority_date) for t in fits), default=0)
+    return max((seniority_months(t.obtained_on, params.seniority_date) for t in fits if t.obtained_on is not None),
+               default=0)
 
 
 def _row_zh(row: ConditionFact) -> str:
     edu = EDUCATION_ZH.get(row.education, row.education)
     if row.min_years <= 0 or row.below_series is None:
         return edu
-    return f"{edu} + 任{row.below_series}系列{LEVEL_ZH.get(row.below_level_rank, '')}职称 {row.min_years} 年"
+    return f"{edu} + 任{row.below_series}系列{LEVEL_ZH.get(row.below_level_rank or 0, '')}职称 {row.min_years} 年"
 
 
 def _conditions_met(facts: DossierFacts, params: CampaignParams) -> Finding:
@@ -112,7 +116,7 @@ def _conditions_met(facts: DossierFacts, params: CampaignParams) -> Finding:
     rows = sorted(params.conditions, key=lambda r: (bool(r.scope), -EDUCATION_RANK.get(r.education, 0), r.min_years,
                                                       r.education, r.below_series or "", r.below_level_rank or 0,
                                                       r.scope))
-    tried = []
+    tried: list[dict[str, Any]] = []
     for row in rows:
         months = _months_below(facts, params, row)
         needs_years = row.min_years > 0 and row.below_series is not None

@@ -60,6 +60,7 @@ def _paper(a: AchievementFact, params: CampaignParams) -> Finding:
     tier_zh = "核心期刊" if a.tier == CORE else "省级期刊" if a.tier == PROVINCIAL else "其他期刊"
     used = {"tier": a.tier, "similarity_percent": num(a.similarity_percent), "limit": num(limit),
             "cnki_indexed": a.cnki_indexed, "has_similarity_report": a.has_similarity_report}
+    assert a.similarity_percent is not None  # a paper without it is incomplete (above)
     if a.similarity_percent > limit:
         return PLAGIARISM.block(f"论文“{a.title}”（{tier_zh}）去除引用文献复制比 {a.similarity_percent}%，"
                                 f"超过 {limit}%",

@@ -21,7 +21,7 @@ def rule_transfer(facts: DossierFacts, params: CampaignParams) -> list[Finding]:
         t.series == target.series and t.level_rank == held_rank for t in facts.titles)
     if target.category == TRANSFER_CATEGORY or (cross and facts.transfers):
         return _with_transfer(facts, params, held_rank, higher)
-    if cross and higher:
+    if held is not None and cross and higher:
         return [TRANSFER.block(f"现有最高职称为{held.series}系列{held.title}，未办理转系列不得跨系列申报"
                                f"{target.series}系列{target.title}",
                                f"Holds {held.title} in {held.series}: no cross-series promotion to {target.title} "
@@ -41,10 +41,12 @@ def _with_transfer(facts: DossierFacts, params: CampaignParams, held_rank: int, 
     if not all(t.has_unit_assessment for t in facts.transfers):
         out.append(TRANSFER.missing(("series_transfer.unit_assessment",), "转系列须上传单位考核合格证明",
                                     "a series transfer needs the unit's assessment", "assessment"))
-    months = seniority_months(latest.transferred_on, params.seniority_date)
-    used = {"transferred_on": iso(latest.transferred_on), "held_level": held_rank,
+    transferred_on = latest.transferred_on
+    assert transferred_on is not None  # every transfer is dated (checked above)
+    months = seniority_months(transferred_on, params.seniority_date)
+    used = {"transferred_on": iso(transferred_on), "held_level": held_rank,
             "target_level": facts.target.level_rank, "months_in_new_series": months}
-    if higher and latest.transferred_on.year == params.year:
+    if higher and transferred_on.year == params.year:
         out.append(TRANSFER.block(f"{latest.transferred_on} 转系列，转系列当年不得申报高一级职称",
                                   f"Transferred on {latest.transferred_on}: no higher level in the transfer year",
                                   used, "year"))

@@ -1,62 +1,12 @@
-"""`{% review_decision_panel dossier %}`: the unit review panel on the dossier page (dossiers cannot import review)."""
+"""`{{ key|section_label }}`: a section's Chinese name, for the review templates."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from zhicheng.dossiers.holders import holder_level
-from zhicheng.dossiers.permissions import is_holder_leader, is_holder_staff
 from zhicheng.dossiers.sections import SECTIONS
 
-from ..models import DecisionAction
-from ..selectors_unit import decisions_visible, recommendation_of, returns_of
-from ..services.decisions import EFFECTS, can_confirm, decision_open_for
-from ..services.recommendation import PAPERS_STATES
-from ..services.returns import default_answer_deadline
-
 register = template.Library()
-
-
-def _actions(dossier) -> list[tuple[str, str]]:
-    """The decisions the holding level may take on the dossier in its state (every level's registered effects)."""
-    level = holder_level(dossier)
-    actions = [(action, DecisionAction(action).label) for (lvl, action), effect in EFFECTS.items()
-               if lvl == level and dossier.state in effect.from_states]
-    if level == "department":  # no return after the campaign's maximum, nor from the supplement cut-off
-        from ..services.department import department_actions_offered
-
-        offered = set(department_actions_offered(dossier))
-        actions = [(action, label) for action, label in actions if action in offered]
-    return actions
-
-
-def panel_context(request, dossier) -> dict:
-    user = request.user
-    staff = bool(is_holder_staff(user, dossier))
-    open_decision = decision_open_for(dossier) if staff else None
-    default_deadline = default_answer_deadline(dossier.campaign, timezone.now())
-    return {
-        "dossier": dossier, "is_staff": staff, "open_decision": open_decision,
-        "can_confirm": bool(open_decision and can_confirm(user, open_decision, dossier)),
-        "can_cancel": bool(open_decision and (open_decision.proposed_by_id == user.pk
-                                              or is_holder_leader(user, dossier))),
-        "actions": _actions(dossier) if staff and open_decision is None else [],
-        "sections": [("", "整体 / 其他")] + [(k, s.label_zh) for k, s in SECTIONS.items()],
-        "editor_rows": range(5), "default_deadline": timezone.localtime(default_deadline),
-        "returns": list(returns_of(dossier)),
-        "history": list(decisions_visible(user, dossier).select_related("proposed_by", "confirmed_by")[:10]),
-        "papers": recommendation_of(dossier) if staff else None,
-        "papers_open": staff and dossier.state in PAPERS_STATES,
-        "is_owner": dossier.applicant_id == user.pk,
-        "open_deadline": parse_datetime(open_decision.data.get("answer_deadline") or "") if open_decision else None,
-    }
-
-
-@register.inclusion_tag("review/decision_panel.html", takes_context=True)
-def review_decision_panel(context, dossier):
-    return {**panel_context(context["request"], dossier), "csrf_token": context.get("csrf_token")}
 
 
 @register.filter

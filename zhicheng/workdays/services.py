@@ -9,12 +9,11 @@ from django.db import IntegrityError, transaction
 from zhicheng.accounts.permissions import is_office_staff
 from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
-
-from .errors import ApplicationError
-from .models import CalendarYearSchedule, HolidayOverride, OverrideKind
-from .permissions import require
-from .selectors import overrides_between
-from .signals import calendar_revision_bump
+from zhicheng.core.errors import ApplicationError
+from zhicheng.core.models import CalendarYearSchedule, HolidayOverride, OverrideKind
+from zhicheng.core.permissions import require
+from zhicheng.core.selectors import overrides_between
+from zhicheng.core.signals import calendar_revision_bump
 
 MAX_RANGE_DAYS = 62
 YEAR_MIN, YEAR_MAX = 2000, 2100

@@ -11,13 +11,13 @@ from django.http import Http404
 from django.shortcuts import render
 
 from zhicheng.accounts.permissions import can_read_audit
+from zhicheng.audit import selectors
+from zhicheng.audit.events import EventType, event_label
+from zhicheng.audit.models import AuditEvent
+from zhicheng.audit.objects import object_description, object_descriptions, object_type_choices
 from zhicheng.core.permissions import require_page
 
-from . import selectors
-from .events import EventType, event_label
 from .forms import EventFilterForm
-from .models import AuditEvent
-from .objects import object_description, object_descriptions, object_type_choices
 
 PAGE_SIZE = 50
 
@@ -65,7 +65,8 @@ def event_detail(request, pk: int):
     if event is None:
         raise Http404
     data_json = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True)
-    organisation = selectors.organisation_names([event.organisation_id]).get(event.organisation_id, "")
+    organisation = (selectors.organisation_names([event.organisation_id]).get(event.organisation_id, "")
+                    if event.organisation_id is not None else "")
     area = EventType.area_of(event.event_type)
     context = {"event": event, "data_json": data_json, "organisation": organisation,
                "label": event_label(event.event_type), "area": area.label if area else "",

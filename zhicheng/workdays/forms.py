@@ -1,11 +1,11 @@
-"""Forms of the calendar page; checks that need the database live in core.services."""
+"""Forms of the calendar page; checks that need the database live in workdays.services."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OverrideKind
+from zhicheng.core.models import OverrideKind
 
 
 class DateInput(forms.DateInput):

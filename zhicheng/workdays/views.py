@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.permissions import is_office_staff
-from zhicheng.core.http import client_ip
+from zhicheng.core import selectors
+from zhicheng.core.calendar import year_is_packaged
+from zhicheng.core.errors import ApplicationError
+from zhicheng.core.http import client_ip, service_flash
+from zhicheng.core.permissions import require_page
 
-from . import selectors, services
-from .calendar import year_is_packaged
-from .errors import ApplicationError
+from . import services
 from .forms import OverrideForm, YearConfirmForm, YearForm
 from .grid import year_grid
-from .permissions import require_page
 
 
 def _office_only(request) -> None:
@@ -78,12 +79,9 @@ def override_delete(request, pk: int):
     if override is None:
         raise Http404
     year = override.date.year
-    try:
-        services.override_delete(actor=request.user, override=override, ip=client_ip(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已删除调整：%(name)s") % {"name": str(override)})
+    done = _("已删除调整：%(name)s") % {"name": str(override)}
+    service_flash(request, lambda: services.override_delete(actor=request.user, override=override,
+                                                           ip=client_ip(request)), done=done)
     return _back(year)
 
 
@@ -97,14 +95,9 @@ def year_confirm(request):
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back(year)
-    try:
-        services.schedule_year_confirm(
-            actor=request.user, year=year, note=form.cleaned_data["note"], ip=client_ip(request)
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已确认 %(year)d 年节假日安排") % {"year": year})
+    service_flash(request, lambda: services.schedule_year_confirm(
+        actor=request.user, year=year, note=form.cleaned_data["note"], ip=client_ip(request),
+    ), done=_("已确认 %(year)d 年节假日安排") % {"year": year})
     return _back(year)
 
 

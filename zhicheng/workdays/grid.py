@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import chinese_calendar
 
-from . import calendar
-from .selectors import override_list
+from zhicheng.core import calendar
+from zhicheng.core.selectors import override_list
 
 
 @dataclass(frozen=True)

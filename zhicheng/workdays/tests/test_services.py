@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 from zhicheng.audit.models import AuditEvent
-from zhicheng.core import selectors, services
+from zhicheng.core import selectors
 from zhicheng.core.calendar import add_working_days, is_working_day
 from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.core.models import CalendarRevision, CalendarYearSchedule, HolidayOverride, OverrideKind
+from zhicheng.workdays import services
 
 D = dt.date
 pytestmark = pytest.mark.django_db

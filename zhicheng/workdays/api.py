@@ -6,10 +6,11 @@ from django.http import HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from zhicheng.core import calendar, selectors
+from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.http import client_ip
 
-from . import calendar, selectors, services
-from .errors import ApplicationError, NotFound
+from . import services
 
 router = Router(tags=["calendar"])
 

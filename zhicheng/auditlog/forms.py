@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .events import EventArea, EventType, event_label
+from zhicheng.audit.events import EventArea, EventType, event_label
 
 
 class DateInput(forms.DateInput):
@@ -52,7 +53,9 @@ class EventFilterForm(forms.Form):
 
 def event_type_choices(stored: Iterable[str]) -> list:
     """Every event type by its label, grouped by area; a stored type the vocabulary lacks goes under 其他."""
-    groups = [(area.label, [(t.value, t.label) for t in EventType.in_area(area)]) for area in EventArea]
+    groups: list[tuple[Any, list[tuple[str, Any]]]] = [
+        (area.label, [(t.value, t.label) for t in EventType.in_area(area)]) for area in EventArea
+    ]
     others = sorted({t for t in stored if t not in EventType.values})
     if others:
         groups.append((_("其他"), [(t, f"{event_label(t)} · {n}") for n, t in enumerate(others, start=1)]))

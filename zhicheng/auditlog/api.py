@@ -7,11 +7,10 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhicheng.accounts.permissions import can_read_audit
+from zhicheng.audit import selectors
+from zhicheng.audit.events import EventArea, event_label
 from zhicheng.core.errors import NotFound
 from zhicheng.core.permissions import require
-
-from . import selectors
-from .events import EventArea, event_label
 
 router = Router(tags=["audit"])
 MAX_ID = 2**63 - 1  # larger numbers would make PostgreSQL fail instead of answering

@@ -1,0 +1,68 @@
+"""The dossier pages composed from each app's panel: which panels, in which slot, in which order.
+
+`dossiers` renders its own content with a slot (`panels.beside`, `panels.after`) and knows nothing of the apps
+above it; each of those apps answers in its `panels.py` whether to show something for this dossier and viewer.
+`urls_dossiers` serves the dossiers' views through `composed()`, which fills the slots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils.safestring import SafeString, mark_safe
+
+from zhicheng.core.panels import Panel, PanelFunc
+from zhicheng.dossiers.models import Dossier
+from zhicheng.eligibility.panels import checklist_panel
+from zhicheng.review.panels import decision_panel, timeline_panel
+from zhicheng.socialsecurity.panels import check_panel
+
+
+def _owner_only(panel: PanelFunc) -> PanelFunc:
+    def for_owner(request: HttpRequest, dossier: Dossier) -> Panel | None:
+        return panel(request, dossier) if dossier.applicant_id == request.user.pk else None
+
+    return for_owner
+
+
+# page (the dossiers URL name) -> slot -> panels, top to bottom
+DOSSIER_PAGES: dict[str, dict[str, Sequence[PanelFunc]]] = {
+    "detail": {"beside": [checklist_panel, decision_panel, check_panel], "after": [timeline_panel]},
+    "mine": {"beside": [checklist_panel]},
+    "pledge": {"beside": [checklist_panel]},
+    "section": {"after": [_owner_only(checklist_panel)]},
+}
+
+
+def panels_render(request: HttpRequest, dossier: Dossier, slots: dict[str, Sequence[PanelFunc]]) -> dict[str, str]:
+    """Each slot's panels rendered in order (a panel answering None is left out)."""
+    rendered: dict[str, str] = {}
+    for slot, panels in slots.items():
+        parts: list[SafeString] = []
+        for panel_for in panels:
+            panel = panel_for(request, dossier)
+            if panel is not None:
+                parts.append(mark_safe(render_to_string(panel.template, panel.context, request)))  # noqa: S308
+        rendered[slot] = mark_safe("".join(parts))  # noqa: S308  (templates rendered with autoescape)
+    return rendered
+
+
+def composed(view: Callable[..., HttpResponse], page: str) -> Callable[..., HttpResponse]:
+    """The dossiers view, its TemplateResponse given the page's panels before it renders."""
+    slots = DOSSIER_PAGES[page]
+
+    @wraps(view)
+    def page_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, TemplateResponse) and isinstance(response.context_data, dict):
+            dossier = response.context_data.get("dossier")
+            if isinstance(dossier, Dossier):
+                response.context_data["panels"] = panels_render(request, dossier, slots)
+        return response
+
+    return page_view

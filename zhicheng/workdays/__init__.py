@@ -1,0 +1,1 @@
+"""Editing the working-day calendar (overrides, year confirmations): above accounts, unlike core.calendar."""
