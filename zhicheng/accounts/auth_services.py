@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,12 +23,10 @@ from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
 
-from .models import ApiToken
 from .permissions import can_manage_locks
 from .selectors import user_needs_second_factor
+from .tokens import api_tokens_revoke_all
 
-TOKEN_PREFIX = "zc_"
-MAX_ACTIVE_TOKENS = 20
 SECOND_FACTOR_SETUP = "setup"
 SECOND_FACTOR_VERIFY = "verify"
 
@@ -139,59 +135,6 @@ def _otp_failed(*, user, ip: str | None, stage: str) -> None:
     )
 
 
-# --- API tokens -----------------------------------------------------------------------------------------------------
-
-
-def api_token_hash(raw: str) -> str:
-    """The stored form of a token: only its SHA-256 is kept."""
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def api_tokens_of_user(user):
-    """The user's tokens, newest first, revoked ones included (for the list)."""
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def api_token_create(*, user, name: str, ip: str | None = None) -> tuple[ApiToken, str]:
-    """Create a token for the user's integration; the raw value is returned once and never stored."""
-    name = (name or "").strip()
-    if not name:
-        raise ApplicationError("invalid", _("请填写令牌用途，例如“人事系统对接”"), "Name the token's use",
-                               details={"name": [_("请填写令牌用途")]})
-    if len(name) > 100:
-        raise ApplicationError("invalid", _("令牌用途不能超过 100 个字"), "Name too long",
-                               details={"name": [_("令牌用途不能超过 100 个字")]})
-    with transaction.atomic():
-        active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
-        if len(active) >= MAX_ACTIVE_TOKENS:
-            raise ApplicationError(
-                "too_many_tokens",
-                _("有效令牌已达 %(n)d 个，请先撤销不用的令牌") % {"n": MAX_ACTIVE_TOKENS},
-                f"At most {MAX_ACTIVE_TOKENS} active tokens",
-            )
-        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=api_token_hash(raw))
-        audit_event_record(
-            event_type="auth.token_created", actor=user, obj=token, data={"name": name, "prefix": token.prefix}, ip=ip
-        )
-    return token, raw
-
-
-def api_token_revoke(*, user, token_id: int, ip: str | None = None) -> ApiToken:
-    """Revoke one of the user's own tokens; it stops working at once."""
-    with transaction.atomic():
-        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
-        if token is None:
-            raise NotFound("token_not_found", _("令牌不存在或不属于您"), "Token not found")
-        if token.revoked_at is None:
-            token.revoked_at = timezone.now()
-            token.save(update_fields=["revoked_at", "updated_at"])
-            audit_event_record(
-                event_type="auth.token_revoked", actor=user, obj=token, data={"prefix": token.prefix}, ip=ip
-            )
-    return token
-
-
 # --- account locks (security admin) ---------------------------------------------------------------------------------
 
 
@@ -253,6 +196,7 @@ def account_lock(*, actor, username: str, reason: str = "", ip: str | None = Non
                 event_type="auth.account_locked", actor=actor, obj=user,
                 data={"username": user.username, "reason": reason.strip()[:500]}, ip=ip,
             )
+            api_tokens_revoke_all(user=user, reason="account_locked", actor=actor, ip=ip)
     return user
 
 
@@ -290,6 +234,7 @@ def totp_device_reset(*, actor, username: str, ip: str | None = None) -> int:
         audit_event_record(
             event_type="auth.otp_reset", actor=actor, obj=user, data={"username": user.username}, ip=ip
         )
+        api_tokens_revoke_all(user=user, reason="otp_reset", actor=actor, ip=ip)
     return removed
 
 

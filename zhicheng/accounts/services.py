@@ -29,6 +29,7 @@ from .permissions import (
     user_can_act,
 )
 from .selectors import organisation_role_gaps
+from .tokens import api_tokens_revoke_all
 from .validators import id_number_error, normalise_id_number
 
 ORGANISATION_FIELDS = (
@@ -181,6 +182,7 @@ def _membership_activate(*, actor: User, organisation: Organisation, user: User,
         event_type="membership.granted", actor=actor, organisation=organisation, obj=membership,
         data={"user_id": user.pk, "role": role}, ip=ip,
     )
+    api_tokens_revoke_all(user=user, reason="role_changed", actor=actor, ip=ip)
     return membership
 
 
@@ -199,6 +201,7 @@ def membership_revoke(*, actor: User, membership: Membership, ip: str | None = N
         event_type="membership.revoked", actor=actor, organisation=membership.organisation, obj=membership,
         data={"user_id": membership.user_id, "role": membership.role}, ip=ip,
     )
+    api_tokens_revoke_all(user=membership.user, reason="role_changed", actor=actor, ip=ip)
     return membership
 
 
@@ -313,6 +316,8 @@ def user_set_active(*, actor: User, user: User, active: bool, ip: str | None = N
     target.save(update_fields=["is_active"])
     event = "user.reactivated" if active else "user.deactivated"
     audit_event_record(event_type=event, actor=actor, obj=target, data={"username": target.username}, ip=ip)
+    if not active:
+        api_tokens_revoke_all(user=target, reason="deactivated", actor=actor, ip=ip)
     return target
 
 

@@ -23,6 +23,7 @@ from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.core.http import client_ip
 
 from . import auth_services as svc
+from . import tokens as token_services
 from .forms_auth import AccountLockForm, LoginForm, OtpTokenForm, TokenCreateForm
 from .permissions import can_manage_locks
 
@@ -151,7 +152,9 @@ def tokens(request):
     raw = None
     if request.method == "POST" and request.POST.get("action") == "revoke":
         try:
-            svc.api_token_revoke(user=request.user, token_id=_int(request.POST.get("token_id")), ip=client_ip(request))
+            token_services.api_token_revoke(
+                user=request.user, token_id=_int(request.POST.get("token_id")), ip=client_ip(request)
+            )
             messages.success(request, _("令牌已撤销，使用它的对接程序将无法再访问"))
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -160,13 +163,13 @@ def tokens(request):
         form = TokenCreateForm(request.POST)
         if form.is_valid():
             try:
-                _token, raw = svc.api_token_create(
+                _token, raw = token_services.api_token_create(
                     user=request.user, name=form.cleaned_data["name"], ip=client_ip(request)
                 )
                 form = TokenCreateForm()
             except ApplicationError as exc:
                 form.add_error("name", exc.message)
-    context = {"form": form, "raw_token": raw, "tokens": svc.api_tokens_of_user(request.user)}
+    context = {"form": form, "raw_token": raw, "tokens": token_services.api_tokens_of_user(request.user)}
     return render(request, "accounts/tokens.html", context)
 
 

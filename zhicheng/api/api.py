@@ -9,9 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from zhicheng.accounts.api_security import DEFAULT_AUTH
 from zhicheng.core.errors import ApplicationError, validation_error_from_django
-
-from .auth import DEFAULT_AUTH
 
 api = NinjaAPI(
     title="职称申报评审系统 API",
