@@ -25,6 +25,7 @@ from zhicheng.core.permissions import require
 
 from .permissions import can_manage_locks
 from .selectors import user_needs_second_factor
+from .separation import separation_allows_switching_off
 from .tokens import api_tokens_revoke_all
 
 SECOND_FACTOR_SETUP = "setup"
@@ -189,6 +190,7 @@ def account_lock(*, actor, username: str, reason: str = "", ip: str | None = Non
         user = _user_for_update(username)
         if user.pk == actor.pk:
             raise ApplicationError("cannot_lock_self", _("不能锁定自己的账号"), "You cannot lock your own account")
+        require(separation_allows_switching_off(actor, user), code="separation_of_duties")
         if user.is_active:
             user.is_active = False
             user.save(update_fields=["is_active"])

@@ -29,6 +29,7 @@ from .permissions import (
     user_can_act,
 )
 from .selectors import organisation_role_gaps
+from .separation import separation_allows_grant, separation_allows_revoking, separation_allows_switching_off
 from .tokens import api_tokens_revoke_all
 from .validators import id_number_error, normalise_id_number
 
@@ -161,6 +162,7 @@ def membership_grant(
     """Give a user a role in an organisation (security admin anywhere; org admin: admin, clerk, leader)."""
     require(user_can_act(actor))
     require(can_grant_role(actor, organisation, role, user))
+    require(separation_allows_grant(user, role), code="separation_of_duties")
     return _membership_activate(actor=actor, organisation=organisation, user=user, role=role, ip=ip)
 
 
@@ -194,6 +196,7 @@ def membership_revoke(*, actor: User, membership: Membership, ip: str | None = N
     require(can_revoke_membership(actor, membership))
     if not membership.is_active:
         raise ApplicationError("already_revoked", "该角色已撤销", "Already revoked")
+    require(separation_allows_revoking(membership), code="separation_of_duties")
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
     _forget_roles(membership.user)
@@ -281,6 +284,7 @@ def staff_account_open(
     memberships = []
     for role in dict.fromkeys(roles):
         require(can_grant_role(actor, organisation, role, user))
+        require(separation_allows_grant(user, role), code="separation_of_duties")
         memberships.append(_membership_activate(actor=actor, organisation=organisation, user=user, role=role, ip=ip))
     return AccountOpened(user=user, memberships=tuple(memberships), initial_password=generated)
 
@@ -312,6 +316,8 @@ def user_set_active(*, actor: User, user: User, active: bool, ip: str | None = N
     target = User.objects.select_for_update().get(pk=user.pk)
     if target.is_active == active:
         raise ApplicationError("unchanged", "账号已是启用状态" if active else "账号已是停用状态", "Unchanged")
+    if not active:
+        require(separation_allows_switching_off(actor, target), code="separation_of_duties")
     target.is_active = active
     target.save(update_fields=["is_active"])
     event = "user.reactivated" if active else "user.deactivated"
