@@ -140,6 +140,14 @@ ZHICHENG_STAFF_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ZHICHENG_STAFF_PASSWO
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhicheng.accounts.views_auth.lockout_response"
 
+# Mail (the self-service unlock link); the SMTP relay comes from the environment
+EMAIL_HOST = os.environ.get("ZHICHENG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ZHICHENG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ZHICHENG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ZHICHENG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ZHICHENG_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("ZHICHENG_EMAIL_FROM", "zhicheng@localhost")
+
 # Idle sessions end after 30 minutes; every request renews the clock
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True

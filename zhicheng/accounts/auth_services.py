@@ -156,14 +156,19 @@ def account_locks_list(*, actor) -> list[AccountLock]:
     require(can_manage_locks(actor))
     limit = settings.AXES_FAILURE_LIMIT
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempts = {
-        row["username"]: row
-        for row in AccessAttempt.objects.filter(attempt_time__gte=since)
+    # a lock is one (username, address) pair over the limit; the row sums the user's locked pairs
+    attempts: dict[str, dict] = {}
+    pairs = (
+        AccessAttempt.objects.filter(attempt_time__gte=since)
         .exclude(username__isnull=True)
-        .values("username")
+        .values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         .filter(failures__gte=limit)
-    }
+    )
+    for pair in pairs:
+        row = attempts.setdefault(pair["username"], {"failures": 0, "last": pair["last"]})
+        row["failures"] += pair["failures"]
+        row["last"] = max(row["last"], pair["last"])
     inactive = {u.username: u for u in get_user_model().objects.filter(is_active=False).only("username", "real_name")}
     locked_ids = _admin_locked_ids([u.pk for u in inactive.values()])
     inactive = {name: u for name, u in inactive.items() if u.pk in locked_ids}

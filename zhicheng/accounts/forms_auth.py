@@ -58,3 +58,15 @@ class TokenCreateForm(forms.Form):
 class AccountLockForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, error_messages={"required": _("请输入用户名")})
     reason = forms.CharField(label=_("锁定原因"), max_length=500, required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class SelfUnlockForm(forms.Form):
+    """Unlock oneself at this address: the authenticator's code, or (without one) an e-mailed link."""
+
+    username = forms.CharField(label=_("用户名"), max_length=150, error_messages={"required": _("请输入用户名")})
+    token = forms.CharField(
+        label=_("动态验证码"), max_length=6, required=False,
+        validators=[RegexValidator(r"^\d{6}$", _("验证码为 6 位数字"))],
+        help_text=_("已绑定验证器的用户填写；未绑定的申报人请留空，点“发送解锁邮件”"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -10,7 +10,10 @@ from .views_auth import second_factor_url
 # Paths a half-logged-in user may still reach: the log-in and second-factor pages, log-out, assets, language
 # switching, and the API (whose session auth refuses unverified staff itself, and whose tokens were created by a
 # verified session).
-_OPEN_PREFIXES = ("/accounts/login", "/accounts/logout", "/accounts/otp", "/static/", "/i18n/", "/api/", "/public/")
+_OPEN_PREFIXES = (
+    "/accounts/login", "/accounts/logout", "/accounts/otp", "/accounts/unlock", "/static/", "/i18n/", "/api/",
+    "/public/",
+)
 
 
 class StaffTwoFactorMiddleware:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("otp/verify/", views_auth.otp_verify, name="otp_verify"),
     path("tokens/", views_auth.tokens, name="tokens"),
     path("locks/", views_auth.locks, name="locks"),
+    path("unlock/", views_auth.self_unlock, name="unlock"),
+    path("unlock/<str:token>/", views_auth.unlock_link, name="unlock_link"),
 ]

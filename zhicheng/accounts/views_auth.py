@@ -23,8 +23,9 @@ from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.core.http import client_ip
 
 from . import auth_services as svc
+from . import lockout
 from . import tokens as token_services
-from .forms_auth import AccountLockForm, LoginForm, OtpTokenForm, TokenCreateForm
+from .forms_auth import AccountLockForm, LoginForm, OtpTokenForm, SelfUnlockForm, TokenCreateForm
 from .permissions import can_manage_locks
 
 
@@ -53,6 +54,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        # an address that is spraying passwords over many usernames gets no more password checks for a while
+        if lockout.address_spraying(client_ip(request)):
+            return lockout_response(request, spraying=True)
+        return super().post(request, *args, **kwargs)
+
     def get_success_url(self) -> str:
         target = self.get_redirect_url() or resolve_url(settings.LOGIN_REDIRECT_URL)
         return second_factor_url(self.request.user, target) or target
@@ -64,11 +71,54 @@ class LogoutView(auth_views.LogoutView):
     next_page = "accounts:login"
 
 
-def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
-    """What django-axes shows once an account is locked after repeated failures."""
+def lockout_response(request, original_response=None, credentials=None, *args, spraying=False, **kwargs):
+    """What django-axes shows once a username is locked at this address after repeated failures."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes, "spraying": spraying}
     return render(request, "accounts/locked_out.html", context, status=429)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def self_unlock(request):
+    """Unlock one's own username at this address with the authenticator's code, or ask for an e-mailed link."""
+    form = SelfUnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username, ip = form.cleaned_data["username"].strip(), client_ip(request)
+        if request.POST.get("action") == "email":
+            lockout.unlock_link_send(
+                username=username, ip=ip,
+                build_url=lambda t: request.build_absolute_uri(reverse("accounts:unlock_link", args=[t])),
+            )
+            # the same answer whether or not a mail went out: the page must not reveal who exists
+            messages.info(request, _("如该账号已登记电子邮箱并在此地址被锁定，解锁链接已发送，30 分钟内有效"))
+            return redirect("accounts:login")
+        if not form.cleaned_data["token"]:
+            form.add_error("token", _("请输入验证器上的 6 位动态验证码"))
+        else:
+            try:
+                lockout.self_unlock_with_totp(username=username, token=form.cleaned_data["token"], ip=ip)
+            except ApplicationError as exc:
+                form.add_error("token", exc.message)
+            else:
+                messages.success(request, _("已解锁，请重新登录"))
+                return redirect("accounts:login")
+    return render(request, "accounts/unlock.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unlock_link(request, token: str):
+    """The e-mailed link: a GET only shows the button (mail scanners follow links); the POST unlocks."""
+    if request.method == "POST":
+        try:
+            lockout.unlock_with_link(token=token, ip=client_ip(request))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("accounts:unlock")
+        messages.success(request, _("已解锁，请重新登录"))
+        return redirect("accounts:login")
+    return render(request, "accounts/unlock_link.html", {})
 
 
 @never_cache
