@@ -126,7 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # The client address: X-Forwarded-For is believed only from these proxies (CIDRs, comma-separated)
 ZHICHENG_TRUSTED_PROXIES = [c.strip() for c in os.environ.get("ZHICHENG_TRUSTED_PROXIES", "").split(",") if c.strip()]
 
-# Lockout (django-axes): per username AND address (decision 35), so nobody elsewhere can lock a user out of their
+# Lockout (django-axes): per username AND address (docs/security.md), so nobody elsewhere can lock a user out of their
 # own office, and one office's shared NAT address does not lock every clerk out either
 AXES_FAILURE_LIMIT = int(os.environ.get("ZHICHENG_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=30)

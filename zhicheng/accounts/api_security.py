@@ -1,7 +1,7 @@
 """How the API knows its caller: a bearer token (never CSRF) or the browser's session (always CSRF).
 
 A request that carries `Authorization: Bearer …` is judged on the token alone: the session cookie beside it is
-ignored, so neither a CSRF refusal nor the session's rights apply (decision 37). A browser cannot attach that
+ignored, so neither a CSRF refusal nor the session's rights apply (docs/security.md). A browser cannot attach that
 header to a cross-site request (it is not a CORS-safelisted header and we answer no pre-flight), which is why a
 token write needs no CSRF token. Without the header, the session is used and ninja's CSRF check runs for every
 write, exactly as the pages do.
@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from ninja.security import HttpBearer, SessionAuth
 
+from zhicheng.core.errors import ApplicationError
+
 from .auth_services import user_second_factor_step
+from .passwords import password_change_owed
 from .tokens import api_token_user
 
 
@@ -54,6 +57,10 @@ class StaffSessionAuth(SessionAuth):
         # staff who owe TOTP, and applicants who turned it on but have not entered it, get 401
         if user_second_factor_step(user) is not None:
             return None
+        if password_change_owed(user):
+            raise ApplicationError(
+                "password_change_required", "请先在“修改密码”页面设置新密码", "Change your password first", status=403
+            )
         return user
 
 

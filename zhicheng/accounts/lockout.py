@@ -1,4 +1,4 @@
-"""Lockout by username AND address, spray detection, and unlocking without the security admin (decision 35).
+"""Lockout by username AND address, spray detection, and unlocking without the security admin.
 
 django-axes counts failed log-ins per (username, client address): an attacker elsewhere locks only their own
 pair, never the owner's office. Failures of a password re-check (the integrity pledge, a password change) count

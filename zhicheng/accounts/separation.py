@@ -1,6 +1,6 @@
 """三员分立: the system, security and audit administrators (and the discipline observer) stay separate people.
 
-Decision 38. One account never holds two of these roles; none of their holders can deactivate or lock another
+One account never holds two of these roles; none of their holders can deactivate or lock another
 holder; and the last active holder of each platform administrator role cannot lose it or their account, so the
 platform is never left without someone to manage users, roles and locks, or to read the audit trail.
 """

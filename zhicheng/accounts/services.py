@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from zhicheng.core.errors import ApplicationError, validation_error_from_django
 from zhicheng.core.permissions import require
 
 from .models import IdType, Membership, Organisation, Role, StaffRosterEntry, User
+from .passwords import one_time_password
 from .permissions import (
     can_edit_organisations,
     can_grant_role,
@@ -211,15 +211,14 @@ def membership_revoke(*, actor: User, membership: Membership, ip: str | None = N
 # --- accounts ------------------------------------------------------------------------------------------
 
 
-def _generated_password() -> str:
-    """A one-time password that passes the validators: upper, lower, digits and a symbol."""
-    return f"Zc{secrets.token_urlsafe(10)}#7"
-
-
 def _user_build(
-    *, username: str, real_name: str, id_type: str, id_number: str, phone: str, password: str | None
+    *, username: str, real_name: str, id_type: str, id_number: str, phone: str, password: str | None,
+    set_by_admin: bool = False,
 ) -> tuple[User, str | None]:
-    """Validate and save a new real-name user; return it and the generated password, if any."""
+    """Validate and save a new real-name user; return it and the generated password, if any.
+
+    A password an admin chose or was shown (`set_by_admin`) is one-time: the owner replaces it at first log-in.
+    """
     username, real_name = (username or "").strip(), (real_name or "").strip()
     id_number = normalise_id_number(id_number)
     errors: dict[str, list[str]] = {}
@@ -237,12 +236,13 @@ def _user_build(
     if errors:
         raise ApplicationError("invalid", next(iter(errors.values()))[0], details=errors)
     user = User(username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone or "")
-    generated = None if password else _generated_password()
+    generated = None if password else one_time_password()
     try:
         validate_password(password or generated, user)
     except ValidationError as exc:
         raise ApplicationError("invalid", exc.messages[0], details={"password": exc.messages}) from exc
     user.set_password(password or generated)
+    user.password_must_change = set_by_admin
     full_clean_or_refuse(user, exclude=["password"])
     user.save()
     return user, generated
@@ -257,7 +257,8 @@ def user_create(
     require(user_can_act(actor))
     require(can_manage_users(actor))
     user, generated = _user_build(
-        username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password
+        username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password,
+        set_by_admin=True,
     )
     audit_event_record(event_type="user.created", actor=actor, obj=user, data={"username": user.username}, ip=ip)
     return AccountOpened(user=user, memberships=(), initial_password=generated)
@@ -275,7 +276,8 @@ def staff_account_open(
     if not roles and not can_manage_users(actor):
         raise invalid("roles", "请至少选择一个角色", "Choose at least one role")
     user, generated = _user_build(
-        username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password
+        username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password,
+        set_by_admin=True,
     )
     audit_event_record(
         event_type="user.created", actor=actor, organisation=organisation, obj=user,
@@ -406,7 +408,7 @@ def applicant_account_open(
     if user is None:
         user, generated = _user_build(
             username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone,
-            password=password,
+            password=password, set_by_admin=True,
         )
         audit_event_record(event_type="user.created", actor=actor, organisation=organisation, obj=user, ip=ip)
     elif user.real_name != real_name:

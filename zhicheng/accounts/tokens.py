@@ -3,7 +3,7 @@
 A token stands in for a logged-in session, so it must not outlive what made that session trustworthy: a staff
 user's token works only while they have a confirmed authenticator, and every token of a user is revoked when
 their roles change, their authenticator is reset, their account is deactivated or locked, or their password
-changes (decision 36).
+changes (docs/security.md, "Authentication and tokens").
 """
 
 from __future__ import annotations

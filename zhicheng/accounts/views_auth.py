@@ -9,6 +9,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
@@ -23,9 +24,16 @@ from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.core.http import client_ip
 
 from . import auth_services as svc
-from . import lockout
+from . import lockout, passwords
 from . import tokens as token_services
-from .forms_auth import AccountLockForm, LoginForm, OtpTokenForm, SelfUnlockForm, TokenCreateForm
+from .forms_auth import (
+    AccountLockForm,
+    LoginForm,
+    OtpTokenForm,
+    PasswordChangeForm,
+    SelfUnlockForm,
+    TokenCreateForm,
+)
 from .permissions import can_manage_locks
 
 
@@ -265,3 +273,26 @@ def locks(request):
                 return redirect("accounts:locks")
     context = {"rows": svc.account_locks_list(actor=request.user), "form": form}
     return render(request, "accounts/locks.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Change one's own password; forced after an admin set it (one-time) or when a staff password expired."""
+    target = safe_next_url(request)
+    owed = passwords.password_change_owed(request.user)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            passwords.password_change(user=request.user, current=data["current_password"], new=data["new_password"],
+                                      ip=client_ip(request))
+        except ApplicationError as exc:
+            field = next(iter(exc.details), None) if exc.details else None
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)  # keep this session; every other one ends
+            messages.success(request, _("密码已修改；您的 API 令牌已全部撤销，如有对接程序请重新创建令牌"))
+            return redirect(target)
+    return render(request, "accounts/password_change.html", {"form": form, "owed": owed, "next": target})

@@ -71,6 +71,7 @@ def _http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from zhicheng.accounts.api import router as accounts_router
     from zhicheng.accounts.api_auth import router as auth_router
+    from zhicheng.accounts.api_passwords import router as passwords_router
     from zhicheng.accounts.api_tokens import router as tokens_router
     from zhicheng.audit.api import router as audit_router
     from zhicheng.campaigns.api import router as campaigns_router
@@ -85,6 +86,7 @@ def _register_routers() -> None:
     from zhicheng.socialsecurity.api import router as socialsecurity_router
 
     api.add_router("/", accounts_router)
+    api.add_router("/", passwords_router)
     api.add_router("/tokens/", tokens_router)
     api.add_router("/auth/", auth_router)
     api.add_router("/catalog/", catalog_router)
