@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user, match_token
 from django_otp.oath import TOTP
@@ -23,6 +22,7 @@ from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
 
+from .lockout import axes_clock
 from .permissions import can_manage_locks
 from .selectors import user_needs_second_factor
 from .separation import separation_allows_switching_off
@@ -155,7 +155,7 @@ def account_locks_list(*, actor) -> list[AccountLock]:
     """Usernames that cannot log in now, for the security admin's page."""
     require(can_manage_locks(actor))
     limit = settings.AXES_FAILURE_LIMIT
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    since = axes_clock() - settings.AXES_COOLOFF_TIME  # the clock django-axes stamps its rows with
     # a lock is one (username, address) pair over the limit; the row sums the user's locked pairs
     attempts: dict[str, dict] = {}
     pairs = (

@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.timezone import now as axes_clock
 from django.utils.translation import gettext as _
 from django_otp import match_token
 
@@ -25,12 +26,14 @@ from zhicheng.audit.models import AuditEvent
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
 
+# django-axes stamps and reads AccessAttempt with `timezone.now` bound when it was imported (the real clock, even
+# where a test patches `timezone.now`); rows we write and windows we read use that same clock, `axes_clock`.
 UNLOCK_LINK_SALT = "zhicheng.accounts.unlock"
 UNLOCK_LINK_MAX_AGE = 30 * 60
 
 
 def _recent(queryset, since):
-    return queryset.filter(attempt_time__gte=timezone.now() - since)
+    return queryset.filter(attempt_time__gte=axes_clock() - since)
 
 
 def login_failures(username: str, ip: str | None) -> int:
@@ -82,12 +85,12 @@ def password_failure_record(*, username: str, ip: str | None, purpose: str) -> b
     with transaction.atomic():
         attempt, created = AccessAttempt.objects.select_for_update().get_or_create(
             username=username, ip_address=ip, user_agent=f"<{purpose}>",
-            defaults={"failures_since_start": 1, "attempt_time": timezone.now(), "get_data": "", "post_data": "",
+            defaults={"failures_since_start": 1, "attempt_time": axes_clock(), "get_data": "", "post_data": "",
                       "http_accept": "", "path_info": purpose},
         )
         if not created:
             AccessAttempt.objects.filter(pk=attempt.pk).update(
-                failures_since_start=F("failures_since_start") + 1, attempt_time=timezone.now()
+                failures_since_start=F("failures_since_start") + 1, attempt_time=axes_clock()
             )
         locked = login_locked(username, ip)
         audit_event_record(

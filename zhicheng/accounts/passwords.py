@@ -58,7 +58,7 @@ def _check_or_count(user, password: str, *, ip: str | None, purpose: str, field:
     if user.check_password(password or ""):
         return
     locked = password_failure_record(username=user.get_username(), ip=ip, purpose=purpose)
-    message = _("密码错误次数过多，已暂时锁定") if locked else _("密码不正确，请重新输入")
+    message = _("密码错误次数过多，已暂时锁定") if locked else _("登录密码不正确，请重新输入")
     raise ApplicationError("wrong_password", message, "Wrong password", status=429 if locked else 403,
                            details={field: [message]})
 
