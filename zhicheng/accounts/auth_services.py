@@ -17,6 +17,7 @@ from django_otp import devices_for_user, match_token
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.models import AuditEvent
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
@@ -79,7 +80,7 @@ def totp_device_create_confirmed(*, user, key_hex: str | None = None) -> TOTPDev
         device.full_clean()
         device.save()
         audit_event_record(
-            event_type="auth.otp_enabled", actor=user, obj=device, data={"username": user.get_username()}
+            event_type=EventType.AUTH_OTP_ENABLED, actor=user, obj=device, data={"username": user.get_username()}
         )
     return device
 
@@ -106,7 +107,8 @@ def totp_setup_confirm(*, user, device: TOTPDevice, token: str, ip: str | None =
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             audit_event_record(
-                event_type="auth.otp_enabled", actor=user, obj=device, data={"username": user.get_username()}, ip=ip
+                event_type=EventType.AUTH_OTP_ENABLED, actor=user, obj=device, data={"username": user.get_username()},
+                ip=ip,
             )
     if not ok:
         _otp_failed(user=user, ip=ip, stage="setup")
@@ -119,7 +121,7 @@ def otp_verify(*, user, token: str, ip: str | None = None) -> TOTPDevice:
     if device is None:
         _otp_failed(user=user, ip=ip, stage="verify")
     audit_event_record(
-        event_type="auth.otp_verified", actor=user, obj=device, data={"username": user.get_username()}, ip=ip
+        event_type=EventType.AUTH_OTP_VERIFIED, actor=user, obj=device, data={"username": user.get_username()}, ip=ip
     )
     return device
 
@@ -127,7 +129,7 @@ def otp_verify(*, user, token: str, ip: str | None = None) -> TOTPDevice:
 def _otp_failed(*, user, ip: str | None, stage: str) -> None:
     """Record a wrong code, then refuse; the event is committed before the refusal."""
     audit_event_record(
-        event_type="auth.otp_failed", actor=user, data={"username": user.get_username(), "stage": stage}, ip=ip
+        event_type=EventType.AUTH_OTP_FAILED, actor=user, data={"username": user.get_username(), "stage": stage}, ip=ip
     )
     raise ApplicationError(
         "otp_invalid",
@@ -200,7 +202,7 @@ def account_lock(*, actor, username: str, reason: str = "", ip: str | None = Non
             user.is_active = False
             user.save(update_fields=["is_active"])
             audit_event_record(
-                event_type="auth.account_locked", actor=actor, obj=user,
+                event_type=EventType.AUTH_ACCOUNT_LOCKED, actor=actor, obj=user,
                 data={"username": user.username, "reason": reason.strip()[:500]}, ip=ip,
             )
             api_tokens_revoke_all(user=user, reason="account_locked", actor=actor, ip=ip)
@@ -224,7 +226,7 @@ def account_unlock(*, actor, username: str, ip: str | None = None) -> int:
             user.is_active = True
             user.save(update_fields=["is_active"])
         audit_event_record(
-            event_type="auth.account_unlocked", actor=actor, obj=user,
+            event_type=EventType.AUTH_ACCOUNT_UNLOCKED, actor=actor, obj=user,
             data={"username": username, "failures_cleared": failures, "reactivated": reactivated}, ip=ip,
         )
     return failures
@@ -239,7 +241,7 @@ def totp_device_reset(*, actor, username: str, ip: str | None = None) -> int:
         if not removed:
             raise ApplicationError("otp_not_enabled", _("该账号尚未绑定验证器"), "No authenticator is bound")
         audit_event_record(
-            event_type="auth.otp_reset", actor=actor, obj=user, data={"username": user.username}, ip=ip
+            event_type=EventType.AUTH_OTP_RESET, actor=actor, obj=user, data={"username": user.username}, ip=ip
         )
         api_tokens_revoke_all(user=user, reason="otp_reset", actor=actor, ip=ip)
     return removed
@@ -263,7 +265,10 @@ def _user_for_update(username: str):
 
 
 # The latest of these events says why an inactive account is off: locked here, or deactivated by the system admin
-_ACTIVE_STATE_EVENTS = ("auth.account_locked", "auth.account_unlocked", "user.deactivated", "user.reactivated")
+_ACTIVE_STATE_EVENTS = (
+    EventType.AUTH_ACCOUNT_LOCKED, EventType.AUTH_ACCOUNT_UNLOCKED,
+    EventType.USER_DEACTIVATED, EventType.USER_REACTIVATED,
+)
 
 
 def _admin_locked_ids(user_ids: list[int]) -> set[int]:
@@ -276,4 +281,4 @@ def _admin_locked_ids(user_ids: list[int]) -> set[int]:
     ).order_by("seq")
     for object_id, event_type in events.values_list("object_id", "event_type"):
         latest[object_id] = event_type
-    return {int(pk) for pk, event_type in latest.items() if event_type == "auth.account_locked"}
+    return {int(pk) for pk, event_type in latest.items() if event_type == EventType.AUTH_ACCOUNT_LOCKED}

@@ -22,6 +22,7 @@ from django.utils.timezone import now as axes_clock
 from django.utils.translation import gettext as _
 from django_otp import match_token
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.models import AuditEvent
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
@@ -59,11 +60,11 @@ def spray_check(ip: str | None) -> None:
     if not address_spraying(ip):
         return
     since = timezone.now() - settings.ZHICHENG_SPRAY_WINDOW
-    if AuditEvent.objects.filter(event_type="auth.password_spray", ip=ip, occurred_at__gte=since).exists():
+    if AuditEvent.objects.filter(event_type=EventType.AUTH_PASSWORD_SPRAY, ip=ip, occurred_at__gte=since).exists():
         return
     names = _recent(AccessAttempt.objects.filter(ip_address=ip), settings.ZHICHENG_SPRAY_WINDOW)
     audit_event_record(
-        event_type="auth.password_spray", ip=ip,
+        event_type=EventType.AUTH_PASSWORD_SPRAY, ip=ip,
         data={"usernames": names.values("username").distinct().count(),
               "window_minutes": int(settings.ZHICHENG_SPRAY_WINDOW.total_seconds() // 60)},
     )
@@ -94,11 +95,11 @@ def password_failure_record(*, username: str, ip: str | None, purpose: str) -> b
             )
         locked = login_locked(username, ip)
         audit_event_record(
-            event_type="auth.password_failed", data={"username": username, "purpose": purpose, "locked": locked},
-            ip=ip,
+            event_type=EventType.AUTH_PASSWORD_FAILED, ip=ip,
+            data={"username": username, "purpose": purpose, "locked": locked},
         )
         if locked:
-            audit_event_record(event_type="auth.locked_out", data={"username": username}, ip=ip)
+            audit_event_record(event_type=EventType.AUTH_LOCKED_OUT, data={"username": username}, ip=ip)
     spray_check(ip)
     return locked
 
@@ -110,7 +111,7 @@ def _unlock(user, ip: str | None, method: str) -> int:
     failures = login_failures(user.username, ip)
     axes_reset(username=user.username, ip=ip)
     audit_event_record(
-        event_type="auth.self_unlocked", actor=user, obj=user,
+        event_type=EventType.AUTH_SELF_UNLOCKED, actor=user, obj=user,
         data={"username": user.username, "method": method, "failures_cleared": failures}, ip=ip,
     )
     return failures
@@ -130,8 +131,8 @@ def self_unlock_with_totp(*, username: str, token: str, ip: str | None) -> int:
     if user is None or not login_locked(username, ip):
         raise _refuse_unlock()
     if match_token(user, token) is None:  # django-otp throttles the device after repeated wrong codes
-        audit_event_record(event_type="auth.otp_failed", actor=user, data={"username": username, "stage": "unlock"},
-                           ip=ip)
+        audit_event_record(event_type=EventType.AUTH_OTP_FAILED, actor=user, ip=ip,
+                           data={"username": username, "stage": "unlock"})
         raise _refuse_unlock()
     with transaction.atomic():
         return _unlock(user, ip, "totp")
@@ -156,7 +157,8 @@ def unlock_link_send(*, username: str, ip: str | None, build_url) -> bool:
           "如非本人操作，请忽略本邮件并尽快修改密码。") % {"m": minutes, "url": build_url(token)},
         None, [user.email],
     )
-    audit_event_record(event_type="auth.unlock_link_sent", actor=user, obj=user, data={"username": username}, ip=ip)
+    audit_event_record(event_type=EventType.AUTH_UNLOCK_LINK_SENT, actor=user, obj=user,
+                       data={"username": username}, ip=ip)
     return True
 
 

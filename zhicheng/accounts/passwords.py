@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import require
@@ -104,7 +105,7 @@ def password_change(*, user, current: str, new: str, ip: str | None = None) -> U
         target.password_must_change = False
         target.password_changed_at = timezone.now()
         target.save(update_fields=["password", "password_must_change", "password_changed_at"])
-        audit_event_record(event_type="auth.password_changed", actor=target, obj=target,
+        audit_event_record(event_type=EventType.AUTH_PASSWORD_CHANGED, actor=target, obj=target,
                            data={"username": target.username, "was_owed": was_owed or ""}, ip=ip)
         api_tokens_revoke_all(user=target, reason="password_changed", actor=target, ip=ip)
     user.password, user.password_must_change = target.password, False
@@ -123,7 +124,7 @@ def password_reset_by_admin(*, actor, user, ip: str | None = None) -> str:
         target.password_must_change = True
         target.password_changed_at = timezone.now()
         target.save(update_fields=["password", "password_must_change", "password_changed_at"])
-        audit_event_record(event_type="auth.password_reset", actor=actor, obj=target,
+        audit_event_record(event_type=EventType.AUTH_PASSWORD_RESET, actor=actor, obj=target,
                            data={"username": target.username}, ip=ip)
         api_tokens_revoke_all(user=target, reason="password_reset", actor=actor, ip=ip)
     return raw

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
 
@@ -84,7 +85,8 @@ def api_token_create(*, user, name: str, ip: str | None = None) -> tuple[ApiToke
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=api_token_hash(raw))
         audit_event_record(
-            event_type="auth.token_created", actor=user, obj=token, data={"name": name, "prefix": token.prefix}, ip=ip
+            event_type=EventType.AUTH_TOKEN_CREATED, actor=user, obj=token,
+            data={"name": name, "prefix": token.prefix}, ip=ip,
         )
     return token, raw
 
@@ -99,7 +101,7 @@ def api_token_revoke(*, user, token_id: int, ip: str | None = None) -> ApiToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at", "updated_at"])
             audit_event_record(
-                event_type="auth.token_revoked", actor=user, obj=token, data={"prefix": token.prefix}, ip=ip
+                event_type=EventType.AUTH_TOKEN_REVOKED, actor=user, obj=token, data={"prefix": token.prefix}, ip=ip
             )
     return token
 
@@ -111,7 +113,7 @@ def api_tokens_revoke_all(*, user, reason: str, actor=None, ip: str | None = Non
         return 0
     ApiToken.objects.filter(pk__in=[t.pk for t in live]).update(revoked_at=timezone.now(), updated_at=timezone.now())
     audit_event_record(
-        event_type="auth.tokens_revoked", actor=actor, obj=user,
+        event_type=EventType.AUTH_TOKENS_REVOKED, actor=actor, obj=user,
         data={"username": user.get_username(), "reason": reason, "prefixes": [t.prefix for t in live]}, ip=ip,
     )
     return len(live)
