@@ -46,10 +46,10 @@ def password_change_owed(user) -> str | None:
     if user.password_must_change:
         return OWED_INITIAL
     max_age = settings.ZHICHENG_STAFF_PASSWORD_MAX_AGE_DAYS
-    if max_age and user_active_roles(user) & STAFF_ROLES:
-        changed = user.password_changed_at or user.date_joined
-        if changed < timezone.now() - timedelta(days=max_age):
-            return OWED_EXPIRED
+    changed = user.password_changed_at or user.date_joined
+    # the date first: the roles cost a query, and this runs on every request
+    if max_age and changed < timezone.now() - timedelta(days=max_age) and user_active_roles(user) & STAFF_ROLES:
+        return OWED_EXPIRED
     return None
 
 

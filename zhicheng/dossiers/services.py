@@ -253,7 +253,7 @@ def pledge_sign(
     The password is checked first, outside the transaction: a wrong one is audited and counts toward the
     lockout even though the signature is refused, so the pledge is not an unlimited password oracle.
     """
-    require(can_edit_dossier(actor, dossier))
+    require(is_dossier_owner(actor, dossier))  # only one's own dossier reaches the password check; state: below
     try:
         password_confirm(user=actor, password=password, ip=ip, purpose="pledge")
     except ApplicationError as exc:  # the message goes beside the pledge form's password field
