@@ -127,12 +127,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "zhicheng.accounts.validators.CharacterClassPasswordValidator"},
 ]
 
-# Lockout (django-axes): per username, so one office's shared NAT address does not lock everybody out
+# The client address: X-Forwarded-For is believed only from these proxies (CIDRs, comma-separated)
+ZHICHENG_TRUSTED_PROXIES = [c.strip() for c in os.environ.get("ZHICHENG_TRUSTED_PROXIES", "").split(",") if c.strip()]
+
+# Lockout (django-axes): per username AND address (docs/security.md), so nobody elsewhere can lock a user out of their
+# own office, and one office's shared NAT address does not lock every clerk out either
 AXES_FAILURE_LIMIT = int(os.environ.get("ZHICHENG_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "zhicheng.core.http.client_ip"
+# Password spraying: this many different usernames failing from one address within the window throttles it
+ZHICHENG_SPRAY_USERNAMES = int(os.environ.get("ZHICHENG_SPRAY_USERNAMES", "10"))
+ZHICHENG_SPRAY_WINDOW = timedelta(minutes=15)
+# Staff passwords expire after this many days (0: never); applicants' do not expire
+ZHICHENG_STAFF_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ZHICHENG_STAFF_PASSWORD_MAX_AGE_DAYS", "90"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhicheng.accounts.views_auth.lockout_response"
+
+# Mail (the self-service unlock link); the SMTP relay comes from the environment
+EMAIL_HOST = os.environ.get("ZHICHENG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ZHICHENG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ZHICHENG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ZHICHENG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ZHICHENG_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("ZHICHENG_EMAIL_FROM", "zhicheng@localhost")
 
 # Idle sessions end after 30 minutes; every request renews the clock
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_IDLE_SECONDS", "1800"))
@@ -173,6 +191,5 @@ LOGGING = {
 # Staff roles must pass a second factor; dev settings may turn this off for the demo
 ZHICHENG_REQUIRE_STAFF_OTP = True
 
-# Lockout is per username on purpose (offices share one NAT address); the IP-based advice does not fit
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS: list[str] = []
 AXES_VERBOSE = False

@@ -7,10 +7,10 @@ from datetime import datetime
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from zhicheng.api.auth import session_auth
 from zhicheng.core.http import client_ip
 
-from . import auth_services as svc
+from . import tokens as svc
+from .api_security import session_auth
 
 router = Router(tags=["tokens"])
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user, match_token
 from django_otp.oath import TOTP
@@ -26,12 +23,12 @@ from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
 
-from .models import ApiToken
+from .lockout import axes_clock
 from .permissions import can_manage_locks
 from .selectors import user_needs_second_factor
+from .separation import separation_allows_switching_off
+from .tokens import api_tokens_revoke_all
 
-TOKEN_PREFIX = "zc_"
-MAX_ACTIVE_TOKENS = 20
 SECOND_FACTOR_SETUP = "setup"
 SECOND_FACTOR_VERIFY = "verify"
 
@@ -141,60 +138,6 @@ def _otp_failed(*, user, ip: str | None, stage: str) -> None:
     )
 
 
-# --- API tokens -----------------------------------------------------------------------------------------------------
-
-
-def api_token_hash(raw: str) -> str:
-    """The stored form of a token: only its SHA-256 is kept."""
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def api_tokens_of_user(user):
-    """The user's tokens, newest first, revoked ones included (for the list)."""
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def api_token_create(*, user, name: str, ip: str | None = None) -> tuple[ApiToken, str]:
-    """Create a token for the user's integration; the raw value is returned once and never stored."""
-    name = (name or "").strip()
-    if not name:
-        raise ApplicationError("invalid", _("请填写令牌用途，例如“人事系统对接”"), "Name the token's use",
-                               details={"name": [_("请填写令牌用途")]})
-    if len(name) > 100:
-        raise ApplicationError("invalid", _("令牌用途不能超过 100 个字"), "Name too long",
-                               details={"name": [_("令牌用途不能超过 100 个字")]})
-    with transaction.atomic():
-        active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
-        if len(active) >= MAX_ACTIVE_TOKENS:
-            raise ApplicationError(
-                "too_many_tokens",
-                _("有效令牌已达 %(n)d 个，请先撤销不用的令牌") % {"n": MAX_ACTIVE_TOKENS},
-                f"At most {MAX_ACTIVE_TOKENS} active tokens",
-            )
-        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=api_token_hash(raw))
-        audit_event_record(
-            event_type=EventType.AUTH_TOKEN_CREATED, actor=user, obj=token,
-            data={"name": name, "prefix": token.prefix}, ip=ip,
-        )
-    return token, raw
-
-
-def api_token_revoke(*, user, token_id: int, ip: str | None = None) -> ApiToken:
-    """Revoke one of the user's own tokens; it stops working at once."""
-    with transaction.atomic():
-        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
-        if token is None:
-            raise NotFound("token_not_found", _("令牌不存在或不属于您"), "Token not found")
-        if token.revoked_at is None:
-            token.revoked_at = timezone.now()
-            token.save(update_fields=["revoked_at", "updated_at"])
-            audit_event_record(
-                event_type=EventType.AUTH_TOKEN_REVOKED, actor=user, obj=token, data={"prefix": token.prefix}, ip=ip
-            )
-    return token
-
-
 # --- account locks (security admin) ---------------------------------------------------------------------------------
 
 
@@ -214,15 +157,20 @@ def account_locks_list(*, actor) -> list[AccountLock]:
     """Usernames that cannot log in now, for the security admin's page."""
     require(can_manage_locks(actor))
     limit = settings.AXES_FAILURE_LIMIT
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempts = {
-        row["username"]: row
-        for row in AccessAttempt.objects.filter(attempt_time__gte=since)
+    since = axes_clock() - settings.AXES_COOLOFF_TIME  # the clock django-axes stamps its rows with
+    # a lock is one (username, address) pair over the limit; the row sums the user's locked pairs
+    attempts: dict[str, dict] = {}
+    pairs = (
+        AccessAttempt.objects.filter(attempt_time__gte=since)
         .exclude(username__isnull=True)
-        .values("username")
+        .values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         .filter(failures__gte=limit)
-    }
+    )
+    for pair in pairs:
+        row = attempts.setdefault(pair["username"], {"failures": 0, "last": pair["last"]})
+        row["failures"] += pair["failures"]
+        row["last"] = max(row["last"], pair["last"])
     inactive = {u.username: u for u in get_user_model().objects.filter(is_active=False).only("username", "real_name")}
     locked_ids = _admin_locked_ids([u.pk for u in inactive.values()])
     inactive = {name: u for name, u in inactive.items() if u.pk in locked_ids}
@@ -249,6 +197,7 @@ def account_lock(*, actor, username: str, reason: str = "", ip: str | None = Non
         user = _user_for_update(username)
         if user.pk == actor.pk:
             raise ApplicationError("cannot_lock_self", _("不能锁定自己的账号"), "You cannot lock your own account")
+        require(separation_allows_switching_off(actor, user), code="separation_of_duties")
         if user.is_active:
             user.is_active = False
             user.save(update_fields=["is_active"])
@@ -256,6 +205,7 @@ def account_lock(*, actor, username: str, reason: str = "", ip: str | None = Non
                 event_type=EventType.AUTH_ACCOUNT_LOCKED, actor=actor, obj=user,
                 data={"username": user.username, "reason": reason.strip()[:500]}, ip=ip,
             )
+            api_tokens_revoke_all(user=user, reason="account_locked", actor=actor, ip=ip)
     return user
 
 
@@ -293,6 +243,7 @@ def totp_device_reset(*, actor, username: str, ip: str | None = None) -> int:
         audit_event_record(
             event_type=EventType.AUTH_OTP_RESET, actor=actor, obj=user, data={"username": user.username}, ip=ip
         )
+        api_tokens_revoke_all(user=user, reason="otp_reset", actor=actor, ip=ip)
     return removed
 
 

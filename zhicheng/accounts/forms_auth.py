@@ -58,3 +58,40 @@ class TokenCreateForm(forms.Form):
 class AccountLockForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, error_messages={"required": _("请输入用户名")})
     reason = forms.CharField(label=_("锁定原因"), max_length=500, required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class SelfUnlockForm(forms.Form):
+    """Unlock oneself at this address: the authenticator's code, or (without one) an e-mailed link."""
+
+    username = forms.CharField(label=_("用户名"), max_length=150, error_messages={"required": _("请输入用户名")})
+    token = forms.CharField(
+        label=_("动态验证码"), max_length=6, required=False,
+        validators=[RegexValidator(r"^\d{6}$", _("验证码为 6 位数字"))],
+        help_text=_("已绑定验证器的用户填写；未绑定的申报人请留空，点“发送解锁邮件”"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    """The current password, then the new one twice; messages sit beside their field."""
+
+    current_password = forms.CharField(
+        label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("请输入当前密码")},
+    )
+    new_password = forms.CharField(
+        label=_("新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少 10 位，须同时包含大写字母、小写字母、数字和符号，不能与姓名、用户名相近"),
+        error_messages={"required": _("请输入新密码")},
+    )
+    new_password_again = forms.CharField(
+        label=_("再次输入新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("请再次输入新密码")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        new, again = data.get("new_password"), data.get("new_password_again")
+        if new and again and new != again:
+            self.add_error("new_password_again", _("两次输入的新密码不一致"))
+        return data

@@ -1,20 +1,29 @@
-"""Keep users who still owe their second factor away from everything but the log-in pages."""
+"""Keep users who still owe their second factor, or a password change, away from everything but those pages."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
+from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from .passwords import password_change_owed
 from .views_auth import second_factor_url
 
 # Paths a half-logged-in user may still reach: the log-in and second-factor pages, log-out, assets, language
 # switching, and the API (whose session auth refuses unverified staff itself, and whose tokens were created by a
 # verified session).
-_OPEN_PREFIXES = ("/accounts/login", "/accounts/logout", "/accounts/otp", "/static/", "/i18n/", "/api/", "/public/")
+_OPEN_PREFIXES = (
+    "/accounts/login", "/accounts/logout", "/accounts/otp", "/accounts/unlock", "/static/", "/i18n/", "/api/",
+    "/public/",
+)
+_PASSWORD_PAGE = "/accounts/password/"
 
 
 class StaffTwoFactorMiddleware:
-    """Send staff without a verified device (and applicants who enabled TOTP) to set up or enter their code."""
+    """Send staff without a verified device (and applicants who enabled TOTP) to set up or enter their code;
+    then anyone whose password is one-time or expired to the password page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -23,6 +32,8 @@ class StaffTwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
             url = second_factor_url(user, request.get_full_path())
+            if url is None and password_change_owed(user) and not request.path.startswith(_PASSWORD_PAGE):
+                url = f"{reverse('accounts:password_change')}?{urlencode({'next': request.get_full_path()})}"
             if url is not None:
                 # an htmx request would swap the log-in page into a fragment; send the whole window instead
                 return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)

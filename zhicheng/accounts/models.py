@@ -156,6 +156,9 @@ class User(AbstractUser):
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT)
     id_number = models.CharField(_("证件号码"), max_length=32, null=True, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    # A password somebody else set (an admin opening or resetting the account) must be replaced at log-in
+    password_must_change = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")

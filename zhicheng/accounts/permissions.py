@@ -252,3 +252,24 @@ def can_open_applicant_account(actor, org) -> Decision:
     """The organisation's own admin, once the organisation has its three roles and is not suspended."""
     decision = is_org_admin(actor, org)
     return decision if not decision else organisation_may_open_applicants(org)
+
+
+def can_reset_password(actor, target) -> Decision:
+    """An organisation's admin (or the admin above it) resets the passwords of the people it administers.
+
+    The platform's separated administrators are outside every organisation's reach (三员分立).
+    """
+    from .separation import SEPARATED_ROLES
+
+    if getattr(target, "pk", None) == getattr(actor, "pk", None):
+        return deny("请在“修改密码”页面修改自己的密码", "Change your own password on the password page")
+    roles = Membership.objects.filter(user_id=target.pk, is_active=True).select_related("organisation")
+    if any(m.role in SEPARATED_ROLES for m in roles):
+        return deny(
+            "平台管理员和纪检监督人员的密码不能由机构管理员重置", "Platform admins' passwords are not reset here"
+        )
+    administered = ORG_ADMIN_GRANTABLE_ROLES | {Role.APPLICANT}
+    if any(m.role in administered and can_administer_accounts_of(actor, m.organisation) for m in roles):
+        return ALLOW
+    return deny("仅该用户所在机构或其上级机构的系统管理员可重置其密码",
+                "Only the administrator of the user's organisation (or the body above it) resets the password")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from zhicheng.core.errors import ApplicationError, validation_error_from_django
 from zhicheng.core.permissions import require
 
 from .models import IdType, Membership, Organisation, Role, StaffRosterEntry, User
+from .passwords import one_time_password
 from .permissions import (
     can_edit_organisations,
     can_grant_role,
@@ -30,6 +30,8 @@ from .permissions import (
     user_can_act,
 )
 from .selectors import organisation_role_gaps
+from .separation import separation_allows_grant, separation_allows_revoking, separation_allows_switching_off
+from .tokens import api_tokens_revoke_all
 from .validators import id_number_error, normalise_id_number
 
 ORGANISATION_FIELDS = (
@@ -164,6 +166,7 @@ def membership_grant(
     """Give a user a role in an organisation (security admin anywhere; org admin: admin, clerk, leader)."""
     require(user_can_act(actor))
     require(can_grant_role(actor, organisation, role, user))
+    require(separation_allows_grant(user, role), code="separation_of_duties")
     return _membership_activate(actor=actor, organisation=organisation, user=user, role=role, ip=ip)
 
 
@@ -185,6 +188,7 @@ def _membership_activate(*, actor: User, organisation: Organisation, user: User,
         event_type=EventType.MEMBERSHIP_GRANTED, actor=actor, organisation=organisation, obj=membership,
         data={"user_id": user.pk, "role": role}, ip=ip,
     )
+    api_tokens_revoke_all(user=user, reason="role_changed", actor=actor, ip=ip)
     return membership
 
 
@@ -196,6 +200,7 @@ def membership_revoke(*, actor: User, membership: Membership, ip: str | None = N
     require(can_revoke_membership(actor, membership))
     if not membership.is_active:
         raise ApplicationError("already_revoked", "该角色已撤销", "Already revoked")
+    require(separation_allows_revoking(membership), code="separation_of_duties")
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
     _forget_roles(membership.user)
@@ -203,21 +208,21 @@ def membership_revoke(*, actor: User, membership: Membership, ip: str | None = N
         event_type=EventType.MEMBERSHIP_REVOKED, actor=actor, organisation=membership.organisation, obj=membership,
         data={"user_id": membership.user_id, "role": membership.role}, ip=ip,
     )
+    api_tokens_revoke_all(user=membership.user, reason="role_changed", actor=actor, ip=ip)
     return membership
 
 
 # --- accounts ------------------------------------------------------------------------------------------
 
 
-def _generated_password() -> str:
-    """A one-time password that passes the validators: upper, lower, digits and a symbol."""
-    return f"Zc{secrets.token_urlsafe(10)}#7"
-
-
 def _user_build(
-    *, username: str, real_name: str, id_type: str, id_number: str, phone: str, password: str | None
+    *, username: str, real_name: str, id_type: str, id_number: str, phone: str, password: str | None,
+    set_by_admin: bool = False,
 ) -> tuple[User, str | None]:
-    """Validate and save a new real-name user; return it and the generated password, if any."""
+    """Validate and save a new real-name user; return it and the generated password, if any.
+
+    A password an admin chose or was shown (`set_by_admin`) is one-time: the owner replaces it at first log-in.
+    """
     username, real_name = (username or "").strip(), (real_name or "").strip()
     id_number = normalise_id_number(id_number)
     errors: dict[str, list[str]] = {}
@@ -235,12 +240,13 @@ def _user_build(
     if errors:
         raise ApplicationError("invalid", next(iter(errors.values()))[0], details=errors)
     user = User(username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone or "")
-    generated = None if password else _generated_password()
+    generated = None if password else one_time_password()
     try:
         validate_password(password or generated, user)
     except ValidationError as exc:
         raise ApplicationError("invalid", exc.messages[0], details={"password": exc.messages}) from exc
     user.set_password(password or generated)
+    user.password_must_change = set_by_admin
     full_clean_or_refuse(user, exclude=["password"])
     user.save()
     return user, generated
@@ -255,7 +261,8 @@ def user_create(
     require(user_can_act(actor))
     require(can_manage_users(actor))
     user, generated = _user_build(
-        username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password
+        username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password,
+        set_by_admin=True,
     )
     audit_event_record(
         event_type=EventType.USER_CREATED, actor=actor, obj=user, data={"username": user.username}, ip=ip
@@ -275,7 +282,8 @@ def staff_account_open(
     if not roles and not can_manage_users(actor):
         raise invalid("roles", "请至少选择一个角色", "Choose at least one role")
     user, generated = _user_build(
-        username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password
+        username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password,
+        set_by_admin=True,
     )
     audit_event_record(
         event_type=EventType.USER_CREATED, actor=actor, organisation=organisation, obj=user,
@@ -284,6 +292,7 @@ def staff_account_open(
     memberships = []
     for role in dict.fromkeys(roles):
         require(can_grant_role(actor, organisation, role, user))
+        require(separation_allows_grant(user, role), code="separation_of_duties")
         memberships.append(_membership_activate(actor=actor, organisation=organisation, user=user, role=role, ip=ip))
     return AccountOpened(user=user, memberships=tuple(memberships), initial_password=generated)
 
@@ -315,10 +324,14 @@ def user_set_active(*, actor: User, user: User, active: bool, ip: str | None = N
     target = User.objects.select_for_update().get(pk=user.pk)
     if target.is_active == active:
         raise ApplicationError("unchanged", "账号已是启用状态" if active else "账号已是停用状态", "Unchanged")
+    if not active:
+        require(separation_allows_switching_off(actor, target), code="separation_of_duties")
     target.is_active = active
     target.save(update_fields=["is_active"])
     event = EventType.USER_REACTIVATED if active else EventType.USER_DEACTIVATED
     audit_event_record(event_type=event, actor=actor, obj=target, data={"username": target.username}, ip=ip)
+    if not active:
+        api_tokens_revoke_all(user=target, reason="deactivated", actor=actor, ip=ip)
     return target
 
 
@@ -401,7 +414,7 @@ def applicant_account_open(
     if user is None:
         user, generated = _user_build(
             username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone,
-            password=password,
+            password=password, set_by_admin=True,
         )
         audit_event_record(event_type=EventType.USER_CREATED, actor=actor, organisation=organisation, obj=user, ip=ip)
     elif user.real_name != real_name:

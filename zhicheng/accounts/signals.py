@@ -10,6 +10,8 @@ from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.http import client_ip
 
+from .lockout import spray_check
+
 
 def _ip(request) -> str | None:
     return client_ip(request) if request is not None and hasattr(request, "META") else None
@@ -42,6 +44,7 @@ def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
     if getattr(request, "axes_locked_out", False):
         data["locked_out"] = True
     audit_event_record(event_type=EventType.AUTH_LOGIN_FAILED, data=data, ip=_ip(request))
+    spray_check(_ip(request))
 
 
 @receiver(user_locked_out, dispatch_uid="zhicheng_audit_locked_out")

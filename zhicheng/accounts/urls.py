@@ -9,5 +9,8 @@ urlpatterns = [
     path("otp/setup/", views_auth.otp_setup, name="otp_setup"),
     path("otp/verify/", views_auth.otp_verify, name="otp_verify"),
     path("tokens/", views_auth.tokens, name="tokens"),
+    path("password/", views_auth.password_change, name="password_change"),
     path("locks/", views_auth.locks, name="locks"),
+    path("unlock/", views_auth.self_unlock, name="unlock"),
+    path("unlock/<str:token>/", views_auth.unlock_link, name="unlock_link"),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/members/", views.organisation_members, name="members"),
     path("<int:pk>/roster/", views.organisation_roster, name="roster"),
     path("<int:pk>/applicants/new/", views.applicant_open, name="applicant_open"),
+    path("<int:pk>/members/<int:user_pk>/password-reset/", views.password_reset, name="password_reset"),
     path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
     path("roster/<int:pk>/remove/", views.roster_remove, name="roster_remove"),
     path("users/", views.user_list, name="users"),

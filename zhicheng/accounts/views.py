@@ -8,14 +8,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip, service_flash
 from zhicheng.core.permissions import require_page
 
+from . import passwords, roster, selectors, services
 from . import permissions as perms
-from . import roster, selectors, services
 from .forms import (
     AccountForm,
     FilterForm,
@@ -192,6 +193,21 @@ def _open_staff(request, org, form):
     except ApplicationError as exc:
         apply_error(form, exc)
         return None
+
+
+@never_cache
+@login_required
+@require_POST
+def password_reset(request, pk, user_pk):
+    """An admin gives a member a one-time password, shown on this page once; the member replaces it at log-in."""
+    org = _visible(request, pk)
+    target = get_object_or_404(User, pk=user_pk, memberships__organisation=org)
+    try:
+        raw = passwords.password_reset_by_admin(actor=request.user, user=target, ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("organisations:members", pk=org.pk)
+    return render(request, "organisations/password_reset_done.html", {"org": org, "target": target, "raw": raw})
 
 
 @login_required

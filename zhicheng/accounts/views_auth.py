@@ -9,6 +9,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
@@ -23,7 +24,16 @@ from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.core.http import client_ip
 
 from . import auth_services as svc
-from .forms_auth import AccountLockForm, LoginForm, OtpTokenForm, TokenCreateForm
+from . import lockout, passwords
+from . import tokens as token_services
+from .forms_auth import (
+    AccountLockForm,
+    LoginForm,
+    OtpTokenForm,
+    PasswordChangeForm,
+    SelfUnlockForm,
+    TokenCreateForm,
+)
 from .permissions import can_manage_locks
 
 
@@ -52,6 +62,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        # an address that is spraying passwords over many usernames gets no more password checks for a while
+        if lockout.address_spraying(client_ip(request)):
+            return lockout_response(request, spraying=True)
+        return super().post(request, *args, **kwargs)
+
     def get_success_url(self) -> str:
         target = self.get_redirect_url() or resolve_url(settings.LOGIN_REDIRECT_URL)
         return second_factor_url(self.request.user, target) or target
@@ -63,11 +79,54 @@ class LogoutView(auth_views.LogoutView):
     next_page = "accounts:login"
 
 
-def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
-    """What django-axes shows once an account is locked after repeated failures."""
+def lockout_response(request, original_response=None, credentials=None, *args, spraying=False, **kwargs):
+    """What django-axes shows once a username is locked at this address after repeated failures."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes, "spraying": spraying}
     return render(request, "accounts/locked_out.html", context, status=429)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def self_unlock(request):
+    """Unlock one's own username at this address with the authenticator's code, or ask for an e-mailed link."""
+    form = SelfUnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username, ip = form.cleaned_data["username"].strip(), client_ip(request)
+        if request.POST.get("action") == "email":
+            lockout.unlock_link_send(
+                username=username, ip=ip,
+                build_url=lambda t: request.build_absolute_uri(reverse("accounts:unlock_link", args=[t])),
+            )
+            # the same answer whether or not a mail went out: the page must not reveal who exists
+            messages.info(request, _("如该账号已登记电子邮箱并在此地址被锁定，解锁链接已发送，30 分钟内有效"))
+            return redirect("accounts:login")
+        if not form.cleaned_data["token"]:
+            form.add_error("token", _("请输入验证器上的 6 位动态验证码"))
+        else:
+            try:
+                lockout.self_unlock_with_totp(username=username, token=form.cleaned_data["token"], ip=ip)
+            except ApplicationError as exc:
+                form.add_error("token", exc.message)
+            else:
+                messages.success(request, _("已解锁，请重新登录"))
+                return redirect("accounts:login")
+    return render(request, "accounts/unlock.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unlock_link(request, token: str):
+    """The e-mailed link: a GET only shows the button (mail scanners follow links); the POST unlocks."""
+    if request.method == "POST":
+        try:
+            lockout.unlock_with_link(token=token, ip=client_ip(request))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("accounts:unlock")
+        messages.success(request, _("已解锁，请重新登录"))
+        return redirect("accounts:login")
+    return render(request, "accounts/unlock_link.html", {})
 
 
 @never_cache
@@ -151,7 +210,9 @@ def tokens(request):
     raw = None
     if request.method == "POST" and request.POST.get("action") == "revoke":
         try:
-            svc.api_token_revoke(user=request.user, token_id=_int(request.POST.get("token_id")), ip=client_ip(request))
+            token_services.api_token_revoke(
+                user=request.user, token_id=_int(request.POST.get("token_id")), ip=client_ip(request)
+            )
             messages.success(request, _("令牌已撤销，使用它的对接程序将无法再访问"))
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -160,13 +221,13 @@ def tokens(request):
         form = TokenCreateForm(request.POST)
         if form.is_valid():
             try:
-                _token, raw = svc.api_token_create(
+                _token, raw = token_services.api_token_create(
                     user=request.user, name=form.cleaned_data["name"], ip=client_ip(request)
                 )
                 form = TokenCreateForm()
             except ApplicationError as exc:
                 form.add_error("name", exc.message)
-    context = {"form": form, "raw_token": raw, "tokens": svc.api_tokens_of_user(request.user)}
+    context = {"form": form, "raw_token": raw, "tokens": token_services.api_tokens_of_user(request.user)}
     return render(request, "accounts/tokens.html", context)
 
 
@@ -212,3 +273,26 @@ def locks(request):
                 return redirect("accounts:locks")
     context = {"rows": svc.account_locks_list(actor=request.user), "form": form}
     return render(request, "accounts/locks.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Change one's own password; forced after an admin set it (one-time) or when a staff password expired."""
+    target = safe_next_url(request)
+    owed = passwords.password_change_owed(request.user)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            passwords.password_change(user=request.user, current=data["current_password"], new=data["new_password"],
+                                      ip=client_ip(request))
+        except ApplicationError as exc:
+            field = next(iter(exc.details), None) if exc.details else None
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)  # keep this session; every other one ends
+            messages.success(request, _("密码已修改；您的 API 令牌已全部撤销，如有对接程序请重新创建令牌"))
+            return redirect(target)
+    return render(request, "accounts/password_change.html", {"form": form, "owed": owed, "next": target})

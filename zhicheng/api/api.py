@@ -9,9 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from zhicheng.accounts.api_security import DEFAULT_AUTH
 from zhicheng.core.errors import ApplicationError, validation_error_from_django
-
-from .auth import DEFAULT_AUTH
 
 api = NinjaAPI(
     title="职称申报评审系统 API",
@@ -72,6 +71,7 @@ def _http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from zhicheng.accounts.api import router as accounts_router
     from zhicheng.accounts.api_auth import router as auth_router
+    from zhicheng.accounts.api_passwords import router as passwords_router
     from zhicheng.accounts.api_tokens import router as tokens_router
     from zhicheng.auditlog.api import router as audit_router
     from zhicheng.campaigns.api import router as campaigns_router
@@ -86,6 +86,7 @@ def _register_routers() -> None:
     from zhicheng.workdays.api import router as calendar_router
 
     api.add_router("/", accounts_router)
+    api.add_router("/", passwords_router)
     api.add_router("/tokens/", tokens_router)
     api.add_router("/auth/", auth_router)
     api.add_router("/catalog/", catalog_router)

@@ -56,6 +56,13 @@ class EventType(models.TextChoices):
     AUTH_TOKEN_REVOKED = "auth.token_revoked", _("吊销接口令牌")
     AUTH_ACCOUNT_LOCKED = "auth.account_locked", _("锁定账号")
     AUTH_ACCOUNT_UNLOCKED = "auth.account_unlocked", _("解除账号锁定")
+    AUTH_TOKENS_REVOKED = "auth.tokens_revoked", _("权限变化，吊销全部接口令牌")
+    AUTH_PASSWORD_FAILED = "auth.password_failed", _("密码核验失败")
+    AUTH_PASSWORD_SPRAY = "auth.password_spray", _("同一地址多个账号登录失败（疑似密码喷洒）")
+    AUTH_SELF_UNLOCKED = "auth.self_unlocked", _("本人自助解锁")
+    AUTH_UNLOCK_LINK_SENT = "auth.unlock_link_sent", _("发送解锁邮件")
+    AUTH_PASSWORD_CHANGED = "auth.password_changed", _("修改密码")
+    AUTH_PASSWORD_RESET = "auth.password_reset", _("管理员重置密码")
 
     # -- accounts: the platform, organisations, roles, users, the staff roster ----------------------------------
     PLATFORM_BOOTSTRAPPED = "platform.bootstrapped", _("平台初始化")

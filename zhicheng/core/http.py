@@ -2,23 +2,66 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ipaddress
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from .errors import ApplicationError
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 BackTo = Callable[..., str]
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(cidrs: tuple[str, ...]) -> tuple[IpNetwork, ...]:
+    return tuple(ipaddress.ip_network(cidr.strip(), strict=False) for cidr in cidrs if cidr.strip())
+
+
+def trusted_proxy_networks() -> tuple[IpNetwork, ...]:
+    """The proxies whose X-Forwarded-For we believe (`ZHICHENG_TRUSTED_PROXIES`, CIDRs); none by default."""
+    return _networks(tuple(getattr(settings, "ZHICHENG_TRUSTED_PROXIES", ()) or ()))
+
+
+def _address(value: str) -> IpAddress | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address: IpAddress, networks: Iterable[IpNetwork]) -> bool:
+    return any(address in network for network in networks)
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address; behind the production proxy, the first X-Forwarded-For hop."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return str(forwarded).split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The caller's address: REMOTE_ADDR, unless that is a trusted proxy; then the right-most untrusted hop.
+
+    X-Forwarded-For is written by the client first and appended by each proxy, so only the hops our own
+    proxies appended can be believed: we walk it from the right and stop at the first address that is not
+    one of ours. A client that sends a forged header therefore only ever names itself.
+    """
+    remote = _address(str(request.META.get("REMOTE_ADDR") or ""))
+    if remote is None:
+        return None
+    networks = trusted_proxy_networks()
+    if not networks or not _trusted(remote, networks):
+        return str(remote)
+    hops = [hop for hop in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if hop.strip()]
+    caller = remote
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # a malformed hop: nothing to its left can be believed either
+        caller = address
+        if not _trusted(address, networks):
+            break
+    return str(caller)
 
 
 def refusal_flash(request: HttpRequest, exc: ApplicationError) -> None:

@@ -107,6 +107,7 @@ def _staff_account(person: Person, orgs: dict[str, Organisation], actors: _Actor
         if not Membership.objects.filter(user=user, organisation=organisation, role=role, is_active=True).exists():
             membership_grant(actor=actors.secadmin, organisation=organisation, user=user, role=role)
     totp_device_create_confirmed(user=user, key_hex=person.totp_key_hex)
+    _demo_password_is_own(user)
     return user
 
 
@@ -124,7 +125,13 @@ def _applicant_account(person: Person, orgs: dict[str, Organisation]) -> User:
             actor=admin, organisation=org, real_name=person.real_name, id_number=person.id_number,
             phone=person.phone, username=person.username, password=DEMO_PASSWORD,
         ).user
+    _demo_password_is_own(user)
     return user
+
+
+def _demo_password_is_own(user: User) -> None:
+    """The demo publishes every password on purpose; a forced change at first log-in would only block the tour."""
+    User.objects.filter(pk=user.pk, password_must_change=True).update(password_must_change=False)
 
 
 def _login(person: Person, user: User) -> DemoLogin:

@@ -9,6 +9,7 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from zhicheng.accounts.models import Membership, Role
+from zhicheng.accounts.passwords import password_confirm
 from zhicheng.accounts.permissions import organisation_can_act
 from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
@@ -260,14 +261,25 @@ def section_item_delete(*, dossier: Dossier, actor, section: str, item_id, ip: s
                             data={"section": section, "item": pk, "action": "deleted", "evidence_deleted": hidden})
 
 
-@transaction.atomic
 def pledge_sign(
     *, dossier: Dossier, actor, password: str, ip: str | None = None, user_agent: str = ""
 ) -> PledgeSignature:
-    """Sign the campaign's integrity pledge over the dossier as it is now, after re-checking the password."""
+    """Sign the campaign's integrity pledge over the dossier as it is now, with the applicant's own password.
+
+    The password is checked first, outside the transaction: a wrong one is audited and counts toward the
+    lockout even though the signature is refused, so the pledge is not an unlimited password oracle.
+    """
+    require(is_dossier_owner(actor, dossier))  # only one's own dossier reaches the password check; state: below
+    try:
+        password_confirm(user=actor, password=password, ip=ip, purpose="pledge")
+    except ApplicationError as exc:  # the message goes beside the pledge form's password field
+        raise _field_error(exc.code, "password", exc.message_zh, exc.message_en, exc.status) from exc
+    with transaction.atomic():
+        return _pledge_record(dossier=dossier, actor=actor, ip=ip, user_agent=user_agent)
+
+
+def _pledge_record(*, dossier: Dossier, actor, ip: str | None, user_agent: str) -> PledgeSignature:
     dossier = dossier_lock_for_edit(dossier, actor)
-    if not actor.check_password(password or ""):
-        raise _field_error("wrong_password", "password", "登录密码不正确，请重新输入后签署", "Wrong password", 403)
     text = dossier.campaign.pledge_text.strip()
     if not text:
         raise ApplicationError("no_pledge_text", "本年度尚未设置诚信承诺书，请联系职改办", "No pledge text", status=409)

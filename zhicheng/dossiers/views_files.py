@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from zhicheng.api.auth import TokenAuth
+from zhicheng.accounts.api_security import bearer_user, request_has_bearer
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
 
@@ -36,11 +36,9 @@ def _unauthenticated() -> ApplicationError:
 
 def _bearer_user(request):
     """The user of a valid `Authorization: Bearer` token; None without the header; a 401 for a bad token."""
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() != "bearer":
+    if not request_has_bearer(request):
         return None
-    user = TokenAuth().authenticate(request, token.strip()) if token.strip() else None
+    user = bearer_user(request)
     if user is None:
         raise _unauthenticated()
     return user

@@ -11,7 +11,6 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.throttling import AnonRateThrottle
 
 from zhicheng.core.errors import NotFound
 from zhicheng.core.http import client_ip
@@ -74,8 +73,8 @@ def public_objection_file(request, entry_id: int, payload: ObjectionIn):
     return Status(201, {"code": code, "status": objection.status, "filed_at": objection.filed_at})
 
 
-# codes are ~2^59 and only hashed; the per-process throttle still makes guessing slow and noisy
-@public_router.get("/objections/{code}", response=ObjectionPublicOut, throttle=[AnonRateThrottle("60/m")])
+# codes are ~2^59 and only hashed; the throttle (shared with the lookup page) still makes guessing slow and noisy
+@public_router.get("/objections/{code}", response=ObjectionPublicOut, throttle=[selectors.objection_lookup_throttle()])
 def public_objection_lookup(request, code: str):
     """The status and outcome of an objection, by its code."""
     return _public_objection(selectors.objection_by_code(code))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhicheng.catalog.models import TitleName
 from zhicheng.core.errors import NotFound
+from zhicheng.core.throttling import ClientAddressThrottle
 from zhicheng.dossiers.models import Dossier, DossierState
 
 from .models import Objection, PublicityBatch, PublicityEntry
@@ -139,6 +140,15 @@ def public_row(entry: PublicityEntry) -> PublicRow:
 
 def objection_code_hash(code: str) -> str:
     return hashlib.sha256(code_normalise(code).encode()).hexdigest()
+
+
+# One budget per address for the page and the API together, so alternating between them gains nothing
+OBJECTION_LOOKUP_RATE = "60/m"
+
+
+def objection_lookup_throttle() -> ClientAddressThrottle:
+    """The throttle on looking up an objection by its code (a guessing target), keyed by the trusted address."""
+    return ClientAddressThrottle(OBJECTION_LOOKUP_RATE, scope="objection_lookup")
 
 
 def objection_by_code(code: str) -> Objection:

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -90,6 +91,9 @@ def objection_lookup(request):
     """The outcome of an objection by its code (POSTed, so the code stays out of logs and history)."""
     form = LookupForm(request.POST or None)
     objection = None
+    if request.method == "POST" and not selectors.objection_lookup_throttle().allow_request(request):
+        form.add_error("code", _("查询过于频繁，请稍后再试"))
+        return render(request, "publicity/public_lookup.html", {"form": form, "objection": None}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             objection = selectors.objection_by_code(form.cleaned_data["code"])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from zhicheng.api.auth import TokenAuth
+from zhicheng.accounts.api_security import bearer_user, request_has_bearer
 from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.core.http import client_ip, service_flash
 from zhicheng.dossiers import services as dossier_services
@@ -122,9 +122,8 @@ def return_answer_view(request, pk: int):
 
 def _caller(request):
     """(user, by_token): a bearer token's user, else the session's; None for an anonymous caller."""
-    scheme, _sep, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    if scheme.lower() == "bearer":
-        user = TokenAuth().authenticate(request, token.strip()) if token.strip() else None
+    if request_has_bearer(request):
+        user = bearer_user(request)
         return user, True
     return (request.user if request.user.is_authenticated else None), False
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from zhicheng.api.auth import TokenAuth
+from zhicheng.accounts.api_security import bearer_user, request_has_bearer
 from zhicheng.campaigns.models import Campaign
 from zhicheng.campaigns.selectors import campaign_current
 from zhicheng.core.errors import ApplicationError
@@ -39,9 +39,8 @@ def _error_json(exc: ApplicationError) -> JsonResponse:
 
 def _caller(request):
     """(user, by_token): a bearer token's user, else the session's; anonymous callers are a 401."""
-    scheme, _sep, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    if scheme.lower() == "bearer":
-        user = TokenAuth().authenticate(request, token.strip()) if token.strip() else None
+    if request_has_bearer(request):
+        user = bearer_user(request)
         if user is not None:
             return user, True
     elif request.user.is_authenticated:

@@ -11,11 +11,11 @@ from zhicheng.accounts.auth_services import (
     account_lock,
     account_locks_list,
     account_unlock,
-    api_token_create,
     totp_device_create_confirmed,
     totp_device_reset,
 )
 from zhicheng.accounts.models import Role
+from zhicheng.accounts.tokens import api_token_create
 from zhicheng.audit.models import AuditEvent
 from zhicheng.core.errors import ApplicationError, NotFound, PermissionDenied
 
@@ -146,6 +146,7 @@ class TestAccountLock:
 class TestLockApi:
     def test_security_admin_lists_and_unlocks_with_a_token(self, client, applicant, security_admin):
         lock_out(Client(), applicant.username)
+        totp_device_create_confirmed(user=security_admin)  # staff tokens need a bound authenticator
         _token, raw = api_token_create(user=security_admin, name="运维")
         auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
         locks = client.get("/api/v1/auth/locks", **auth).json()

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from zhicheng.accounts.auth_services import api_token_create, api_token_revoke
+from zhicheng.accounts.auth_services import totp_device_create_confirmed
 from zhicheng.accounts.models import ApiToken, Role
+from zhicheng.accounts.tokens import api_token_create, api_token_revoke
 from zhicheng.audit.models import AuditEvent
 from zhicheng.core.errors import ApplicationError, NotFound
 
@@ -49,7 +50,8 @@ class TestService:
 
 class TestBearer:
     def test_token_reaches_an_authenticated_endpoint(self, client):
-        user = user_with_role(Role.REVIEW_CLERK)  # staff: the token skips TOTP, its creation did not
+        user = user_with_role(Role.REVIEW_CLERK)
+        totp_device_create_confirmed(user=user)  # a staff token works only while the user holds an authenticator
         token, raw = api_token_create(user=user, name="对接")
         response = client.get(LIST, **bearer(raw))
         assert response.status_code == 200

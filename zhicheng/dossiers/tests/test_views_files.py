@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from zhicheng.accounts.auth_services import api_token_create
 from zhicheng.accounts.tests.factories import login_verified
+from zhicheng.accounts.tokens import api_token_create
 from zhicheng.dossiers.models import EvidenceFile
 from zhicheng.dossiers.services import dossier_submit, section_item_create
 

@@ -159,9 +159,11 @@ def test_papers_post_without_csrf_token_refused(tree, campaign):
 def test_papers_by_bearer_token(client, tree, campaign):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from zhicheng.accounts.auth_services import api_token_create
+    from zhicheng.accounts.auth_services import totp_device_create_confirmed
+    from zhicheng.accounts.tokens import api_token_create
 
     dossier = dossier_in_state(tree["applicant"], campaign, "publicity_done")
+    totp_device_create_confirmed(user=tree["unit_clerk"])  # staff tokens need a bound authenticator
     _token, raw = api_token_create(user=tree["unit_clerk"], name="t")
     with at("2024-10-18T10:00:00+08:00"):
         response = client.post(f"/review/dossiers/{dossier.pk}/recommendation/", {

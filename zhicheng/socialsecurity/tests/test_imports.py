@@ -181,8 +181,10 @@ class TestUploadView:
         assert not ContributionImport.objects.exists()
 
     def test_bearer_token_upload_and_a_bad_token(self, client, campaign, tree):
-        from zhicheng.accounts.auth_services import api_token_create
+        from zhicheng.accounts.auth_services import totp_device_create_confirmed
+        from zhicheng.accounts.tokens import api_token_create
 
+        totp_device_create_confirmed(user=tree["office_staff"])  # staff tokens need a bound authenticator
         _token, raw = api_token_create(user=tree["office_staff"], name="社保对接")
         ok = client.post(self.url(), {"file": SimpleUploadedFile("社保.csv", MIXED.encode())},
                          HTTP_AUTHORIZATION=f"Bearer {raw}")
