@@ -16,6 +16,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import ALLOW, Decision, require
@@ -26,6 +27,7 @@ from .models import Dossier, DossierState, DossierStateChange
 from .permissions import is_dossier_owner, is_holder_leader, is_holder_staff
 
 State = DossierState
+Event = EventType
 
 # Sent after every change of state, inside its transaction: keyword arguments `change` (the DossierStateChange)
 # and `dossier`. A receiver may still refuse by raising ApplicationError (the whole step is undone).
@@ -47,7 +49,7 @@ class Transition:
     name: str
     who: Callable[[Any, Dossier], Decision]
     guards: tuple[str, ...]
-    event: str
+    event: EventType
     enter: Callable[[Dossier, dict[str, Any], dt.datetime], list[str]] | None = None
 
 
@@ -59,43 +61,46 @@ ANSWER = ("return_answer_open", "back_where_returned_from", "pledge_current", "p
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     # -- the applicant --------------------------------------------------------------------------------------
     (State.DRAFT, State.SUBMITTED): T("submit", OWNER, ("window_open", "pledge_current", "eligibility_clear"),
-                                      "dossier.submitted", enter_submitted),
+                                      Event.DOSSIER_SUBMITTED, enter_submitted),
     # "until the unit decides": no withdrawal row leads from the unit's later states
-    (State.SUBMITTED, State.WITHDRAWN): T("withdraw", OWNER, ("reason_given",), "dossier.withdrawn", enter_withdrawn),
+    (State.SUBMITTED, State.WITHDRAWN): T("withdraw", OWNER, ("reason_given",), Event.DOSSIER_WITHDRAWN,
+                                          enter_withdrawn),
     # answering a return goes back to where the return came from (a department return passed on: dept_returned)
-    (State.RETURNED, State.SUBMITTED): T("answer_return", OWNER, ANSWER, "dossier.return_answered"),
+    (State.RETURNED, State.SUBMITTED): T("answer_return", OWNER, ANSWER, Event.DOSSIER_RETURN_ANSWERED),
     (State.RETURNED, State.DEPARTMENT_RETURNED): T("answer_department_return", OWNER, ANSWER,
-                                                   "dossier.return_answered"),
+                                                   Event.DOSSIER_RETURN_ANSWERED),
     # -- unit, department and office review: reached only through a leader's confirmation (review app) ----------
-    (State.SUBMITTED, State.UNIT_PASSED): T("unit_pass", LEADER, (), "review.unit_passed"),
-    (State.SUBMITTED, State.RETURNED): T("unit_return", LEADER, (), "review.unit_returned"),
-    (State.SUBMITTED, State.NOT_ACCEPTED): T("unit_not_accept", LEADER, (), "review.unit_not_accepted"),
+    (State.SUBMITTED, State.UNIT_PASSED): T("unit_pass", LEADER, (), Event.REVIEW_UNIT_PASSED),
+    (State.SUBMITTED, State.RETURNED): T("unit_return", LEADER, (), Event.REVIEW_UNIT_RETURNED),
+    (State.SUBMITTED, State.NOT_ACCEPTED): T("unit_not_accept", LEADER, (), Event.REVIEW_UNIT_NOT_ACCEPTED),
     (State.PUBLICITY_DONE, State.RECOMMENDED): T(
         "unit_recommend", LEADER, ("recommendation_deadline", "recommendation_papers", "posts_within_ratio"),
-        "review.unit_recommended",
+        Event.REVIEW_UNIT_RECOMMENDED,
     ),
-    (State.RECOMMENDED, State.DEPARTMENT_PASSED): T("department_pass", LEADER, (), "review.department_passed"),
+    (State.RECOMMENDED, State.DEPARTMENT_PASSED): T("department_pass", LEADER, (), Event.REVIEW_DEPARTMENT_PASSED),
     (State.RECOMMENDED, State.DEPARTMENT_RETURNED): T(
-        "department_return", LEADER, ("returns_below_limit", "before_supplement_cutoff"), "review.department_returned"
+        "department_return", LEADER, ("returns_below_limit", "before_supplement_cutoff"),
+        Event.REVIEW_DEPARTMENT_RETURNED,
     ),
-    (State.RECOMMENDED, State.DEPARTMENT_REJECTED): T("department_reject", LEADER, (), "review.department_rejected"),
+    (State.RECOMMENDED, State.DEPARTMENT_REJECTED): T("department_reject", LEADER, (),
+                                                        Event.REVIEW_DEPARTMENT_REJECTED),
     # the unit answers a department return: hands it to the applicant, or resends the dossier itself
     (State.DEPARTMENT_RETURNED, State.RETURNED): T(
-        "unit_pass_back", LEADER, ("department_return_open", "before_supplement_cutoff"), "review.unit_passed_back"
+        "unit_pass_back", LEADER, ("department_return_open", "before_supplement_cutoff"), Event.REVIEW_UNIT_PASSED_BACK
     ),
     (State.DEPARTMENT_RETURNED, State.RECOMMENDED): T("unit_resend", LEADER, ("department_return_open",),
-                                                      "review.unit_resent"),
+                                                      Event.REVIEW_UNIT_RESENT),
     (State.DEPARTMENT_PASSED, State.OFFICE_ACCEPTED): T(
-        "office_accept", LEADER, ("eligibility_clear", "route_confirmed"), "review.office_accepted"
+        "office_accept", LEADER, ("eligibility_clear", "route_confirmed"), Event.REVIEW_OFFICE_ACCEPTED
     ),
-    (State.DEPARTMENT_PASSED, State.OFFICE_REJECTED): T("office_reject", LEADER, (), "review.office_rejected"),
+    (State.DEPARTMENT_PASSED, State.OFFICE_REJECTED): T("office_reject", LEADER, (), Event.REVIEW_OFFICE_REJECTED),
     # -- unit publicity and objections (publicity app) -------------------------------------------------------
     (State.UNIT_PASSED, State.IN_PUBLICITY): T("publicity_publish", STAFF, ("publicity_published",),
-                                               "dossier.publicity_started"),
+                                               Event.DOSSIER_PUBLICITY_STARTED),
     (State.IN_PUBLICITY, State.PUBLICITY_DONE): T("publicity_close", STAFF, ("publicity_complete", "no_open_objection"),
-                                                  "dossier.publicity_done"),
+                                                  Event.DOSSIER_PUBLICITY_DONE),
     (State.IN_PUBLICITY, State.NOT_RECOMMENDED): T("publicity_stop", STAFF, ("objection_upheld",),
-                                                   "dossier.objection_upheld"),
+                                                   Event.DOSSIER_OBJECTION_UPHELD),
 }
 
 
