@@ -9,3 +9,5 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-in
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # The demo prints each staff account's TOTP secret; set ZHICHENG_DEMO_NO_OTP=1 to skip the second factor here
 ZHICHENG_REQUIRE_STAFF_OTP = os.environ.get("ZHICHENG_DEMO_NO_OTP") != "1"
+# Notifications: e-mail printed on the console, SMS to the log
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
