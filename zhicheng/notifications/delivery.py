@@ -70,7 +70,7 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
             body = f"{body}\n\n{settings.ZHICHENG_SITE_URL.rstrip('/')}{notification.link}"
         SENDERS[delivery.channel](user=user, subject=subject, body=body, key=delivery.idempotency_key)
     except Exception as exc:  # any failure of the channel is the delivery's, never the caller's
-        delivery = _failed(delivery, exc, timezone.now())
+        delivery = _failed(delivery, exc, now)  # the wait counts from when the attempt began
         retry_schedule(delivery)
         return delivery
     delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, timezone.now(), ""

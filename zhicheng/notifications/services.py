@@ -16,12 +16,13 @@ from .recipients import recipients_allowed
 
 
 def channels_for(user, preferences: dict[int, ChannelPreference]) -> list[str]:
-    """In-app always (the list is the record of what the system told a person); e-mail and SMS as chosen."""
+    """In-app always (the list is the record of what the system told a person); e-mail and SMS as chosen, when
+    the person has an address there (no row: every channel, so staff are reached by default)."""
     preference = preferences.get(user.pk)
     channels = [Channel.IN_APP]
-    if preference is None or preference.email:
+    if (preference is None or preference.email) and user.email:
         channels.append(Channel.EMAIL)
-    if preference is None or preference.sms:
+    if (preference is None or preference.sms) and user.phone:
         channels.append(Channel.SMS)
     return channels
 
