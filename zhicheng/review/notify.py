@@ -47,8 +47,16 @@ def dossier_link(dossier: Dossier) -> str:
     return reverse("dossiers:detail", args=[dossier.pk])
 
 
+# the steps someone outside the acting organisation is told of
+TOLD = frozenset({(S.SUBMITTED, S.RETURNED), (S.DEPARTMENT_RETURNED, S.RETURNED),
+                  (S.RECOMMENDED, S.DEPARTMENT_RETURNED), (S.DEPARTMENT_PASSED, S.OFFICE_ACCEPTED),
+                  (S.DEPARTMENT_PASSED, S.OFFICE_REJECTED)})
+
+
 def _on_change(sender, change: DossierStateChange, dossier: Dossier, **kwargs) -> None:
     route = (change.from_state, change.to_state)
+    if route not in TOLD:
+        return  # no query for the steps nobody is told of
     decision = ReviewDecision.objects.filter(pk=change.decision_id).first() if change.decision_id else None
     data = decision.data if decision and isinstance(decision.data, dict) else {}
     context = {"dossier": dossier_name(dossier), "deadline": deadline_text(data.get("answer_deadline")),
