@@ -17,6 +17,7 @@ urlpatterns = [
     path("socialsecurity/", include("zhicheng.socialsecurity.urls")),
     path("calendar/", include("zhicheng.workdays.urls")),
     path("audit/", include("zhicheng.auditlog.urls")),
+    path("notifications/", include("zhicheng.notifications.urls")),
     path("publicity/", include("zhicheng.publicity.urls")),
     path("public/publicity/", include("zhicheng.publicity.urls_public")),
 ]

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zhicheng.core",
     "zhicheng.audit",
+    "zhicheng.notifications",
     "zhicheng.accounts",
     "zhicheng.workdays",
     "zhicheng.auditlog",
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhicheng.web.context_processors.shell",
+                "zhicheng.notifications.context_processors.bell",
             ],
         },
     },
@@ -177,6 +179,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"base_url": None}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Notifications: e-mail through Django's backend (SMTP settings from the environment in production), SMS through
+# the gateway class named here (docs/operations.md), failed attempts retried with backoff up to the limit
+DEFAULT_FROM_EMAIL = os.environ.get("ZHICHENG_MAIL_FROM", "职称申报评审系统 <noreply@localhost>")
+EMAIL_TIMEOUT = int(os.environ.get("ZHICHENG_MAIL_TIMEOUT", "10"))
+ZHICHENG_SMS_GATEWAY = os.environ.get("ZHICHENG_SMS_GATEWAY", "zhicheng.notifications.channels.LogSmsGateway")
+ZHICHENG_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("ZHICHENG_NOTIFICATION_MAX_ATTEMPTS", "5"))
+ZHICHENG_NOTIFICATION_BACKOFF_SECONDS = int(os.environ.get("ZHICHENG_NOTIFICATION_BACKOFF_SECONDS", "60"))
+ZHICHENG_NOTIFICATION_ADMIN_ROLES = ("system_admin",)
+ZHICHENG_SITE_URL = os.environ.get("ZHICHENG_SITE_URL", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

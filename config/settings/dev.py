@@ -9,4 +9,5 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-in
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # The demo prints each staff account's TOTP secret; set ZHICHENG_DEMO_NO_OTP=1 to skip the second factor here
 ZHICHENG_REQUIRE_STAFF_OTP = os.environ.get("ZHICHENG_DEMO_NO_OTP") != "1"
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # the unlock link is printed, not sent
+# The unlock link and notifications' e-mail are printed on the console; SMS go to the log
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -24,3 +24,12 @@ CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Notifications go out over real SMTP (the unit's or the province's relay)
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("ZHICHENG_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ZHICHENG_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ZHICHENG_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ZHICHENG_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ZHICHENG_SMTP_STARTTLS", "0") in ("1", "true", "True")
+EMAIL_USE_SSL = os.environ.get("ZHICHENG_SMTP_SSL", "0") in ("1", "true", "True")

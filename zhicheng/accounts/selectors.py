@@ -187,3 +187,10 @@ def membership_get_visible(user, pk) -> Membership:
     if membership is None:
         raise NotFound("not_found", "角色记录不存在或无权查看", "Membership not found")
     return membership
+
+
+def organisation_people(organisation_id: int, roles) -> QuerySet:
+    """Active people holding one of `roles` in the organisation (whom to tell about its work)."""
+    return (User.objects.filter(memberships__organisation_id=organisation_id, memberships__role__in=list(roles),
+                                memberships__is_active=True, is_active=True)
+            .distinct().order_by("pk"))

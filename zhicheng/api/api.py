@@ -78,6 +78,7 @@ def _register_routers() -> None:
     from zhicheng.catalog.api import router as catalog_router
     from zhicheng.dossiers.api import router as dossiers_router
     from zhicheng.eligibility.api import router as eligibility_router
+    from zhicheng.notifications.api import router as notifications_router
     from zhicheng.publicity.api import public_router as public_publicity_router
     from zhicheng.publicity.api import router as publicity_router
     from zhicheng.review.api_decisions import router as review_decisions_router
@@ -100,6 +101,7 @@ def _register_routers() -> None:
     api.add_router("/publicity/", publicity_router)
     api.add_router("/public/", public_publicity_router)
     api.add_router("/socialsecurity/", socialsecurity_router)
+    api.add_router("/notifications/", notifications_router)
 
 
 _register_routers()

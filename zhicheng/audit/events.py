@@ -23,6 +23,7 @@ class EventArea(models.TextChoices):
     PUBLICITY = "publicity", _("公示与异议")
     SOCIAL_SECURITY = "socialsecurity", _("社保数据")
     AUDIT = "audit", _("审计")
+    NOTIFICATION = "notification", _("通知与提醒")
 
 
 # The prefix before the dot of an event type, per area
@@ -38,6 +39,7 @@ AREA_PREFIXES: dict[str, tuple[str, ...]] = {
     EventArea.PUBLICITY: ("publicity",),
     EventArea.SOCIAL_SECURITY: ("socialsecurity",),
     EventArea.AUDIT: ("audit",),
+    EventArea.NOTIFICATION: ("notification",),
 }
 _AREA_OF_PREFIX = {prefix: area for area, prefixes in AREA_PREFIXES.items() for prefix in prefixes}
 
@@ -158,6 +160,13 @@ class EventType(models.TextChoices):
     SOCIAL_SECURITY_IMPORT_UPLOADED = "socialsecurity.import_uploaded", _("上传社保缴费数据")
     SOCIAL_SECURITY_IMPORT_FINISHED = "socialsecurity.import_finished", _("社保缴费数据导入完成")
     SOCIAL_SECURITY_IMPORT_FAILED = "socialsecurity.import_failed", _("社保缴费数据导入失败")
+
+    # -- notification: reminders the system sends, and the platform admin's retry of a failed delivery -----------
+    NOTIFICATION_RETURN_DUE = "notification.return_due", _("退回答复即将截止提醒")
+    NOTIFICATION_RECOMMENDATION_DUE = "notification.recommendation_due", _("推荐报送即将截止提醒")
+    NOTIFICATION_SUBMISSION_CLOSING = "notification.submission_closing", _("个人申报即将截止提醒")
+    NOTIFICATION_DELIVERY_RETRIED = "notification.delivery_retried", _("重新发送通知")
+    NOTIFICATION_PREFERENCES_CHANGED = "notification.preferences_changed", _("修改通知接收方式")
 
     @classmethod
     def area_of(cls, value: str) -> EventArea | None:

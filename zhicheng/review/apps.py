@@ -7,7 +7,9 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from .guards import guards_connect  # importing it registers review's workflow guards
+        from .notify import notify_connect
         from .services import register_effects
 
         register_effects()
         guards_connect()
+        notify_connect()

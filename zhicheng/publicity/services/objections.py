@@ -13,8 +13,11 @@ from typing import IO
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from zhicheng.accounts.models import Role
+from zhicheng.accounts.selectors import organisation_people
 from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
@@ -24,8 +27,9 @@ from zhicheng.dossiers.evidence import (
     evidence_inspect,
     evidence_store_then,
 )
-from zhicheng.dossiers.models import DossierState
+from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.dossiers.workflow import dossier_transition
+from zhicheng.notifications.services import notification_enqueue
 
 from ..models import Objection, ObjectionStatus, PublicityEntry
 from ..permissions import can_manage_publicity
@@ -102,7 +106,18 @@ def _record(*, entry, cleaned, ip, file_fields: dict) -> tuple[Objection, str]:
         obj=objection,
         data={"entry": locked.pk, "dossier": locked.dossier_id, "file": bool(file_fields)}, ip=ip,
     )
+    _clerks_notify(locked, objection)
     return objection, code_format(raw)
+
+
+def _clerks_notify(entry: PublicityEntry, objection: Objection) -> None:
+    """The publishing unit's review clerks learn of the objection (never who filed it: that is on the page)."""
+    dossier = Dossier.objects.select_related("applicant", "series", "level").get(pk=entry.dossier_id)
+    notification_enqueue(
+        recipients=organisation_people(entry.batch.organisation_id, (Role.REVIEW_CLERK,)),
+        event_type=EventType.PUBLICITY_OBJECTION_FILED, obj=objection, context={"dossier": str(dossier)},
+        link=reverse("publicity:objection", args=[objection.pk]),
+    )
 
 
 def objection_file(

@@ -29,6 +29,7 @@ from zhicheng.dossiers.workflow import dossier_transition, transition_check
 from zhicheng.eligibility.services import eligibility_before_review_step
 
 from ..models import DecisionAction, ReviewDecision
+from ..notify import decision_waiting_notify
 
 Prepare = Callable[[ReviewDecision, Dossier, dt.datetime], None]  # cleans decision.data; raises on bad input
 After = Callable[[ReviewDecision, Dossier, dt.datetime], None]
@@ -109,6 +110,7 @@ def decision_propose(
         event_type=EventType.REVIEW_DECISION_PROPOSED, actor=actor, organisation=decision.organisation, obj=locked,
         data={"decision": decision.pk, "level": effect.level, "action": action, "reason": decision.reason}, ip=ip,
     )
+    decision_waiting_notify(decision, locked)
     return decision
 
 

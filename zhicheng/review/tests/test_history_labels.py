@@ -37,16 +37,25 @@ def _assert_labels_not_codes(text: str) -> None:
     assert shown_event_codes(text) == [] and LATER_CODE not in text
 
 
+def _assert_timeline_labels_not_codes(text: str) -> None:
+    """The timeline reads DossierStateChange (decision 36): steps, decisions and returns, each in words."""
+    assert "单位推荐" in text and "审核部门退回单位" in text
+    assert shown_event_codes(text) == [] and LATER_CODE not in text
+    assert "review.department_returned" not in text and "department_return" not in text
+
+
 def test_reviewer_reads_labels_on_the_dossier_page(client, tree, dossier):
     login_verified(client, tree["department_clerk"])
-    _assert_labels_not_codes(visible_text(client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()))
+    _assert_timeline_labels_not_codes(
+        visible_text(client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()))
 
 
 def test_unit_reads_labels_on_the_timeline_page_and_api(client, tree, dossier):
     login_verified(client, tree["unit_clerk"])
-    _assert_labels_not_codes(visible_text(client.get(reverse("review:timeline", args=[dossier.pk])).content.decode()))
+    _assert_timeline_labels_not_codes(
+        visible_text(client.get(reverse("review:timeline", args=[dossier.pk])).content.decode()))
     whats = " ".join(e["what"] for e in client.get(f"/api/v1/review/dossiers/{dossier.pk}/timeline").json()["entries"])
-    _assert_labels_not_codes(whats)
+    _assert_timeline_labels_not_codes(whats)
 
 
 def test_audit_admin_reads_the_dossier_by_its_applicant(client, tree, dossier):

@@ -1,0 +1,1 @@
+from zhicheng.review.tests.conftest import *  # noqa: F403

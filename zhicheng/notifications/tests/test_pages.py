@@ -1,0 +1,155 @@
+"""The bell, the list and marking read: each person sees only their own; the admin alone sees failures."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import engines
+from django.test import Client, RequestFactory
+
+from zhicheng.accounts.models import Role
+from zhicheng.accounts.tests.factories import member
+from zhicheng.audit.events import EventType
+from zhicheng.notifications.context_processors import bell
+from zhicheng.notifications.models import ChannelPreference, Delivery, DeliveryStatus, Notification
+from zhicheng.notifications.services import notification_enqueue
+from zhicheng.web.tests.helpers import login
+
+pytestmark = pytest.mark.django_db
+E = EventType
+
+
+@pytest.fixture
+def notes(tree):
+    mine = notification_enqueue(recipients=[tree["applicant"]], event_type=E.REVIEW_OFFICE_ACCEPTED,
+                                context={"dossier": "张三 · 工程 副高级"}, link="/dossiers/1/")[0]
+    theirs = notification_enqueue(recipients=[tree["other_applicant"]], event_type=E.REVIEW_OFFICE_REJECTED,
+                                  context={"dossier": "李四 · 工程 中级", "reason": "资格不符"})[0]
+    return mine, theirs
+
+
+def test_the_list_shows_only_my_notifications_in_chinese(client, tree, notes):
+    login(client, tree["applicant"])
+    html = client.get("/notifications/").content.decode()
+    assert "职改办已受理您的申报" in html and "张三 · 工程 副高级" in html
+    assert "李四" not in html and "未通过资格审查" not in html
+
+
+def test_the_list_in_english(client, tree, notes):
+    login(client, tree["applicant"])
+    client.cookies["django_language"] = "en"
+    html = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The title office accepted your application" in html
+
+
+def test_marking_my_own_read_empties_the_bell(client, tree, notes):
+    mine, _ = notes
+    login(client, tree["applicant"])
+    assert 'class="bell-count">1<' in client.get("/notifications/").content.decode()
+    response = client.post(f"/notifications/{mine.pk}/read/")
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert "bell-count" not in client.get("/notifications/").content.decode()
+
+
+def test_marking_someone_elses_is_404_and_changes_nothing(client, tree, notes):
+    _, theirs = notes
+    login(client, tree["applicant"])
+    assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 404
+    assert client.post(f"/api/v1/notifications/{theirs.pk}/read").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_marking_read_needs_the_csrf_token(tree, notes):
+    mine, _ = notes
+    client = Client(enforce_csrf_checks=True)
+    login(client, tree["applicant"])
+    assert client.post(f"/notifications/{mine.pk}/read/").status_code == 403
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+
+def test_open_follows_only_a_local_link(client, tree):
+    note = notification_enqueue(recipients=[tree["applicant"]], event_type=E.REVIEW_OFFICE_ACCEPTED,
+                                context={}, link="https://evil.example/")[0]
+    login(client, tree["applicant"])
+    response = client.post(f"/notifications/{note.pk}/read/", {"open": "1"})
+    assert response["Location"] == "/notifications/"
+
+
+def test_the_api_lists_mine_with_the_unread_count(client, tree, notes):
+    login(client, tree["applicant"])
+    body = client.get("/api/v1/notifications/").json()
+    assert [item["subject"] for item in body["items"]] == ["职改办已受理您的申报"]
+    assert client.get("/api/v1/notifications/unread").json() == {"unread": 1}
+
+
+def test_preferences_page_and_api(client, tree):
+    applicant = tree["applicant"]
+    login(client, applicant)
+    assert client.get("/api/v1/notifications/preferences").json() == {"email": True, "sms": True}
+    client.post("/notifications/preferences/", {"email": "1"})
+    assert client.get("/api/v1/notifications/preferences").json() == {"email": True, "sms": False}
+    response = client.put("/api/v1/notifications/preferences", {"email": False, "sms": True},
+                          content_type="application/json")
+    assert response.json() == {"email": False, "sms": True}
+    assert ChannelPreference.objects.get(user=applicant).email is False
+    assert client.put("/api/v1/notifications/preferences", {"email": "maybe"},
+                      content_type="application/json").status_code in (400, 422)
+
+
+class TestFailedDeliveries:
+    @pytest.fixture
+    def failed(self, tree):
+        tree["applicant"].email = "a@example.cn"
+        tree["applicant"].save(update_fields=["email"])
+        notification_enqueue(recipients=[tree["applicant"]], event_type=E.REVIEW_OFFICE_ACCEPTED, context={})
+        delivery = Delivery.objects.get(channel="email")
+        Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, last_error="SMTP 不可达")
+        return delivery
+
+    @pytest.mark.parametrize("role", [Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.OFFICE_STAFF])
+    def test_other_roles_are_refused(self, client, tree, failed, role):
+        login(client, member(tree["office"], role))
+        assert client.get("/notifications/failed/").status_code == 403
+        assert client.get("/api/v1/notifications/deliveries/failed").status_code == 403
+        assert client.post(f"/notifications/failed/{failed.pk}/retry/").status_code == 403
+
+    def test_the_system_admin_sees_them_by_page_and_api(self, client, tree, failed):
+        login(client, member(tree["office"], Role.SYSTEM_ADMIN))
+        assert "SMTP 不可达" in client.get("/notifications/failed/").content.decode()
+        [row] = client.get("/api/v1/notifications/deliveries/failed").json()["items"]
+        assert row["id"] == failed.pk and row["channel"] == "email" and row["recipient_id"] == tree["applicant"].pk
+        assert client.post("/api/v1/notifications/deliveries/999999/retry").status_code == 404
+
+
+class TestBellQueries:
+    def test_the_bell_costs_one_query_however_often_the_page_shows_it(self, tree, notes,
+                                                                      django_assert_num_queries):
+        request = RequestFactory().get("/")
+        request.user = tree["applicant"]
+        template = engines["django"].from_string("{{ zc_bell.unread }}/{{ zc_bell.unread }}")
+        with django_assert_num_queries(1):
+            assert template.render(bell(request)) == "1/1"
+
+    def test_no_query_when_the_page_does_not_show_it(self, tree, django_assert_num_queries):
+        request = RequestFactory().get("/")
+        request.user = tree["applicant"]
+        with django_assert_num_queries(0):
+            bell(request)
+
+    def test_a_whole_page_adds_one_query_for_the_bell(self, client, tree, notes, django_assert_num_queries):
+        login(client, tree["applicant"])
+        client.get("/notifications/preferences/")
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/notifications/preferences/")
+        assert sum('"notifications_notification"' in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_nothing_is_written_for_nobody(tree):
+    assert notification_enqueue(recipients=[], event_type=E.REVIEW_OFFICE_ACCEPTED) == []
+    assert not Notification.objects.exists()
