@@ -15,7 +15,7 @@ from zhicheng.catalog.tests.helpers import logged_in_client
 from zhicheng.dossiers import services
 from zhicheng.dossiers.models import Dossier, DossierVersion, EducationRecord, PledgeSignature
 
-from . import files
+from zhicheng.files.tests import samples as files
 from .factories import PASSWORD, dossier_for, engineering, signed, valid_row
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from zhicheng.accounts.tests.factories import login_verified
 from zhicheng.dossiers.models import EvidenceFile
 from zhicheng.dossiers.services import dossier_submit, section_item_create
 
-from . import files
+from zhicheng.files.tests import samples as files
 from .factories import at, dossier_for, fill, signed, valid_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inside_window")]  # one server clock throughout
