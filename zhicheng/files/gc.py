@@ -18,7 +18,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import Storage, default_storage
 from django.db import models
-from django.utils import timezone
 
 from .models import StoredFile
 from .storage import evidence_preview_name
@@ -104,7 +103,8 @@ def files_gc(*, dry_run: bool = False, now: dt.datetime | None = None, storage: 
     """Remove orphans older than the grace period (or only list them, dry_run); audited when anything went."""
     from zhicheng.audit.services import audit_event_record
 
-    cutoff = (now or timezone.now()) - files_gc_grace()
+    # file times come from the operating system's clock, so the cut-off does too (not the app's, which tests move)
+    cutoff = (now or dt.datetime.now(dt.timezone.utc)) - files_gc_grace()
     report = GcReport()
     _temp_orphans(cutoff, report, dry_run=dry_run)
     _stored_orphans(storage or default_storage, cutoff, report, dry_run=dry_run)
