@@ -12,7 +12,6 @@ from django.db.models import Sum
 
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
-
 from zhicheng.files.inspection import (
     evidence_clean_name,
     evidence_dossier_limit_bytes,

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_POST
 from zhicheng.api.auth import TokenAuth
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
-
 from zhicheng.files.inspection import ALLOWED, evidence_download_name, evidence_file_limit_bytes
 from zhicheng.files.uploads import evidence_upload_parse
 from zhicheng.files.views import preview_response, private_response

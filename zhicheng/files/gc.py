@@ -88,7 +88,7 @@ def _stored_orphans(storage: Storage, cutoff: dt.datetime, report: GcReport, *, 
 def _temp_orphans(cutoff: dt.datetime, report: GcReport, *, dry_run: bool) -> None:
     for path in Path(upload_temp_dir()).glob(f"{UPLOAD_TEMP_PREFIX}*"):
         try:
-            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
+            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
             if modified > cutoff:
                 report.kept_young.append(str(path))
                 continue
@@ -104,7 +104,7 @@ def files_gc(*, dry_run: bool = False, now: dt.datetime | None = None, storage: 
     from zhicheng.audit.services import audit_event_record
 
     # file times come from the operating system's clock, so the cut-off does too (not the app's, which tests move)
-    cutoff = (now or dt.datetime.now(dt.timezone.utc)) - files_gc_grace()
+    cutoff = (now or dt.datetime.now(dt.UTC)) - files_gc_grace()
     report = GcReport()
     _temp_orphans(cutoff, report, dry_run=dry_run)
     _stored_orphans(storage or default_storage, cutoff, report, dry_run=dry_run)

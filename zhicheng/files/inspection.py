@@ -1,4 +1,5 @@
-"""Inspecting uploaded files (evidence, objection attachments, sealed papers): decide the type from the content and refuse, with advice, what reviewers cannot open.
+"""Inspecting uploaded files (evidence, objection attachments, sealed papers): the type from the content, and a
+refusal, with advice, of what reviewers cannot open.
 
 The type comes from the bytes (magic number, then a real parse with pypdf or Pillow), never from the name: a JPEG
 called "scan.pdf" is accepted and stored as a JPEG, its original name kept for display (see

@@ -4,7 +4,8 @@ A reviewer opens evidence in whatever reader is on the office PC; a PDF that run
 program, submits a form or carries another file inside is refused instead of "cleaned", because a cleaned file
 is no longer the applicant's document. The walk follows the object graph from the catalogue (every place a
 reader looks for actions: `/OpenAction`, `/AA` on the catalogue, pages, fields and annotations, `/Names`,
-annotation `/A` and `/Next` chains) without decoding any stream's content. Names are compared after pypdf
+annotation `/A` and `/Next` chains, outlines) without stepping into page content, resources or appearance
+streams, so a 20 MB scan is checked without its images being read. Names are compared after pypdf
 undid `#xx` escapes, so `/J#61vaScript` is caught as `/JavaScript`.
 """
 
@@ -24,6 +25,13 @@ DANGEROUS_KEYS = {
     "/JS": "javascript", "/JavaScript": "javascript", "/AA": "auto_action", "/EmbeddedFiles": "embedded_file",
     "/EmbeddedFile": "embedded_file", "/XFA": "javascript", "/RichMedia": "embedded_file",
 }
+# where no action can live, and where the big streams are (page content, images, fonts, appearance streams):
+# pypdf reads a stream's bytes when it resolves it, so the walk never steps into these and stays small
+SKIPPED_KEYS = frozenset({
+    "/Parent", "/Contents", "/Resources", "/Font", "/XObject", "/ColorSpace", "/Pattern", "/Shading",
+    "/ExtGState", "/Thumb", "/Metadata", "/StructTreeRoot", "/PieceInfo", "/OutputIntents", "/AP", "/P",
+    "/StructParents", "/ParentTree",
+})
 MAX_OBJECTS = 500_000  # far beyond a 1,000-page scan; a file with more is refused rather than half checked
 _HTML_MARKERS = re.compile(rb"<\s*(html|script|body|head|iframe|svg|!doctype|\?xml|meta|object|embed)\b", re.I)
 
@@ -66,7 +74,7 @@ def _action_type(value) -> str | None:
 
 
 def _check_dict(obj, claimed_name: str) -> None:
-    for key in obj.keys():
+    for key in obj:
         what = DANGEROUS_KEYS.get(str(key))
         if what:
             raise pdf_active_content_error(claimed_name, what)
@@ -101,6 +109,6 @@ def pdf_active_content_check(reader, claimed_name: str) -> None:
             raise pdf_active_content_error(claimed_name, "too_complex")
         if isinstance(item, DictionaryObject):  # stream objects too: their dictionary, never their data
             _check_dict(item, claimed_name)
-            stack.extend(v for k, v in item.items() if k != "/Parent")
+            stack.extend(v for k, v in item.items() if k not in SKIPPED_KEYS)
         elif isinstance(item, ArrayObject):
             stack.extend(item)

@@ -134,13 +134,13 @@ def main(argv: list[str]) -> int:
     try:
         data = render(source, kind, limits)
     except TooLarge as exc:
-        print(f"too large: {exc}", file=sys.stderr)
+        sys.stderr.write(f"too large: {exc}\n")
         return EXIT_TOO_LARGE
     except MemoryError:
-        print("out of memory", file=sys.stderr)
+        sys.stderr.write("out of memory\n")
         return EXIT_MEMORY
-    except Exception as exc:  # noqa: BLE001 - any failure of a hostile file is "cannot render", nothing more
-        print(f"cannot render: {type(exc).__name__}", file=sys.stderr)
+    except Exception as exc:
+        sys.stderr.write(f"cannot render: {type(exc).__name__}\n")
         return EXIT_UNREADABLE
     sys.stdout.buffer.write(data)
     sys.stdout.flush()

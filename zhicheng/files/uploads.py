@@ -1,6 +1,7 @@
 """An upload handler that streams a file to a temporary file, hashing and counting as it goes.
 
-Used for evidence, objection attachments, sealed papers and the bureau's imports. Memory stays flat (one 64 KB chunk at a time) and an over-size upload is stopped as soon as it is known:
+Used for evidence, objection attachments, sealed papers and the bureau's imports. Memory stays flat (one 64 KB
+chunk at a time) and an over-size upload is stopped as soon as it is known:
 from the request's Content-Length before any byte is read, or from the running count for a body that lied
 about its length. The refusal is kept on the handler; the view raises it with `evidence_upload_received`.
 
@@ -41,7 +42,8 @@ class PrefixedTemporaryUploadedFile(TemporaryUploadedFile):
     """A TemporaryUploadedFile named zc-upload-*.upload, never with the client's name or extension in it."""
 
     def __init__(self, name, content_type, size, charset, content_type_extra=None):
-        file = tempfile.NamedTemporaryFile(prefix=UPLOAD_TEMP_PREFIX, suffix=".upload", dir=upload_temp_dir())
+        file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed with the upload, as Django's own
+            prefix=UPLOAD_TEMP_PREFIX, suffix=".upload", dir=upload_temp_dir())
         UploadedFile.__init__(self, file, name, content_type, size, charset, content_type_extra)
 
 

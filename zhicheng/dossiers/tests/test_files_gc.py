@@ -73,10 +73,12 @@ def test_old_orphans_go_young_and_owned_files_stay(places, dossier, applicant):
 def test_dry_run_lists_and_removes_nothing(places):
     media, tmp = places
     _plant(media / "evidence/2024/10/old-orphan.pdf", age_hours=48)
+    _plant(tmp / "zc-upload-old.upload", age_hours=48)
     out = io.StringIO()
     call_command("files_gc", "--dry-run", stdout=out)
-    assert "would remove evidence/2024/10/old-orphan.pdf" in out.getvalue()
-    assert (media / "evidence/2024/10/old-orphan.pdf").exists() and not AuditEvent.objects.exists()
+    assert "would remove evidence/2024/10/old-orphan.pdf" in out.getvalue() and "zc-upload-old" in out.getvalue()
+    assert (media / "evidence/2024/10/old-orphan.pdf").exists() and (tmp / "zc-upload-old.upload").exists()
+    assert not AuditEvent.objects.exists()
 
 
 def test_the_grace_period_is_a_setting(places, settings):

@@ -8,21 +8,20 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.handlers.wsgi import WSGIRequest
 from django.test import RequestFactory
 
 from zhicheng.core.errors import ApplicationError
-from zhicheng.files import inspection, storage as storage_module
+from zhicheng.files import inspection
+from zhicheng.files import storage as storage_module
 from zhicheng.files.inspection import MB, evidence_inspect
+from zhicheng.files.tests import samples as files
 from zhicheng.files.uploads import (
     EvidenceUploadHandler,
     evidence_upload_handlers_install,
     evidence_upload_parse,
     evidence_upload_received,
 )
-
-from zhicheng.files.tests import samples as files
 
 BOUNDARY = "zhichengBoundary"
 

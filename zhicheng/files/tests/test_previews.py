@@ -8,7 +8,6 @@ import tempfile
 import pytest
 from PIL import Image
 
-from zhicheng.files import preview_child
 from zhicheng.files.models import PreviewFailure, PreviewStatus, StoredFile
 from zhicheng.files.previews import PreviewLimits, preview_child_run, preview_make
 from zhicheng.files.views import preview_response
