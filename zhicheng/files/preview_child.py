@@ -2,9 +2,12 @@
 
 It imports no Django and nothing of the project, so it starts small and can be run by path. The first thing it
 does is cap its own address space and CPU time (`resource.setrlimit`), so a decompression bomb that gets past
-the cheap checks kills this process only. The cheap checks come next, before anything is decoded: the pixel
-count of an image from its header; for a PDF, the size of the first page, the pixels of the images it draws
-and the compressed length of its content streams (read from the dictionaries, nothing inflated).
+the cheap checks kills this process only.
+
+The cheap checks (`precheck`) run in the task worker before this process is started, where pypdf and Pillow
+are loaded already: the pixel count of an image from its header; for a PDF, the size of the first page, the
+pixels of the images it draws and the compressed length of its content streams (read from the dictionaries,
+nothing inflated). The child repeats the image header check, which costs nothing, and renders.
 
 Exit codes (the parent in previews.py reads them): 0 the JPEG is on stdout; 3 refused by a cheap check;
 4 out of memory; 5 the file could not be rendered. A signal (SIGXCPU, SIGKILL, SIGABRT, SIGSEGV) means a limit hit.
@@ -108,8 +111,6 @@ def _pdf_images_check(resources, limits: dict, *, depth: int, seen: set) -> None
 def _pdf_render(source, limits: dict) -> bytes:
     import pypdfium2 as pdfium
 
-    _pdf_first_page_check(source, limits)
-    source.seek(0)
     pdf = pdfium.PdfDocument(source)  # pdfium reads the file object as it needs, not whole
     try:
         page = pdf[0]
@@ -119,8 +120,23 @@ def _pdf_render(source, limits: dict) -> bytes:
         pdf.close()
 
 
+def precheck(source, kind: str, limits: dict) -> None:
+    """Raise TooLarge for what the headers and dictionaries already show is too big to render; reads no pixels."""
+    source.seek(0)
+    if kind == "pdf":
+        _pdf_first_page_check(source, limits)
+    else:
+        from PIL import Image
+
+        with Image.open(source, formats=[kind.upper()]) as img:
+            width, height = img.size
+        if width * height > int(limits["max_pixels"]):
+            raise TooLarge(f"{width}x{height} pixels")
+    source.seek(0)
+
+
 def render(source, kind: str, limits: dict) -> bytes:
-    """A small JPEG of an image or of a PDF's first page; raises TooLarge before decoding what is too big."""
+    """A small JPEG of an image or of a PDF's first page (an image over the pixel limit raises TooLarge)."""
     source.seek(0)
     if kind == "pdf":
         return _pdf_render(source, limits)

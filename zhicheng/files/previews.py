@@ -85,8 +85,24 @@ def preview_child_run(source, *, kind: str, limits: PreviewLimits) -> ChildOutco
     return ChildOutcome(done.stdout)
 
 
+def _precheck(source, kind: str, limits: PreviewLimits) -> ChildOutcome | None:
+    """The cheap checks, here in the worker (nothing is decoded); an outcome only when they refuse."""
+    try:
+        preview_child.precheck(source, kind, asdict(limits))
+    except preview_child.TooLarge as exc:
+        return ChildOutcome(None, PreviewFailure.TOO_LARGE, f"too large: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a structure pypdf cannot follow: let the capped child try
+        logger.info("preview precheck could not read %s: %s", kind, type(exc).__name__)
+    finally:
+        source.seek(0)
+    return None
+
+
 def _render_stored(name: str, kind: str, limits: PreviewLimits) -> ChildOutcome:
     with default_storage.open(name, "rb") as stored:
+        refused = _precheck(stored, kind, limits)
+        if refused is not None:
+            return refused
         raw = getattr(stored, "file", stored)
         try:
             raw.fileno()

@@ -46,10 +46,6 @@ class TestChild:
         assert _run(bombs.png_bomb(), "png").failure == PreviewFailure.MEMORY
         assert _run(bombs.png_bomb(width=2000, height=2000), "png").failure == ""  # 16 MB decoded: fine
 
-    def test_a_pdf_image_declaring_too_many_pixels_is_refused_before_decoding(self):
-        outcome = _run(bombs.pdf_image_bomb(), "pdf")
-        assert outcome.failure == PreviewFailure.TOO_LARGE and "image" in outcome.detail
-
     def test_an_image_over_the_pixel_limit_is_refused_from_its_header(self):
         outcome = _run(files.image_bytes("png", 400, 300), "png", max_pixels=100_000)
         assert outcome.failure == PreviewFailure.TOO_LARGE
@@ -105,6 +101,27 @@ class TestRecordAndServe:
         answer = preview_response(stored.name, filename="x.jpg")
         assert (answer.status_code, answer["X-Preview-Status"]) == (404, "unavailable")
         assert "无法预览" in answer.content.decode()
+
+    @pytest.mark.parametrize("data, kind, limits", [
+        (bombs.pdf_image_bomb(), "pdf", {}),
+        (files.pdf_bytes(), "pdf", {"max_page_points": 500}),  # an A4 page is 595 x 842 points
+        (files.image_bytes("png", 400, 300), "png", {"max_pixels": 100_000}),
+    ], ids=["pdf-image-pixels", "pdf-page-size", "png-pixels"])
+    def test_too_large_by_its_headers_is_refused_without_starting_a_child(self, media, settings, monkeypatch,
+                                                                          data, kind, limits):
+        from zhicheng.files import previews
+
+        def no_child(*args, **kwargs):
+            raise AssertionError("a child was started")
+
+        monkeypatch.setattr(previews, "preview_child_run", no_child)
+        settings.ZHICHENG_PREVIEW = limits
+        stored = preview_make(self._stored(media, data, kind))
+        assert (stored.preview_status, stored.preview_failure) == (PreviewStatus.UNAVAILABLE, PreviewFailure.TOO_LARGE)
+
+    def test_within_the_header_limits_the_child_renders(self, media, settings):
+        settings.ZHICHENG_PREVIEW = {"max_page_points": 900}
+        assert preview_make(self._stored(media, files.pdf_bytes(), "pdf")).preview_status == PreviewStatus.READY
 
     def test_a_file_gone_from_storage_is_unavailable(self, media):
         stored = StoredFile.objects.create(name="evidence/gone.pdf", kind="pdf", size=1, sha256="0" * 64)
