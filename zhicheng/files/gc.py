@@ -101,6 +101,7 @@ def _temp_orphans(cutoff: dt.datetime, report: GcReport, *, dry_run: bool) -> No
 
 def files_gc(*, dry_run: bool = False, now: dt.datetime | None = None, storage: Storage | None = None) -> GcReport:
     """Remove orphans older than the grace period (or only list them, dry_run); audited when anything went."""
+    from zhicheng.audit.events import EventType
     from zhicheng.audit.services import audit_event_record
 
     # file times come from the operating system's clock, so the cut-off does too (not the app's, which tests move)
@@ -111,7 +112,7 @@ def files_gc(*, dry_run: bool = False, now: dt.datetime | None = None, storage: 
     if not dry_run and (report.temp_removed or report.stored_removed):
         logger.info("files_gc removed %d temp and %d stored files", len(report.temp_removed),
                     len(report.stored_removed))
-        audit_event_record(event_type="files.orphans_removed", data={
+        audit_event_record(event_type=EventType.FILES_ORPHANS_REMOVED, data={
             "temp": len(report.temp_removed), "stored": report.stored_removed[:1000],
         })
     return report

@@ -9,6 +9,7 @@ import time
 import pytest
 from django.core.management import call_command
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.models import AuditEvent
 from zhicheng.files.models import StoredFile
 from zhicheng.files.tasks import files_gc_task
@@ -67,7 +68,7 @@ def test_old_orphans_go_young_and_owned_files_stay(places, dossier, applicant):
     printed = out.getvalue()
     assert "removed evidence/2024/10/old-orphan.pdf" in printed and "zc-upload-abc.upload" in printed
     assert "young-orphan" not in printed.replace("kept", "")
-    assert AuditEvent.objects.filter(event_type="files.orphans_removed").count() == 1
+    assert AuditEvent.objects.filter(event_type=EventType.FILES_ORPHANS_REMOVED).count() == 1
 
 
 def test_dry_run_lists_and_removes_nothing(places):
