@@ -91,7 +91,7 @@ def _precheck(source, kind: str, limits: PreviewLimits) -> ChildOutcome | None:
         preview_child.precheck(source, kind, asdict(limits))
     except preview_child.TooLarge as exc:
         return ChildOutcome(None, PreviewFailure.TOO_LARGE, f"too large: {exc}")
-    except Exception as exc:  # noqa: BLE001 - a structure pypdf cannot follow: let the capped child try
+    except Exception as exc:
         logger.info("preview precheck could not read %s: %s", kind, type(exc).__name__)
     finally:
         source.seek(0)
