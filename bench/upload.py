@@ -3,7 +3,8 @@
 Run by `make bench`. It starts gunicorn (one sync worker) on a free 127.0.0.1 port with a temporary SQLite
 database, media folder and temp folder, serving Django's full middleware stack with this module as the URL
 configuration: one bench-only view that does what an evidence upload does (EvidenceUploadHandler streaming to
-a temporary file with SHA-256, evidence_inspect, evidence_store_then with its preview) without a dossier row.
+a temporary file with SHA-256, evidence_inspect, evidence_store; the preview is the task worker's) without a
+dossier row.
 No route is added to the product. The file is a valid one-page PDF padded with a 200 MB stream.
 
 Measured: the worker's peak RSS (VmHWM, reset through /proc/<pid>/clear_refs after a warm-up upload) minus its
@@ -42,8 +43,9 @@ BOUNDARY = "zhichengBenchBoundary"
 @csrf_exempt
 def upload_view(request):
     from zhicheng.core.errors import ApplicationError
-    from zhicheng.dossiers.evidence import MB, evidence_inspect, evidence_store_then
-    from zhicheng.dossiers.uploads import evidence_upload_parse
+    from zhicheng.files.inspection import MB, evidence_inspect
+    from zhicheng.files.storage import evidence_store
+    from zhicheng.files.uploads import evidence_upload_parse
 
     max_bytes = int(request.GET.get("max_mb", "256")) * MB
     started = time.perf_counter()
@@ -51,7 +53,7 @@ def upload_view(request):
         upload = evidence_upload_parse(request, max_bytes=max_bytes, check_csrf=False)  # bench client has no token
         received = time.perf_counter()
         inspected = evidence_inspect(upload, claimed_name=upload.name, max_bytes=max_bytes)
-        stored = evidence_store_then(upload, inspected=inspected, write=lambda name: name)
+        stored = evidence_store(upload, kind=inspected.kind)
     except ApplicationError as exc:
         return JsonResponse({"code": exc.code, "message": exc.message_en}, status=exc.status)
     upload.close()

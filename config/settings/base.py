@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zhicheng.core",
     "zhicheng.audit",
+    "zhicheng.files",
     "zhicheng.notifications",
     "zhicheng.accounts",
     "zhicheng.workdays",

@@ -22,6 +22,7 @@ class EventArea(models.TextChoices):
     REVIEW = "review", _("审核与推荐")
     PUBLICITY = "publicity", _("公示与异议")
     SOCIAL_SECURITY = "socialsecurity", _("社保数据")
+    FILES = "files", _("文件存储")
     AUDIT = "audit", _("审计")
     NOTIFICATION = "notification", _("通知与提醒")
 
@@ -38,6 +39,7 @@ AREA_PREFIXES: dict[str, tuple[str, ...]] = {
     EventArea.REVIEW: ("review",),
     EventArea.PUBLICITY: ("publicity",),
     EventArea.SOCIAL_SECURITY: ("socialsecurity",),
+    EventArea.FILES: ("files",),
     EventArea.AUDIT: ("audit",),
     EventArea.NOTIFICATION: ("notification",),
 }
@@ -167,6 +169,9 @@ class EventType(models.TextChoices):
     NOTIFICATION_SUBMISSION_CLOSING = "notification.submission_closing", _("个人申报即将截止提醒")
     NOTIFICATION_DELIVERY_RETRIED = "notification.delivery_retried", _("重新发送通知")
     NOTIFICATION_PREFERENCES_CHANGED = "notification.preferences_changed", _("修改通知接收方式")
+
+    # -- files: stored files and their clean-up ----------------------------------------------------------------
+    FILES_ORPHANS_REMOVED = "files.orphans_removed", _("清理无主文件")
 
     @classmethod
     def area_of(cls, value: str) -> EventArea | None:

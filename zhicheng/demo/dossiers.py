@@ -35,7 +35,7 @@ from zhicheng.accounts.models import User
 from zhicheng.campaigns.models import Campaign
 from zhicheng.catalog.models import Specialty, TitleName
 from zhicheng.core.errors import ApplicationError
-from zhicheng.dossiers.evidence.attach import evidence_attach
+from zhicheng.dossiers.evidence import evidence_attach
 from zhicheng.dossiers.hooks import dossier_changed
 from zhicheng.dossiers.models import Category, Dossier, EvidencePurpose, ValidityScope
 from zhicheng.dossiers.services import (

@@ -13,7 +13,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -22,12 +21,14 @@ from django.views.decorators.http import require_GET, require_POST
 from zhicheng.accounts.api_security import bearer_user, request_has_bearer
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
+from zhicheng.files.inspection import ALLOWED, evidence_download_name, evidence_file_limit_bytes
+from zhicheng.files.uploads import evidence_upload_parse
+from zhicheng.files.views import preview_response, private_response
 
-from .evidence import ALLOWED, evidence_attach, evidence_download_name, evidence_file_limit_bytes, evidence_preview_name
+from .evidence import evidence_attach
 from .models import EvidenceFile
 from .permissions import can_view_dossier
 from .selectors import dossier_get_for
-from .uploads import evidence_upload_parse
 
 
 def _unauthenticated() -> ApplicationError:
@@ -136,12 +137,6 @@ def _visible_file(request, file_id: int) -> EvidenceFile:
     return row
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True, max_age=0)
-    return response
-
-
 def _serve(request, file_id: int, *, preview: bool) -> HttpResponse:
     try:
         request.zc_user, _by_token = _caller(request)
@@ -151,17 +146,11 @@ def _serve(request, file_id: int, *, preview: bool) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     row = _visible_file(request, file_id)
     name = evidence_download_name(row.original_name, row.kind)
-    if preview:
-        stored = evidence_preview_name(row.file.name)
-        if not default_storage.exists(stored):
-            raise Http404(_("此文件没有预览图"))
-        stem = name.rsplit(".", 1)[0]
-        response = FileResponse(default_storage.open(stored, "rb"), content_type="image/jpeg",
-                                filename=f"{stem}.jpg")
-    else:
-        response = FileResponse(default_storage.open(row.file.name, "rb"), as_attachment=True, filename=name,
-                                content_type=ALLOWED[row.kind])
-    return _private(response)
+    if preview:  # made by the task worker; pending or unavailable answer with a placeholder image
+        return preview_response(row.file.name, filename=f"{name.rsplit('.', 1)[0]}.jpg")
+    response = FileResponse(default_storage.open(row.file.name, "rb"), as_attachment=True, filename=name,
+                            content_type=ALLOWED[row.kind])
+    return private_response(response)
 
 
 @require_GET

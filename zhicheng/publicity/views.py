@@ -17,7 +17,7 @@ from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip, refusals_go_back
 from zhicheng.core.permissions import deny, require_page
-from zhicheng.dossiers.evidence import ALLOWED, evidence_download_name
+from zhicheng.files.inspection import ALLOWED, evidence_download_name
 
 from . import selectors, services
 from .forms import DecideForm, PublishForm

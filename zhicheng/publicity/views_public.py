@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.core.http import client_ip
-from zhicheng.dossiers.evidence import evidence_file_limit_bytes
-from zhicheng.dossiers.uploads import evidence_upload_handlers_install
+from zhicheng.files.inspection import evidence_file_limit_bytes
+from zhicheng.files.uploads import evidence_upload_handlers_install
 
 from . import selectors, services
 from .forms import LookupForm, ObjectionForm

@@ -21,9 +21,9 @@ from zhicheng.accounts.api_security import bearer_user, request_has_bearer
 from zhicheng.core.errors import ApplicationError, PermissionDenied
 from zhicheng.core.http import client_ip, service_flash
 from zhicheng.dossiers import services as dossier_services
-from zhicheng.dossiers.evidence import ALLOWED, evidence_download_name, evidence_file_limit_bytes
 from zhicheng.dossiers.selectors import dossier_get_for
-from zhicheng.dossiers.uploads import evidence_upload_handlers_install, evidence_upload_received
+from zhicheng.files.inspection import ALLOWED, evidence_download_name, evidence_file_limit_bytes
+from zhicheng.files.uploads import evidence_upload_handlers_install, evidence_upload_received
 
 from .selectors_unit import decision_get_for, post_counts_of, recommendation_of, returns_of
 from .services.decisions import decision_cancel, decision_confirm, decision_propose

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
 from zhicheng.core.errors import ApplicationError, PermissionDenied
-from zhicheng.dossiers.uploads import EvidenceUploadHandler, evidence_upload_received
+from zhicheng.files.uploads import EvidenceUploadHandler, evidence_upload_received
 
 MB = 1024 * 1024
 

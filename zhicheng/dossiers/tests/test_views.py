@@ -14,8 +14,8 @@ from zhicheng.accounts.tests.factories import member
 from zhicheng.catalog.tests.helpers import logged_in_client
 from zhicheng.dossiers import services
 from zhicheng.dossiers.models import Dossier, DossierVersion, EducationRecord, PledgeSignature
+from zhicheng.files.tests import samples as files
 
-from . import files
 from .factories import PASSWORD, dossier_for, engineering, signed, valid_row
 
 pytestmark = pytest.mark.django_db

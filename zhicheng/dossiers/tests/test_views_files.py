@@ -13,8 +13,8 @@ from zhicheng.accounts.tests.factories import login_verified
 from zhicheng.accounts.tokens import api_token_create
 from zhicheng.dossiers.models import EvidenceFile
 from zhicheng.dossiers.services import dossier_submit, section_item_create
+from zhicheng.files.tests import samples as files
 
-from . import files
 from .factories import at, dossier_for, fill, signed, valid_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inside_window")]  # one server clock throughout
@@ -76,6 +76,26 @@ class TestUpload:
         preview = client.get(body["preview_url"])
         assert preview.status_code == 200 and preview["Content-Type"] == "image/jpeg"
         assert _content(preview)[:3] == b"\xff\xd8\xff"
+
+    def test_preview_says_pending_until_the_worker_made_it_and_unavailable_after_a_failure(
+        self, client, media, draft, applicant
+    ):
+        from zhicheng.files.models import PreviewStatus, StoredFile
+
+        dossier, row = draft
+        login_verified(client, applicant)
+        body = _post(client, dossier, row, files.pdf_bytes()).json()
+        record = StoredFile.objects.get(name=EvidenceFile.objects.get(pk=body["id"]).file.name)
+        record.preview_status = PreviewStatus.PENDING  # as it is before the worker picked the task up
+        record.save()
+        pending = client.get(body["preview_url"])
+        assert (pending.status_code, pending["X-Preview-Status"]) == (202, "pending")
+        assert "预览生成中" in pending.content.decode() and "no-store" in pending["Cache-Control"]
+        record.preview_status = PreviewStatus.UNAVAILABLE
+        record.save()
+        unavailable = client.get(body["preview_url"])
+        assert (unavailable.status_code, unavailable["X-Preview-Status"]) == (404, "unavailable")
+        assert "无法预览" in unavailable.content.decode()
 
     def test_reviewer_of_the_unit_downloads_after_submission(self, client, media, draft, tree):
         dossier, row = draft

@@ -21,14 +21,10 @@ from zhicheng.accounts.selectors import organisation_people
 from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
-from zhicheng.dossiers.evidence import (
-    evidence_clean_name,
-    evidence_file_limit_bytes,
-    evidence_inspect,
-    evidence_store_then,
-)
 from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.dossiers.workflow import dossier_transition
+from zhicheng.files.inspection import evidence_clean_name, evidence_file_limit_bytes, evidence_inspect
+from zhicheng.files.storage import evidence_store_then
 from zhicheng.notifications.services import notification_enqueue
 
 from ..models import Objection, ObjectionStatus, PublicityEntry

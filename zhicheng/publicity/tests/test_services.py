@@ -12,8 +12,8 @@ from zhicheng.core.calendar import is_working_day
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.dossiers.models import Category, Dossier, DossierState, ValidityScope
 from zhicheng.dossiers.tests.factories import at
-from zhicheng.dossiers.tests.files import docx_like_bytes, pdf_bytes
 from zhicheng.dossiers.workflow import dossier_transition
+from zhicheng.files.tests.samples import docx_like_bytes, pdf_bytes
 from zhicheng.publicity.models import Objection, ObjectionStatus, PublicityBatch, PublicityEntry
 from zhicheng.publicity.selectors import objection_by_code
 from zhicheng.publicity.services import objection_decide, objection_file, publicity_close

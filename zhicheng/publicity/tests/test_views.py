@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from zhicheng.accounts.tests.factories import login_verified
 from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.dossiers.tests.factories import at
-from zhicheng.dossiers.tests.files import pdf_bytes
+from zhicheng.files.tests.samples import pdf_bytes
 from zhicheng.publicity.models import Objection, PublicityEntry
 
 from .factories import passed_dossier, published

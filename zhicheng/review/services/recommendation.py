@@ -20,12 +20,12 @@ from zhicheng.audit.services import audit_event_record
 from zhicheng.campaigns.models import Route
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import require
-from zhicheng.dossiers.evidence import evidence_clean_name, evidence_file_limit_bytes, evidence_inspect
-from zhicheng.dossiers.evidence.storage import evidence_store_then
 from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.dossiers.permissions import is_holder_staff
 from zhicheng.eligibility.rules.posts import SENIOR_RANK, posts_check
 from zhicheng.eligibility.services import finding_as_dict
+from zhicheng.files.inspection import evidence_clean_name, evidence_file_limit_bytes, evidence_inspect
+from zhicheng.files.storage import evidence_store_then
 
 from ..models import Recommendation, ReviewDecision, UnitPostCount
 

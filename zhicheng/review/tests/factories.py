@@ -107,7 +107,7 @@ def pdf_upload(name: str = "品德考核情况说明.pdf"):
     """A real one-page PDF as an upload (for the sealed conduct statement)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from zhicheng.dossiers.tests.files import pdf_bytes
+    from zhicheng.files.tests.samples import pdf_bytes
 
     return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 

@@ -4,7 +4,7 @@ import pytest
 
 from zhicheng.accounts.tests.factories import login_verified
 from zhicheng.dossiers.models import Dossier
-from zhicheng.dossiers.tests.files import pdf_bytes
+from zhicheng.files.tests.samples import pdf_bytes
 from zhicheng.review.models import Recommendation, ReturnItem, ReviewDecision
 
 from .factories import at, dossier_in_state, returned_dossier, signed, submitted_dossier

@@ -1,4 +1,5 @@
-"""Inspecting evidence files: decide the type from the content and refuse, with advice, what reviewers cannot open.
+"""Inspecting uploaded files (evidence, objection attachments, sealed papers): the type from the content, and a
+refusal, with advice, of what reviewers cannot open.
 
 The type comes from the bytes (magic number, then a real parse with pypdf or Pillow), never from the name: a JPEG
 called "scan.pdf" is accepted and stored as a JPEG, its original name kept for display (see
@@ -19,11 +20,11 @@ from typing import IO, Any
 
 from zhicheng.core.errors import ApplicationError
 
+from .pdfchecks import pdf_active_content_check, pdf_polyglot_check
+
 MB = 1024 * 1024  # "MB" as Windows Explorer shows it, which is what applicants compare against
 CHUNK = 1024 * 1024
 MAX_PIXELS = 100_000_000  # a 600-dpi A0 scan is ~700 MP; 100 MP covers A3 at 600 dpi and any phone camera
-PREVIEW_EDGE = 320
-PREVIEW_MAX_PIXELS = 50_000_000  # PNG has no reduced decode: previews above this would cost >200 MB
 ALLOWED = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
 _OTHER_KINDS = [  # (magic, what to tell the applicant)
@@ -141,6 +142,7 @@ def _sniff(head: bytes, claimed_name: str) -> str:
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if b"%PDF-" in head[:1024]:  # the PDF spec lets readers skip up to 1 KB before the header
+        pdf_polyglot_check(head, claimed_name)  # ... but not HTML that a browser would run
         return "pdf"
     if not head:
         raise _refuse("evidence_empty", f"文件“{claimed_name}”是空文件，请重新选择", f"'{claimed_name}' is empty")
@@ -181,6 +183,7 @@ def _pdf_facts(fh: IO[bytes], size: int, claimed_name: str) -> dict:
                     f"The PDF '{claimed_name}' is encrypted. Remove the password, export it again and upload",
                 )
             pages = len(reader.pages)
+            pdf_active_content_check(reader, claimed_name)
     except ApplicationError:
         raise
     except Exception as exc:  # pypdf raises many types on malformed input

@@ -1,6 +1,7 @@
-"""An upload handler that streams evidence to a temporary file, hashing and counting as it goes.
+"""An upload handler that streams a file to a temporary file, hashing and counting as it goes.
 
-Memory stays flat (one 64 KB chunk at a time) and an over-size upload is stopped as soon as it is known:
+Used for evidence, objection attachments, sealed papers and the bureau's imports. Memory stays flat (one 64 KB
+chunk at a time) and an over-size upload is stopped as soon as it is known:
 from the request's Content-Length before any byte is read, or from the running count for a body that lied
 about its length. The refusal is kept on the handler; the view raises it with `evidence_upload_received`.
 
@@ -15,18 +16,35 @@ handler, parses, refuses an over-size body first (413 tells a forged request not
 from __future__ import annotations
 
 import hashlib
+import tempfile
 
-from django.core.files.uploadedfile import TemporaryUploadedFile
-from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.conf import settings
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload, TemporaryFileUploadHandler
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.datastructures import MultiValueDict
 
 from zhicheng.core.errors import ApplicationError, PermissionDenied
 
-from .evidence import MB, evidence_too_large_error
+from .inspection import MB, evidence_too_large_error
 
 MULTIPART_ALLOWANCE = 64 * 1024  # boundaries, part headers and a few small form fields around the file
+UPLOAD_TEMP_PREFIX = "zc-upload-"  # so files_gc can tell our leftovers (a killed server) from anyone else's
+
+
+def upload_temp_dir() -> str:
+    """Where uploads are spooled while they are received: FILE_UPLOAD_TEMP_DIR, else the system's."""
+    return settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()
+
+
+class PrefixedTemporaryUploadedFile(TemporaryUploadedFile):
+    """A TemporaryUploadedFile named zc-upload-*.upload, never with the client's name or extension in it."""
+
+    def __init__(self, name, content_type, size, charset, content_type_extra=None):
+        file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed with the upload, as Django's own
+            prefix=UPLOAD_TEMP_PREFIX, suffix=".upload", dir=upload_temp_dir())
+        UploadedFile.__init__(self, file, name, content_type, size, charset, content_type_extra)
 
 
 class EvidenceUploadHandler(TemporaryFileUploadHandler):
@@ -59,7 +77,10 @@ class EvidenceUploadHandler(TemporaryFileUploadHandler):
             raise StopUpload(connection_reset=True)
         self._digest = hashlib.sha256()
         self._size = 0
-        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+        FileUploadHandler.new_file(self, field_name, file_name, content_type, content_length, charset,
+                                   content_type_extra)
+        self.file = PrefixedTemporaryUploadedFile(self.file_name, self.content_type, 0, self.charset,
+                                                  self.content_type_extra)
 
     def receive_data_chunk(self, raw_data, start):
         self._size += len(raw_data)

@@ -1,4 +1,8 @@
-"""Attaching an uploaded evidence file to a row of a draft dossier: inspect, store, record, audit."""
+"""Attaching an uploaded evidence file to a row of a draft dossier: inspect, store, record, audit.
+
+Inspection, storage, the streaming upload and previews are `zhicheng.files`; this module is what is particular
+to a dossier: the section row, the purpose, the per-dossier total and the audit event.
+"""
 
 from __future__ import annotations
 
@@ -9,28 +13,27 @@ from django.db.models import Sum
 from zhicheng.audit.events import EventType
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
-
-from .inspection import (
+from zhicheng.files.inspection import (
     evidence_clean_name,
     evidence_dossier_limit_bytes,
     evidence_dossier_room_check,
     evidence_file_limit_bytes,
     evidence_inspect,
 )
-from .storage import evidence_store_then
+from zhicheng.files.storage import evidence_store_then
 
 
 def evidence_used_bytes(dossier) -> int:
     """The bytes of the dossier's evidence that still count (not deleted)."""
-    from ..models import EvidenceFile
+    from .models import EvidenceFile
 
     used = EvidenceFile.objects.filter(dossier=dossier, deleted_at__isnull=True).aggregate(total=Sum("size"))
     return int(used["total"] or 0)
 
 
 def _item_id_resolve(dossier, section: str, item_id):
-    from ..sections import SECTIONS
-    from ..selectors import dossier_section_item_get
+    from .sections import SECTIONS
+    from .selectors import dossier_section_item_get
 
     spec = SECTIONS.get(section)
     if spec is None:
@@ -42,7 +45,7 @@ def _item_id_resolve(dossier, section: str, item_id):
 
 
 def _purpose_check(purpose: str | None) -> str:
-    from ..models import EvidencePurpose
+    from .models import EvidencePurpose
 
     purpose = (purpose or "").strip()
     if purpose not in EvidencePurpose.values:
@@ -57,9 +60,9 @@ def evidence_attach(
     *, dossier, section: str, item_id, upload: IO[bytes], actor, ip: str | None = None, purpose: str = ""
 ):
     """Inspect the upload, store it under a random name and record it on the section row; all or nothing."""
-    from ..models import EvidenceFile
-    from ..permissions import can_edit_dossier
-    from ..services import dossier_content_changed, dossier_lock_for_edit
+    from .models import EvidenceFile
+    from .permissions import can_edit_dossier
+    from .services import dossier_content_changed, dossier_lock_for_edit
 
     require(can_edit_dossier(actor, dossier))  # cheap refusals before the file is read
     item_id = _item_id_resolve(dossier, section, item_id)
