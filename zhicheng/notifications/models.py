@@ -11,8 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhicheng.audit.events import EventType
-
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("站内消息")
@@ -29,7 +27,7 @@ class DeliveryStatus(models.TextChoices):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    event_type = models.CharField(_("事项"), max_length=60, choices=EventType.choices)
+    event_type = models.CharField(_("事项"), max_length=60)  # an EventType value; no choices: the vocabulary grows
     context = models.JSONField(_("内容参数"), default=dict, blank=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
