@@ -166,6 +166,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Audit chain: HMAC key (bytes of the UTF-8 value, >= 32), lanes appended in parallel, where head anchors go
+ZHICHENG_AUDIT_KEY = os.environ.get("ZHICHENG_AUDIT_KEY", "")
+ZHICHENG_AUDIT_LANES = int(os.environ.get("ZHICHENG_AUDIT_LANES", "16"))
+ZHICHENG_AUDIT_ANCHOR_FILE = Path(os.environ.get("ZHICHENG_AUDIT_ANCHOR_FILE", VAR_DIR / "audit" / "anchors.jsonl"))
+
 # Staff roles must pass a second factor; dev settings may turn this off for the demo
 ZHICHENG_REQUIRE_STAFF_OTP = True
 

@@ -34,7 +34,7 @@ def events(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(),
-               "event_types": selectors.audit_event_types()}
+               "event_types": selectors.audit_event_types(), "anchor_status": selectors.audit_anchor_status()}
     return render(request, "audit/events.html", context)
 
 
@@ -55,4 +55,5 @@ def event_detail(request, pk: int):
 def verify(request):
     """Run the chain check and show the verdict."""
     _audit_readers_only(request)
-    return render(request, "audit/verify.html", {"result": selectors.audit_chain_verify()})
+    context = {"result": selectors.audit_chain_verify(), "anchor_status": selectors.audit_anchor_status()}
+    return render(request, "audit/verify.html", context)
