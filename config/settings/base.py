@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhicheng.accounts.middleware.StaffTwoFactorMiddleware",
+    # one audit row per request that read others' personal data or was refused (after the view's transaction)
+    "zhicheng.audit.middleware.AccessAuditMiddleware",
     # axes must be last: it turns a lockout signal into the lockout response
     "axes.middleware.AxesMiddleware",
 ]
