@@ -16,3 +16,7 @@ def audit_flushable(transactional_db):
     """Drop the audit triggers after the test so the flush can run; post_migrate puts them back."""
     yield
     append_only_remove()
+
+# What one audited staff read adds to a request inside a test transaction: SAVEPOINT, lane lock (never waits),
+# INSERT, head UPDATE, RELEASE (decision 36). Query budgets of staff read endpoints add it explicitly.
+AUDITED_READ_QUERIES = 5
