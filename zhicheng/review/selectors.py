@@ -211,7 +211,10 @@ def queue_rows(dossiers, org: Organisation, *, at: dt.datetime | None = None) ->
 
 
 def dossier_audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(object_type=dossier._meta.label_lower, object_id=str(dossier.pk)).order_by("seq")
+    """What was done to the dossier, in order (one dossier's writes are ordered by its row lock, so by id);
+    who merely read it (access.*) is for the audit trail, not the timeline."""
+    return (AuditEvent.objects.filter(object_type=dossier._meta.label_lower, object_id=str(dossier.pk))
+            .exclude(event_type__startswith="access.").order_by("id"))
 
 
 def dossier_returns(dossier: Dossier) -> QuerySet[ReturnRequest]:
@@ -246,7 +249,7 @@ def department_review_time(dossier: Dossier, *, at: dt.datetime | None = None) -
     if start is None:
         return None
     end = (events.filter(data__from=S.RECOMMENDED, data__to__in=[S.DEPARTMENT_PASSED, S.DEPARTMENT_REJECTED])
-           .order_by("-seq").values_list("occurred_at", flat=True).first())
+           .order_by("-id").values_list("occurred_at", flat=True).first())
     finished, end = end is not None, end or at or timezone.now()
     answering = dt.timedelta()
     for created, answered in ReturnRequest.objects.filter(
