@@ -14,9 +14,10 @@ from __future__ import annotations
 from zhicheng.core.access import DENIED, READ, AccessNote, access_collect_begin, access_collect_end
 from zhicheng.core.http import client_ip
 
+from .events import EventType
 from .services import audit_event_record
 
-ACCESS_READ, ACCESS_DENIED = "access.read", "access.denied"
+ACCESS_READ, ACCESS_DENIED = EventType.ACCESS_READ, EventType.ACCESS_DENIED
 _SAFE_METHODS = ("GET", "HEAD")
 _MAX_NOTES = 20  # a list page never notes this many; bounds the row if one does
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -10,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .anchors import Anchor, audit_anchor_latest
+from .events import AREA_PREFIXES
 from .models import AuditEvent
 from .verify import ChainCheck, audit_chain_verify  # noqa: F401  (the walk lives in verify.py)
 
@@ -22,6 +24,8 @@ def _day_start(day: dt.date) -> dt.datetime:
 def audit_event_list(
     *,
     event_type: str = "",
+    event_type_in: Collection[str] = (),
+    area: str = "",
     actor: str = "",
     organisation_id: int | None = None,
     object_type: str = "",
@@ -29,10 +33,20 @@ def audit_event_list(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Events newest first, narrowed by the given filters (dates are local days, both included)."""
+    """Events newest first, narrowed by the given filters (dates are local days, both included).
+
+    `event_type` is a prefix (the API's filter), `event_type_in` exact types (the page's), `area` an EventArea.
+    """
     qs = AuditEvent.objects.select_related("actor").order_by("-id")
     if event_type:
         qs = qs.filter(event_type__startswith=event_type)
+    if event_type_in:
+        qs = qs.filter(event_type__in=list(event_type_in))
+    if area:
+        in_area = Q(pk__in=[])
+        for prefix in AREA_PREFIXES.get(area, ()):
+            in_area |= Q(event_type__startswith=f"{prefix}.")
+        qs = qs.filter(in_area)
     if actor:
         who = Q(actor_label__icontains=actor) | Q(actor__username=actor)
         by_id = actor.isdigit() and len(actor) <= 18  # a longer number cannot be a user id (bigint)
@@ -70,6 +84,12 @@ def organisation_choices() -> list[tuple[int, str]]:
 def audit_event_types() -> list[str]:
     """Every event type recorded so far, for the filter's choices."""
     return list(AuditEvent.objects.order_by("event_type").values_list("event_type", flat=True).distinct())
+
+
+def audit_object_types() -> list[str]:
+    """Every kind of object events were recorded about, for the filter's choices."""
+    types = AuditEvent.objects.exclude(object_type="").order_by("object_type")
+    return list(types.values_list("object_type", flat=True).distinct())
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 
 from .anchors import Anchor, audit_anchor_latest
 from .chain import GENESIS_HASH, LEGACY_CHAIN, audit_hash, lane_genesis
+from .events import event_label
 from .models import AuditChain, AuditEvent
 
 
@@ -46,7 +47,7 @@ class ChainCheck:
         elif self.event_id is None:
             where = f"链 {self.chain} 第 {self.seq} 条"
         else:
-            where = f"链 {self.chain} 第 {self.seq} 条（id {self.event_id}，{self.event_type}）"
+            where = f"链 {self.chain} 第 {self.seq} 条（id {self.event_id}，{event_label(self.event_type)}）"
         return f"审计链断裂：{where}{self.problem_zh}"
 
     @property
@@ -59,7 +60,7 @@ class ChainCheck:
         elif self.event_id is None:
             where = f"chain {self.chain} seq {self.seq}"
         else:
-            where = f"chain {self.chain} seq {self.seq} (id {self.event_id}, {self.event_type})"
+            where = f"chain {self.chain} seq {self.seq} (id {self.event_id}, {event_label(self.event_type)})"
         return f"Audit chain broken at {where}: {self.problem_en}"
 
 
