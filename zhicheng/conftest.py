@@ -15,6 +15,17 @@ def _empty_calendar_cache():
     calendar_cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_stale_audit_anchor():
+    # the anchor file lives outside the database, so a test's rollback does not remove its anchors
+    yield
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.ZHICHENG_AUDIT_ANCHOR_FILE).unlink(missing_ok=True)
+
+
 @pytest.fixture
 def catalog_reseeded(transactional_db):
     """For transaction=True tests: an earlier such test's flush emptied the catalog its migration seeded."""

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "zhicheng.accounts.middleware.StaffTwoFactorMiddleware",
     # NotFound / PermissionDenied / ApplicationError leaving a page view: the 404/403 page or the message
     "zhicheng.core.middleware.ErrorPageMiddleware",
+    # one audit row per request that read others' personal data or was refused (after the view's transaction)
+    "zhicheng.audit.middleware.AccessAuditMiddleware",
     # axes must be last: it turns a lockout signal into the lockout response
     "axes.middleware.AxesMiddleware",
 ]
@@ -147,13 +149,13 @@ ZHICHENG_STAFF_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ZHICHENG_STAFF_PASSWO
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhicheng.accounts.views_auth.lockout_response"
 
-# Mail (the self-service unlock link); the SMTP relay comes from the environment
-EMAIL_HOST = os.environ.get("ZHICHENG_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("ZHICHENG_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("ZHICHENG_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("ZHICHENG_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("ZHICHENG_EMAIL_TLS", "0") == "1"
-DEFAULT_FROM_EMAIL = os.environ.get("ZHICHENG_EMAIL_FROM", "zhicheng@localhost")
+# Mail (notifications, the self-service unlock link): one SMTP relay from the environment (docs/operations.md)
+EMAIL_HOST = os.environ.get("ZHICHENG_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ZHICHENG_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ZHICHENG_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ZHICHENG_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ZHICHENG_SMTP_STARTTLS", "0") in ("1", "true", "True")
+EMAIL_USE_SSL = os.environ.get("ZHICHENG_SMTP_SSL", "0") in ("1", "true", "True")
 
 # Idle sessions end after 30 minutes; every request renews the clock
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_IDLE_SECONDS", "1800"))
@@ -200,6 +202,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("ZHICHENG_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Audit chain: HMAC key (bytes of the UTF-8 value, >= 32), lanes appended in parallel, where head anchors go
+ZHICHENG_AUDIT_KEY = os.environ.get("ZHICHENG_AUDIT_KEY", "")
+ZHICHENG_AUDIT_LANES = int(os.environ.get("ZHICHENG_AUDIT_LANES", "16"))
+ZHICHENG_AUDIT_ANCHOR_FILE = Path(os.environ.get("ZHICHENG_AUDIT_ANCHOR_FILE", VAR_DIR / "audit" / "anchors.jsonl"))
 
 # Staff roles must pass a second factor; dev settings may turn this off for the demo
 ZHICHENG_REQUIRE_STAFF_OTP = True

@@ -14,6 +14,12 @@ if len(SECRET_KEY) < 50 or "insecure" in SECRET_KEY or SECRET_KEY.startswith(("d
         "请通过环境变量 DJANGO_SECRET_KEY 设置至少 50 个字符的随机密钥 / "
         "set DJANGO_SECRET_KEY to a random value of at least 50 characters"
     )
+_audit_key = ZHICHENG_AUDIT_KEY  # noqa: F405
+if len(_audit_key.encode()) < 32 or _audit_key.startswith(("dev-", "test-")):
+    raise ImproperlyConfigured(
+        "请通过环境变量 ZHICHENG_AUDIT_KEY 设置至少 32 字节的随机审计密钥 / "
+        "set ZHICHENG_AUDIT_KEY to a random value of at least 32 bytes"
+    )
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("请设置 DJANGO_ALLOWED_HOSTS / set DJANGO_ALLOWED_HOSTS")
 if "DATABASE_URL" not in os.environ:
@@ -27,9 +33,3 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Notifications go out over real SMTP (the unit's or the province's relay)
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-EMAIL_HOST = os.environ.get("ZHICHENG_SMTP_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("ZHICHENG_SMTP_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("ZHICHENG_SMTP_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("ZHICHENG_SMTP_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("ZHICHENG_SMTP_STARTTLS", "0") in ("1", "true", "True")
-EMAIL_USE_SSL = os.environ.get("ZHICHENG_SMTP_SSL", "0") in ("1", "true", "True")

@@ -1,11 +1,14 @@
 """Test settings: fast hashing, immediate tasks, a temporary media folder."""
 
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
+ZHICHENG_AUDIT_KEY = "test-only-audit-key-not-secret-0123456789"
+ZHICHENG_AUDIT_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="zhicheng-test-audit-")) / "anchors.jsonl"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -278,7 +278,7 @@ def _admin_locked_ids(user_ids: list[int]) -> set[int]:
         object_type=get_user_model()._meta.label_lower,
         object_id__in=[str(pk) for pk in user_ids],
         event_type__in=_ACTIVE_STATE_EVENTS,
-    ).order_by("seq")
+    ).order_by("id")
     for object_id, event_type in events.values_list("object_id", "event_type"):
         latest[object_id] = event_type
     return {int(pk) for pk, event_type in latest.items() if event_type == EventType.AUTH_ACCOUNT_LOCKED}

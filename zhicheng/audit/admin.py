@@ -9,8 +9,8 @@ from .models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["seq", "occurred_at", "label", "event_type", "actor_label", "organisation_id", "object_type",
-                    "object_id"]
+    list_display = ["chain", "seq", "occurred_at", "label", "event_type", "actor_label", "organisation_id",
+                    "object_type", "object_id"]
     list_filter = ["event_type"]
     search_fields = ["event_type", "actor_label", "object_id"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]

@@ -7,6 +7,7 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from .triggers import reinstall_after_flush
+        from .triggers import lanes_after_migrate, reinstall_after_flush
 
         post_migrate.connect(reinstall_after_flush, sender=self, dispatch_uid="audit_reinstall_triggers")
+        post_migrate.connect(lanes_after_migrate, sender=self, dispatch_uid="audit_lanes_ensure")

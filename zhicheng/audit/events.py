@@ -25,6 +25,7 @@ class EventArea(models.TextChoices):
     FILES = "files", _("文件存储")
     AUDIT = "audit", _("审计")
     NOTIFICATION = "notification", _("通知与提醒")
+    ACCESS = "access", _("查阅与拒绝访问")
 
 
 # The prefix before the dot of an event type, per area
@@ -42,6 +43,7 @@ AREA_PREFIXES: dict[str, tuple[str, ...]] = {
     EventArea.FILES: ("files",),
     EventArea.AUDIT: ("audit",),
     EventArea.NOTIFICATION: ("notification",),
+    EventArea.ACCESS: ("access",),
 }
 _AREA_OF_PREFIX = {prefix: area for area, prefixes in AREA_PREFIXES.items() for prefix in prefixes}
 
@@ -172,6 +174,10 @@ class EventType(models.TextChoices):
 
     # -- files: stored files and their clean-up ----------------------------------------------------------------
     FILES_ORPHANS_REMOVED = "files.orphans_removed", _("清理无主文件")
+
+    # -- access: staff reads of others' personal data, refusals (one row per request, audit.middleware) ---------
+    ACCESS_READ = "access.read", _("查阅他人申报材料")
+    ACCESS_DENIED = "access.denied", _("拒绝访问")
 
     @classmethod
     def area_of(cls, value: str) -> EventArea | None:

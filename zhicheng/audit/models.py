@@ -12,9 +12,14 @@ _APPEND_ONLY = ("audit_append_only", "审计记录只能追加，不能修改或
 
 
 class AuditEvent(models.Model):
-    """One action. `hash` = SHA-256(previous row's hash + this row's canonical content)."""
+    """One action, at position `seq` of chain `chain` (see chain.py and decision "audit lanes").
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    Chain 0 is the legacy chain: hash = SHA-256(previous hash + content), closed at the switch-over.
+    Chains 1..N are keyed lanes: hash = HMAC-SHA-256(key, previous hash + content).
+    """
+
+    chain = models.PositiveSmallIntegerField(default=0)
+    seq = models.PositiveBigIntegerField()
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
@@ -33,11 +38,12 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
-        ordering = ["-seq"]
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq_unique")]
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "seq"])]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.event_type}"
+        return f"#{self.chain}.{self.seq} {self.event_type}"
 
     def save(self, *args, **kwargs):
         """Insert only; the database triggers refuse the UPDATE anyway, this says why sooner."""
@@ -49,12 +55,21 @@ class AuditEvent(models.Model):
         raise ApplicationError(*_APPEND_ONLY, status=409)
 
 
-class AuditChainHead(models.Model):
-    """The single row that serialises appends: it holds the last sequence number and hash."""
+class AuditChain(models.Model):
+    """The head of one chain; a writer locks only the lane it appends to (SKIP LOCKED picks a free one).
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    Row 0 is the legacy SHA-256 chain, closed (`closed_at`) by migration 0003: nothing is appended to it
+    again, and every keyed lane starts from a genesis hash that seals its last (seq, hash).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
     last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_hash = models.CharField(max_length=64)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链")
+        verbose_name_plural = _("审计链")
 
     def __str__(self) -> str:
-        return f"head #{self.last_seq}"
+        return f"chain {self.id} head #{self.last_seq}"

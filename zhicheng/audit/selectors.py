@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from .events import AREA_PREFIXES, event_label
-from .models import AuditChainHead, AuditEvent
-from .services import GENESIS_HASH, audit_hash
+from .anchors import Anchor, audit_anchor_latest
+from .events import AREA_PREFIXES
+from .models import AuditEvent
+from .verify import ChainCheck, audit_chain_verify  # noqa: F401  (the walk lives in verify.py)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -37,7 +37,7 @@ def audit_event_list(
 
     `event_type` is a prefix (the API's filter), `event_type_in` exact types (the page's), `area` an EventArea.
     """
-    qs = AuditEvent.objects.select_related("actor").order_by("-seq")
+    qs = AuditEvent.objects.select_related("actor").order_by("-id")
     if event_type:
         qs = qs.filter(event_type__startswith=event_type)
     if event_type_in:
@@ -93,65 +93,25 @@ def audit_object_types() -> list[str]:
 
 
 @dataclass(frozen=True)
-class ChainCheck:
-    """The verdict of one walk: ok, how many rows, and the first broken row with what is wrong."""
+class AnchorStatus:
+    """The last anchor and, per anchored chain, whether the database still holds that head row unchanged."""
 
-    ok: bool
-    count: int
-    seq: int | None = None
-    event_id: int | None = None
-    event_type: str = ""
-    problem_zh: str = ""
-    problem_en: str = ""
+    anchor: Anchor | None
+    mismatched: tuple[int, ...] = ()
 
     @property
-    def message(self) -> str:
-        """The verdict in the active language."""
-        return self.message_en if (get_language() or "").startswith("en") else self.message_zh
-
-    @property
-    def message_zh(self) -> str:
-        if self.ok:
-            return f"审计链完整：{self.count} 条"
-        label = event_label(self.event_type)
-        where = f"第 {self.seq} 条（id {self.event_id}，{label}）" if self.seq is not None else "链头"
-        return f"审计链断裂：{where}{self.problem_zh}"
-
-    @property
-    def message_en(self) -> str:
-        if self.ok:
-            return f"Audit chain intact: {self.count} events"
-        label = event_label(self.event_type)
-        where = f"seq {self.seq} (id {self.event_id}, {label})" if self.seq is not None else "the head"
-        return f"Audit chain broken at {where}: {self.problem_en}"
+    def matches(self) -> bool:
+        return self.anchor is not None and self.anchor.authentic and not self.mismatched
 
 
-def _row_problem(event: AuditEvent, expected_seq: int, prev_hash: str) -> tuple[str, str] | None:
-    """What is wrong with this row given its predecessor, or None."""
-    if event.seq != expected_seq:
-        return (f"之前缺少第 {expected_seq}—{event.seq - 1} 条（记录被删除）",
-                f"events {expected_seq}..{event.seq - 1} before it are missing (deleted)")
-    if event.prev_hash != prev_hash:
-        return "的前一哈希与上一条不符（链接被改动）", "its prev_hash does not match the previous event's hash"
-    if audit_hash(prev_hash, event) != event.hash:
-        return "的内容与其哈希不符（记录被改动）", "its content does not match its hash (the row was altered)"
-    return None
-
-
-def audit_chain_verify(*, chunk_size: int = 2000) -> ChainCheck:
-    """Walk the chain in seq order with constant memory; report the first broken row, or the count."""
-    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
-        problem = _row_problem(event, expected_seq, prev_hash)
-        if problem:
-            return ChainCheck(False, count, event.seq, event.pk, event.event_type, *problem)
-        expected_seq, prev_hash, count = event.seq + 1, event.hash, count + 1
-    head = AuditChainHead.objects.filter(id=1).first()
-    head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
-    if (head_seq, head_hash) != (expected_seq - 1, prev_hash):
-        return ChainCheck(
-            False, count, None, None, "",
-            f"记录最后一条为第 {head_seq} 条，表中最后一条为第 {expected_seq - 1} 条（末尾记录被删除或链头被改动）",
-            f"the head says the last event is {head_seq} but the table ends at {expected_seq - 1}",
-        )
-    return ChainCheck(True, count)
+def audit_anchor_status() -> AnchorStatus:
+    """Cheap check for the audit page: one indexed lookup per anchored head (the full walk is audit_verify)."""
+    anchor = audit_anchor_latest()
+    if anchor is None or not anchor.authentic:
+        return AnchorStatus(anchor)
+    q = Q(pk__in=[])
+    for chain, (seq, _hash) in anchor.heads.items():
+        q |= Q(chain=chain, seq=seq)
+    found = {(c, s): h for c, s, h in AuditEvent.objects.filter(q).values_list("chain", "seq", "hash")}
+    bad = tuple(c for c, (s, h) in sorted(anchor.heads.items()) if found.get((c, s)) != h)
+    return AnchorStatus(anchor, bad)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import ipaddress
 import json
 from typing import Any
@@ -12,31 +10,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from .chain import GENESIS_HASH, audit_canonical_content, audit_hash, lane_lock_for_append
 from .events import EventType
-from .models import AuditChainHead, AuditEvent
+from .models import AuditEvent
 
-GENESIS_HASH = "0" * 64
-
-
-def audit_canonical_content(event: AuditEvent) -> str:
-    """The exact text the hash covers; changing any stored field changes it."""
-    payload = {
-        "seq": event.seq,
-        "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
-        "organisation_id": event.organisation_id,
-        "event_type": event.event_type,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "data": event.data,
-        "ip": event.ip,
-    }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def audit_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + audit_canonical_content(event)).encode("utf-8")).hexdigest()
+__all__ = ["GENESIS_HASH", "audit_canonical_content", "audit_event_record", "audit_hash"]
 
 
 def _ip_normalised(ip: str | None) -> str | None:
@@ -60,12 +38,13 @@ def audit_event_record(
     data: dict[str, Any] | None = None,
     ip: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (or its own if none is open)."""
+    """Append one event to a free lane of the keyed chain, in the caller's transaction (or its own)."""
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        lane = lane_lock_for_append()
         actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         event = AuditEvent(
-            seq=head.last_seq + 1,
+            chain=lane.pk,
+            seq=lane.last_seq + 1,
             occurred_at=timezone.now(),
             actor_id=actor_id,
             actor_label=(getattr(actor, "real_name", "") or getattr(actor, "username", "")) if actor_id else "",
@@ -75,10 +54,10 @@ def audit_event_record(
             object_id=str(obj.pk) if obj is not None else "",
             data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
             ip=_ip_normalised(ip),
-            prev_hash=head.last_hash,
+            prev_hash=lane.last_hash,
         )
-        event.hash = audit_hash(head.last_hash, event)
+        event.hash = audit_hash(lane.last_hash, event)
         event.save(force_insert=True)
-        head.last_seq, head.last_hash = event.seq, event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        lane.last_seq, lane.last_hash = event.seq, event.hash
+        lane.save(update_fields=["last_seq", "last_hash"])
     return event

@@ -50,3 +50,8 @@ def shown_event_codes(text: str) -> list[str]:
     from .events import EventType
 
     return [code for code in EventType.values if code in text]
+
+
+# What one audited staff read adds to a request inside a test transaction: SAVEPOINT, lane lock (never waits),
+# INSERT, head UPDATE, RELEASE (decision 37). Query budgets of staff read endpoints add it explicitly.
+AUDITED_READ_QUERIES = 5

@@ -86,3 +86,15 @@ def reinstall_after_flush(sender, using: str = "default", **kwargs) -> None:
     recorder = MigrationRecorder(connection)
     if recorder.has_table() and ("audit", "0002_append_only_triggers") in recorder.applied_migrations():
         append_only_install(connection)
+
+
+def lanes_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """post_migrate: create the keyed lane heads (after migrate and after a test flush), once 0003 is applied."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from .chain import lanes_ensure
+
+    recorder = MigrationRecorder(connections[using])
+    if recorder.has_table() and ("audit", "0003_keyed_lanes") in recorder.applied_migrations():
+        lanes_ensure()

@@ -29,6 +29,7 @@ class EventFilter(Schema):
 
 class EventOut(Schema):
     id: int
+    chain: int
     seq: int
     occurred_at: dt.datetime
     actor_id: int | None
@@ -52,6 +53,7 @@ class EventOut(Schema):
 class VerifyOut(Schema):
     ok: bool
     count: int
+    chain: int | None
     seq: int | None
     event_id: int | None
     event_type: str
@@ -85,5 +87,6 @@ def verify(request):
     """Walk the hash chain and report the first broken row, or the count."""
     require(can_read_audit(request.user))
     result = selectors.audit_chain_verify()
-    return {"ok": result.ok, "count": result.count, "seq": result.seq, "event_id": result.event_id,
+    return {"ok": result.ok, "count": result.count, "chain": result.chain, "seq": result.seq,
+            "event_id": result.event_id,
             "event_type": result.event_type, "message": result.message}

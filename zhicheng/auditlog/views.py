@@ -54,7 +54,9 @@ def events(request):
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/events.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(),
+               "anchor_status": selectors.audit_anchor_status()}
+    return render(request, "audit/events.html", context)
 
 
 @login_required
@@ -78,4 +80,5 @@ def event_detail(request, pk: int):
 def verify(request):
     """Run the chain check and show the verdict."""
     _audit_readers_only(request)
-    return render(request, "audit/verify.html", {"result": selectors.audit_chain_verify()})
+    context = {"result": selectors.audit_chain_verify(), "anchor_status": selectors.audit_anchor_status()}
+    return render(request, "audit/verify.html", context)

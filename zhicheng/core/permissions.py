@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .access import access_denied
 from .errors import PermissionDenied
 
 
@@ -27,6 +28,7 @@ def deny(reason_zh: str, reason_en: str) -> Decision:
 def require(decision: Decision, code: str = "forbidden") -> None:
     """Raise a 403 ApplicationError with the decision's reason unless it allows."""
     if not decision.allowed:
+        access_denied(reason=decision.reason_en or decision.reason_zh)
         raise PermissionDenied(code, decision.reason_zh, decision.reason_en)
 
 
@@ -35,4 +37,5 @@ def require_page(decision: Decision) -> None:
     if not decision.allowed:
         from django.core.exceptions import PermissionDenied as PageDenied
 
+        access_denied(reason=decision.reason_en or decision.reason_zh)
         raise PageDenied(PermissionDenied("forbidden", decision.reason_zh, decision.reason_en).message)

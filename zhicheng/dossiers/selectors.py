@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from zhicheng.accounts.models import Organisation, Role
 from zhicheng.accounts.selectors import user_active_roles
+from zhicheng.core.access import access_denied, access_read
 from zhicheng.core.errors import NotFound
 
 from .holders import HOLDER_LEVEL
@@ -45,10 +46,17 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
 
 
 def dossier_get_for(user, pk) -> Dossier:
-    """The dossier if the user may see it; otherwise NotFound, with no hint that it exists."""
+    """The dossier if the user may see it; otherwise NotFound, with no hint that it exists.
+
+    Staff reads and every refusal are noted for the request's audit row; an applicant's own reads are not.
+    """
     dossier = dossiers_visible_to(user).filter(pk=pk).first() if str(pk).isdigit() else None
     if dossier is None:
+        if getattr(user, "is_authenticated", False):
+            access_denied(user, reason="dossier not visible", object_type="dossiers.dossier", object_id=str(pk)[:64])
         raise NotFound("not_found", "申报材料不存在或无权查看", "Dossier not found")
+    if dossier.applicant_id != user.pk:
+        access_read(user, dossier, organisation_id=dossier.organisation_id)
     return dossier
 
 

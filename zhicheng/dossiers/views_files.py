@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from zhicheng.accounts.api_security import bearer_user, request_has_bearer
+from zhicheng.core.access import access_denied, access_read
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
 from zhicheng.files.inspection import ALLOWED, evidence_download_name, evidence_file_limit_bytes
@@ -133,7 +134,10 @@ def _visible_file(request, file_id: int) -> EvidenceFile:
         .filter(pk=file_id, deleted_at__isnull=True).first()
     )
     if row is None or not can_view_dossier(request.zc_user, row.dossier):
+        access_denied(request.zc_user, reason="evidence file not visible", evidence_file=file_id)
         raise Http404(_("文件不存在或无权查看"))
+    if row.dossier.applicant_id != request.zc_user.pk:
+        access_read(request.zc_user, row.dossier, organisation_id=row.dossier.organisation_id, evidence_file=row.pk)
     return row
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.accounts.models import Organisation, OrganisationKind
-from zhicheng.audit.events import EventType, event_label
+from zhicheng.audit.events import EventArea, EventType, event_label
 from zhicheng.audit.models import AuditEvent
 from zhicheng.campaigns.models import Route
 from zhicheng.core.errors import NotFound, PermissionDenied
@@ -217,7 +217,10 @@ def queue_rows(dossiers, org: Organisation, *, at: dt.datetime | None = None) ->
 
 
 def dossier_audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(object_type=dossier._meta.label_lower, object_id=str(dossier.pk)).order_by("seq")
+    """What was done to the dossier, in order (one dossier's writes are ordered by its row lock, so by id);
+    who merely read it (access.*) is for the audit trail, not the timeline."""
+    return (AuditEvent.objects.filter(object_type=dossier._meta.label_lower, object_id=str(dossier.pk))
+            .exclude(event_type__in=EventType.in_area(EventArea.ACCESS)).order_by("id"))
 
 
 def dossier_returns(dossier: Dossier) -> QuerySet[ReturnRequest]:

@@ -105,7 +105,7 @@ class TestAudit:
         post_login(client, user.username, "Wrong-pass-99")
         post_login(client, user.username)
         client.post(reverse("accounts:logout"))
-        events = list(AuditEvent.objects.filter(event_type__startswith="auth.").order_by("seq"))
+        events = list(AuditEvent.objects.filter(event_type__startswith="auth.").order_by("id"))
         assert [e.event_type for e in events] == ["auth.login_failed", "auth.login", "auth.logout"]
         assert all(e.data["username"] == user.username for e in events)
         assert events[1].actor_id == user.pk and events[2].actor_id == user.pk

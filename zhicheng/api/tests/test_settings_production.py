@@ -33,6 +33,7 @@ def test_refuses_debug():
 
 
 def test_starts_when_configured():
-    result = _start(DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="example.org", DATABASE_URL="sqlite:///x")
+    result = _start(DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="example.org", DATABASE_URL="sqlite:///x",
+                    ZHICHENG_AUDIT_KEY="a-random-audit-key-of-40-characters-xyz")
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout

@@ -1,28 +1,45 @@
-"""audit_event_record appends to one chain: each event links to the one before."""
+"""audit_event_record appends to a keyed lane: each event links to the one before it in its lane."""
 
 from __future__ import annotations
 
-import pytest
+import hashlib
+import hmac
 
-from zhicheng.audit.models import AuditChainHead
-from zhicheng.audit.services import GENESIS_HASH, audit_event_record, audit_hash
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from zhicheng.audit import chain
+from zhicheng.audit.models import AuditChain
+from zhicheng.audit.services import audit_event_record, audit_hash
 
 pytestmark = pytest.mark.django_db
 
 
 class TestAuditEventRecord:
-    def test_first_event_starts_from_the_genesis_hash(self):
+    def test_first_event_of_a_lane_starts_from_its_keyed_genesis(self):
         event = audit_event_record(event_type="t.first")
-        assert event.seq == 1 and event.prev_hash == GENESIS_HASH
-        assert event.hash == audit_hash(GENESIS_HASH, event)
+        assert event.chain >= 1 and event.seq == 1
+        assert event.prev_hash == chain.lane_genesis(event.chain, 0, chain.GENESIS_HASH)
+        assert event.hash == audit_hash(event.prev_hash, event)
 
-    def test_second_event_chains_to_the_first(self):
+    def test_keyed_hash_is_an_hmac_not_a_plain_digest(self):
+        event = audit_event_record(event_type="t.keyed", data={"a": 1})
+        text = (event.prev_hash + chain.audit_canonical_content(event)).encode()
+        assert event.hash == hmac.new(chain.audit_key(), text, hashlib.sha256).hexdigest()
+        assert event.hash != hashlib.sha256(text).hexdigest()
+
+    def test_events_of_one_thread_chain_in_its_lane(self):
         first = audit_event_record(event_type="t.one", data={"a": 1})
         second = audit_event_record(event_type="t.two", data={"a": 2})
-        assert second.seq == first.seq + 1
+        assert second.chain == first.chain and second.seq == first.seq + 1
         assert second.prev_hash == first.hash
-        head = AuditChainHead.objects.get(id=1)
+        head = AuditChain.objects.get(pk=second.chain)
         assert (head.last_seq, head.last_hash) == (second.seq, second.hash)
+
+    def test_lanes_are_created_when_missing(self):
+        AuditChain.objects.all().delete()
+        event = audit_event_record(event_type="t.fresh")
+        assert AuditChain.objects.get(pk=event.chain).last_seq == 1
 
     def test_records_actor_object_and_organisation(self, user_in_role, platform):
         actor = user_in_role("office_staff")
@@ -30,3 +47,26 @@ class TestAuditEventRecord:
         assert event.actor_id == actor.pk and event.actor_label == actor.real_name
         assert event.organisation_id == platform.pk
         assert (event.object_type, event.object_id) == ("accounts.organisation", str(platform.pk))
+
+
+class TestKey:
+    @pytest.fixture(autouse=True)
+    def _fresh_key(self):
+        chain.audit_key.cache_clear()
+        yield
+        chain.audit_key.cache_clear()
+
+    @pytest.mark.parametrize("key", ["", "short-key", "x" * 31])
+    def test_a_missing_or_short_key_refuses_to_chain(self, settings, key):
+        settings.ZHICHENG_AUDIT_KEY = key
+        with pytest.raises(ImproperlyConfigured, match="32"):
+            audit_event_record(event_type="t.nokey")
+
+    def test_a_32_byte_key_is_enough(self, settings):
+        settings.ZHICHENG_AUDIT_KEY = "k" * 32
+        assert audit_event_record(event_type="t.key32").hash
+
+    def test_the_key_is_read_once(self, settings):
+        first = chain.audit_key()
+        settings.ZHICHENG_AUDIT_KEY = "another-key-of-enough-length-123456"
+        assert chain.audit_key() == first

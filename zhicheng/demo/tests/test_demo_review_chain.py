@@ -44,7 +44,7 @@ def dossiers(seeded, db) -> dict[str, Dossier]:
 
 
 def _transitions(dossier: Dossier) -> list[AuditEvent]:
-    events = AuditEvent.objects.filter(object_type="dossiers.dossier", object_id=str(dossier.pk)).order_by("seq")
+    events = AuditEvent.objects.filter(object_type="dossiers.dossier", object_id=str(dossier.pk)).order_by("id")
     return [e for e in events if e.event_type in {*ENTERED_WITH.values(), "review.decision_proposed"}]
 
 

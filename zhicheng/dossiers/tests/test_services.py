@@ -227,7 +227,7 @@ class TestSectionUpdateDelete:
                                      data={"major": "桥梁工程"})
         item.refresh_from_db()
         assert item.major == "桥梁工程" and item.school == "兰州大学"
-        event = AuditEvent.objects.filter(event_type="dossier.section_changed").order_by("seq").last()
+        event = AuditEvent.objects.filter(event_type="dossier.section_changed").order_by("id").last()
         assert event.data["changes"] == {"major": {"from": "土木工程", "to": "桥梁工程"}}
 
     def test_invalid_update_keeps_what_was_saved(self, dossier, applicant):
