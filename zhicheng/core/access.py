@@ -50,6 +50,8 @@ def access_read(user: Any, obj: Any, *, organisation_id: int | None = None, **de
     _note(AccessNote(READ, user, obj, organisation_id, "", detail))
 
 
-def access_denied(user: Any = None, obj: Any = None, *, reason: str = "", organisation_id: int | None = None, **detail: Any) -> None:
+def access_denied(
+    user: Any = None, obj: Any = None, *, reason: str = "", organisation_id: int | None = None, **detail: Any
+) -> None:
     """Note a refusal: a permission decision that said no, or an object the user may not see."""
     _note(AccessNote(DENIED, user, obj, organisation_id, reason, detail))
