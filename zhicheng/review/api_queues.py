@@ -184,7 +184,7 @@ class TimelineOut(Schema):
 def timeline_get(request, pk: int):
     """The dossier's history (who, when, what) and the department's review time net of answer time."""
     dossier = dossier_get_for(request.user, pk)
-    context = selectors.timeline_context(dossier)
+    context = selectors.timeline_context(dossier, viewer=request.user)
     review = context["review_time"]
     return {
         "entries": [{"when": e.when, "who": e.who, "what": str(e.what), "detail": e.detail,

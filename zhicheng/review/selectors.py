@@ -281,7 +281,18 @@ EVENT_LABELS = {
     "dossier.publicity_started": _("单位公示开始"),
     "dossier.publicity_done": _("单位公示期满"),
     "dossier.objection_upheld": _("异议成立，不予推荐"),
+    "dossier.recusal_refused": _("因回避被拒绝办理"),
 }
+
+# The reviewers' own working steps: an applicant sees what was decided, not who proposed what before confirmation
+INTERNAL_EVENTS = frozenset({"review.decision_proposed", "review.decision_cancelled", "dossier.recusal_refused"})
+
+
+def _shown_to_applicant(event: AuditEvent) -> bool:
+    """Applicant's view: the named steps and every state change, never the internal proposals or other notes."""
+    if event.event_type in INTERNAL_EVENTS:
+        return False
+    return event.event_type in EVENT_LABELS or (event.data or {}).get("to") in S.values
 
 
 @dataclass
@@ -302,12 +313,18 @@ def _event_what(event: AuditEvent) -> str:
     return _("状态变为“%(state)s”") % {"state": S(to).label} if to in S.values else event.event_type
 
 
-def dossier_timeline(dossier: Dossier) -> list[TimelineEntry]:
-    """The dossier's whole history from its audit events, with the decisions and returns they refer to (4 queries)."""
+def dossier_timeline(dossier: Dossier, *, viewer=None) -> list[TimelineEntry]:
+    """The dossier's history from its audit events, with the decisions and returns they refer to (4 queries).
+
+    The applicant (`viewer` is the dossier's applicant) sees only what was decided, not pending proposals.
+    """
+    applicant_view = viewer is not None and dossier.applicant_id == viewer.pk
     decisions = {d.pk: d for d in dossier_decisions(dossier)}
     returns = {r.pk: r for r in dossier_returns(dossier)}
     entries = []
     for event in dossier_audit_events(dossier):
+        if applicant_view and not _shown_to_applicant(event):
+            continue
         data = event.data or {}
         decision = decisions.get(data.get("decision"))
         entry = TimelineEntry(event.occurred_at, event.actor_label or str(_("系统")), _event_what(event),
@@ -319,7 +336,7 @@ def dossier_timeline(dossier: Dossier) -> list[TimelineEntry]:
     return entries
 
 
-def timeline_context(dossier: Dossier) -> dict:
+def timeline_context(dossier: Dossier, *, viewer=None) -> dict:
     """What the timeline section shows: the events, the returns with their items, the department's review time."""
-    return {"timeline": dossier_timeline(dossier), "returns": list(dossier_returns(dossier)),
+    return {"timeline": dossier_timeline(dossier, viewer=viewer), "returns": list(dossier_returns(dossier)),
             "review_time": department_review_time(dossier)}

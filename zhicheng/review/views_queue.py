@@ -127,4 +127,5 @@ def timeline(request, pk: int):
         dossier = dossier_get_for(request.user, pk)
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
-    return render(request, "review/timeline.html", {"dossier": dossier, **selectors.timeline_context(dossier)})
+    context = selectors.timeline_context(dossier, viewer=request.user)
+    return render(request, "review/timeline.html", {"dossier": dossier, **context})

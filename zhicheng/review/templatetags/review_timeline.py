@@ -9,6 +9,7 @@ from zhicheng.review.selectors import timeline_context
 register = template.Library()
 
 
-@register.inclusion_tag("review/timeline_section.html")
-def review_timeline(dossier) -> dict:
-    return timeline_context(dossier)
+@register.inclusion_tag("review/timeline_section.html", takes_context=True)
+def review_timeline(context, dossier) -> dict:
+    request = context.get("request")
+    return timeline_context(dossier, viewer=getattr(request, "user", None))
