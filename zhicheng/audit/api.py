@@ -4,10 +4,11 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhicheng.accounts.permissions import can_read_audit
 from zhicheng.core.errors import NotFound
+from zhicheng.core.pagination import Pagination
 from zhicheng.core.permissions import require
 
 from . import selectors
@@ -52,7 +53,7 @@ class VerifyOut(Schema):
 
 
 @router.get("/events", response=list[EventOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def event_list(request, filters: Query[EventFilter]):
     """Audit events, newest first, filtered."""
     require(can_read_audit(request.user))

@@ -10,9 +10,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import MAX_PAGE
 from zhicheng.dossiers.selectors import dossier_get_for
 
 from . import selectors
@@ -31,7 +32,7 @@ class QueueQuery(Schema):
     blocking: bool | None = None
     overdue: bool | None = None
     sort: str = selectors.DEFAULT_SORT
-    page: int = 1
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class PendingOut(Schema):
