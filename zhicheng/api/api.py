@@ -6,15 +6,15 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zhicheng.core.errors import ApplicationError, validation_error_from_django
 
 from .auth import DEFAULT_AUTH
+from .openapi import DocumentedErrorsAPI
 
-api = NinjaAPI(
+api = DocumentedErrorsAPI(
     title="职称申报评审系统 API",
     version="1",
     description="Zhicheng: every action a clerk can take in the UI, with the same permission checks.",
