@@ -15,6 +15,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import PermissionDenied
 from zhicheng.core.permissions import ALLOW, Decision, deny
@@ -60,7 +61,7 @@ def require_impartial(actor, dossier, *, step: str) -> None:
 def recusal_refusal_record(refusal: Recused, *, ip: str | None = None) -> None:
     """Audit who was refused which step on which dossier, and why (in the caller's transaction, or its own)."""
     audit_event_record(
-        event_type="dossier.recusal_refused", actor=refusal.actor, organisation=refusal.dossier.organisation_id,
+        event_type=EventType.DOSSIER_RECUSAL_REFUSED, actor=refusal.actor, organisation=refusal.dossier.organisation_id,
         obj=refusal.dossier, data={"step": refusal.step, "reason": refusal.message_zh}, ip=ip,
     )
 

@@ -52,7 +52,8 @@ def _failures(stdout: str) -> str:
 
 @pytest.mark.schemathesis
 @pytest.mark.django_db(transaction=True)
-def test_api_conforms_to_its_schema_under_generated_requests(live_server, audit_flushable, tmp_path):
+@pytest.mark.usefixtures("audit_flushable")  # the live server's database is flushed after the run
+def test_api_conforms_to_its_schema_under_generated_requests(live_server, tmp_path):
     staff = office_user()
     TOTPDevice.objects.create(user=staff, name="schemathesis", confirmed=True)  # staff tokens will need TOTP
     for who, user in (("office_staff", staff), ("applicant", applicant_user())):
