@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "ninja",  # serves the API docs' Swagger UI from our own static files, not a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # before anything reads request.POST: the API takes JSON bodies only (415/413 otherwise, never a 500)
+    "zhicheng.api.middleware.ApiJsonBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,6 +62,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhicheng.accounts.middleware.StaffTwoFactorMiddleware",
     # NotFound / PermissionDenied / ApplicationError leaving a page view: the 404/403 page or the message
@@ -207,6 +211,23 @@ LOGGING = {
 ZHICHENG_AUDIT_KEY = os.environ.get("ZHICHENG_AUDIT_KEY", "")
 ZHICHENG_AUDIT_LANES = int(os.environ.get("ZHICHENG_AUDIT_LANES", "16"))
 ZHICHENG_AUDIT_ANCHOR_FILE = Path(os.environ.get("ZHICHENG_AUDIT_ANCHOR_FILE", VAR_DIR / "audit" / "anchors.jsonl"))
+
+# Content-Security-Policy (django-csp) on every response: scripts and styles from our own static files only (htmx is
+# vendored, no inline script, no inline style attribute), no framing, forms post to ourselves
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Staff roles must pass a second factor; dev settings may turn this off for the demo
 ZHICHENG_REQUIRE_STAFF_OTP = True

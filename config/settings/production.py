@@ -28,7 +28,12 @@ if "DATABASE_URL" not in os.environ:
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_SECONDS = int(os.environ.get("ZHICHENG_HSTS_SECONDS", "31536000"))
+# HTTPS everywhere, behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/operations.md). Each can be
+# switched off by its environment variable for a deployment that cannot honour it (e.g. subdomains still on HTTP).
+SECURE_SSL_REDIRECT = os.environ.get("ZHICHENG_SSL_REDIRECT", "1") not in ("0", "false", "False")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("ZHICHENG_HSTS_SUBDOMAINS", "1") not in ("0", "false", "False")
+SECURE_HSTS_PRELOAD = os.environ.get("ZHICHENG_HSTS_PRELOAD", "1") not in ("0", "false", "False")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Notifications go out over real SMTP (the unit's or the province's relay)

@@ -3,10 +3,11 @@
 from datetime import datetime
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhicheng.core.errors import NotFound
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import Pagination
 from zhicheng.core.permissions import require
 
 from . import roster, selectors, services
@@ -186,7 +187,7 @@ def me(request):
 
 
 @router.get("/organisations", response=list[OrganisationListOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def organisation_list(request, filters: Query[OrganisationFilter]):
     """Organisations the caller may see, filtered by kind, parent or suspension, with counts and role gaps."""
     return selectors.organisation_list(
@@ -235,7 +236,7 @@ def organisation_reinstate(request, org_id: int):
 
 
 @router.get("/organisations/{org_id}/memberships", response=list[MembershipOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def membership_list(request, org_id: int):
     org = selectors.organisation_get_visible(request.auth, org_id)
     require(can_view_members(request.auth, org))
@@ -259,7 +260,7 @@ def membership_revoke(request, membership_id: int):
 
 
 @router.get("/organisations/{org_id}/roster", response=list[RosterOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def roster_list(request, org_id: int):
     """The organisation's roster (花名册): the people it may open applicant accounts for."""
     org = selectors.organisation_get_visible(request.auth, org_id)
@@ -293,7 +294,7 @@ def staff_open(request, org_id: int, payload: StaffAccountIn):
 
 
 @router.get("/users", response=list[UserOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def user_list(request, q: str = ""):
     """User accounts (system admin only)."""
     require(can_manage_users(request.auth))

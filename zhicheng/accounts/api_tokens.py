@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import Pagination
 
 from . import tokens as svc
 from .api_security import session_auth
@@ -34,7 +35,7 @@ class TokenCreatedOut(Schema):
 
 
 @router.get("/", response=list[TokenOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def token_list(request):
     """List your own tokens, newest first (the secret itself is never shown again)."""
     return svc.api_tokens_of_user(request.auth)

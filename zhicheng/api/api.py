@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zhicheng.accounts.api_security import DEFAULT_AUTH
 from zhicheng.core.errors import ApplicationError, validation_error_from_django
 
-api = NinjaAPI(
+from .openapi import DocumentedErrorsAPI
+
+api = DocumentedErrorsAPI(
     title="职称申报评审系统 API",
     version="1",
     description="Zhicheng: every action a clerk can take in the UI, with the same permission checks.",
@@ -61,6 +63,15 @@ def _forbidden(request, exc):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return api.create_response(request, error_body("not_found", "对象不存在或无权查看 / not found"), status=404)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request, exc):
+    """A number beyond what the database stores (an id of 20 digits, a count past bigint): the input's fault."""
+    return api.create_response(
+        request, error_body("out_of_range", "数值超出允许范围 / a number is out of range"), status=422
+    )
 
 
 @api.exception_handler(HttpError)

@@ -125,6 +125,7 @@ class EventType(models.TextChoices):
     DOSSIER_PUBLICITY_STARTED = "dossier.publicity_started", _("单位公示开始")
     DOSSIER_PUBLICITY_DONE = "dossier.publicity_done", _("单位公示期满")
     DOSSIER_OBJECTION_UPHELD = "dossier.objection_upheld", _("异议成立，不予推荐")
+    DOSSIER_RECUSAL_REFUSED = "dossier.recusal_refused", _("因回避被拒绝办理")
 
     # -- eligibility: findings set aside, exemptions, campaign-wide re-checks ----------------------------------
     ELIGIBILITY_FINDING_OVERRIDDEN = "eligibility.finding_overridden", _("审核人员认定资格条件不适用")

@@ -4,12 +4,13 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhicheng.accounts.permissions import can_read_audit
 from zhicheng.audit import selectors
 from zhicheng.audit.events import EventArea, event_label
 from zhicheng.core.errors import NotFound
+from zhicheng.core.pagination import Pagination
 from zhicheng.core.permissions import require
 
 router = Router(tags=["audit"])
@@ -61,7 +62,7 @@ class VerifyOut(Schema):
 
 
 @router.get("/events", response=list[EventOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def event_list(request, filters: Query[EventFilter]):
     """Audit events, newest first, filtered."""
     require(can_read_audit(request.user))

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 from ninja import ModelSchema, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_serializer
 
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import Pagination
 
 from . import selectors, services
 from .models import Campaign, Route
@@ -121,7 +122,7 @@ def _quota_out(row) -> dict:
 
 
 @router.get("", response=list[CampaignOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def campaign_list(request):
     return selectors.campaign_list()
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import Pagination
 
 from . import selectors, services
 from .models import Education
@@ -75,31 +76,31 @@ class ConditionPatch(Schema):
 
 
 @router.get("/levels", response=list[LevelOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def levels(request):
     return selectors.level_list()
 
 
 @router.get("/series", response=list[SeriesOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def series(request):
     return selectors.series_list()
 
 
 @router.get("/titles", response=list[TitleOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def titles(request, series: str | None = None):
     return selectors.title_list(series=selectors.series_resolve(series) if series else None)
 
 
 @router.get("/specialties", response=list[SpecialtyOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def specialties(request, series: str | None = None):
     return selectors.specialty_list(series=selectors.series_resolve(series) if series else None)
 
 
 @router.get("/conditions", response=list[ConditionOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def conditions(request, series: str | None = None, level: str | None = None):
     return selectors.condition_list(
         series=selectors.series_resolve(series) if series else None,
@@ -172,7 +173,7 @@ def specialty_update(request, specialty_id: int, payload: SpecialtyPatch):
 
 
 @router.get("/waivers", response=list[WaiverOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def waivers(request):
     return selectors.waiver_list()
 

@@ -71,6 +71,22 @@ def _lookup(model, value, field: str, label_zh: str, label_en: str):
     return found
 
 
+def title_name_resolve(value) -> TitleName:
+    """The title given as a TitleName, its code (0502) or its id (int or ASCII digits); else a 400 on the field."""
+    if isinstance(value, TitleName):
+        return value
+    text = str(value).strip() if value is not None else ""
+    found = TitleName.objects.filter(code=text).first() if text else None
+    if found is None and text.isascii() and text.isdigit() and int(text) < 2**63:  # a bigint: never an overflow
+        found = TitleName.objects.filter(pk=int(text)).first()
+    if found is None:
+        raise ApplicationError(
+            "unknown_title", f"未知的下一级职称：“{text}”", f"Unknown level-below title: {text!r}",
+            details={"fields": {"below_title": ["未知的下一级职称"]}, "fields_en": {"below_title": ["unknown title"]}},
+        )
+    return found
+
+
 def series_resolve(value) -> Series:
     """The series given as a Series, an id (int), a 2-digit code or a name."""
     return _lookup(Series, value, "series", "系列", "series")

@@ -12,10 +12,10 @@ from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, validation_error_from_django
 from zhicheng.core.permissions import require
 
-from .models import Condition, Specialty, TitleName, WaiverAchievement
+from .models import Condition, Specialty, WaiverAchievement
 from .permissions import can_edit_catalog
 from .rules import problems_raise
-from .selectors import level_resolve, series_resolve
+from .selectors import level_resolve, series_resolve, title_name_resolve
 
 CONDITION_FIELDS = ("series", "level", "education", "min_years", "below_title", "scope", "note", "position")
 
@@ -48,10 +48,8 @@ def _condition_apply(condition: Condition, data: dict[str, Any]) -> None:
             value = series_resolve(value)
         elif name == "level":
             value = level_resolve(value)
-        elif name == "below_title" and value is not None and not isinstance(value, models.Model):
-            value = TitleName.objects.filter(code=str(value)).first() or TitleName.objects.filter(pk=value).first()
-            if value is None:
-                raise ApplicationError("unknown_title", "未知的下一级职称", "Unknown level-below title")
+        elif name == "below_title" and value is not None:
+            value = title_name_resolve(value)
         setattr(condition, name, value)
     problems_raise(condition.problems(), "condition_invalid")
     model_validate(condition)

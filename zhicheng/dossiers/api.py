@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Body, Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhicheng.campaigns.selectors import campaign_current, campaign_get
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import Pagination
 
 from . import selectors, services
 from .models import Dossier, EvidenceFile
@@ -67,7 +68,7 @@ def _version(dossier: Dossier, number: int):
 
 
 @router.get("/", response=list[DossierOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def dossier_list(request):
     return selectors.dossiers_visible_to(request.auth)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zhicheng.core.permissions import ALLOW, Decision, deny
 from zhicheng.dossiers.permissions import can_edit_dossier, can_view_dossier, reviewing_organisation_ids
+from zhicheng.dossiers.recusal import is_impartial
 
 
 def _chain_ids(organisation) -> set[int]:
@@ -20,8 +21,9 @@ def can_review_eligibility(user, dossier) -> Decision:
     seen = can_view_dossier(user, dossier)
     if not seen:
         return seen
-    if dossier.applicant_id == user.pk:
-        return deny("申报人本人不能认定或确认资格检查结果", "The applicant may not decide on findings")
+    impartial = is_impartial(user, dossier)  # the applicant (and, later, a declared relative) steps aside
+    if not impartial:
+        return impartial
     if not reviewing_organisation_ids(user) & _chain_ids(dossier.organisation):
         return deny("仅审核单位的经办人员或领导可以认定资格检查结果", "Only reviewers may decide on findings")
     return ALLOW

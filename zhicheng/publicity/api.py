@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhicheng.core.errors import NotFound
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import Pagination
 
 from . import selectors, services
 
@@ -57,7 +58,7 @@ class ObjectionPublicOut(Schema):
 
 
 @public_router.get("/publicity/", response=list[PublicEntryOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def public_publicity_list(request):
     """Candidates in unit publicity now (or ended in the last days); no ID numbers, phones or files."""
     return _PublicRows(selectors.public_entries())
@@ -206,7 +207,7 @@ def _skipped(items) -> list[dict]:
 
 
 @router.get("/candidates/", response=list[CandidateOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def publicity_candidates(request):
     """Your organisations' dossiers that passed unit review and wait for publicity."""
     return selectors.publicity_candidates_for(request.auth)
@@ -233,7 +234,7 @@ def publicity_publish(request, payload: PublishIn):
 
 
 @router.get("/batches/", response=list[BatchOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def publicity_batches(request):
     """Your organisations' publicity batches, newest first."""
     return selectors.publicity_batches_for(request.auth)
@@ -249,7 +250,7 @@ def publicity_close(request, batch_id: int):
 
 
 @router.get("/objections/", response=list[ObjectionOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def publicity_objections(request, status: str | None = None):
     """Objections to your organisations' publicity, open ones first."""
     return selectors.objections_for(request.auth, status=status)

@@ -11,10 +11,11 @@ import datetime as dt
 from typing import Any
 
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhicheng.core.errors import NotFound
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import Pagination
 from zhicheng.dossiers import services as dossier_services
 from zhicheng.dossiers.selectors import dossier_get_for
 
@@ -113,7 +114,7 @@ def _return_out(request) -> dict[str, Any]:
 
 
 @router.get("/dossiers/{dossier_id}/decisions", response=list[DecisionOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def decision_list(request, dossier_id: int):
     return decisions_visible(request.auth, dossier_get_for(request.auth, dossier_id))
 
@@ -146,7 +147,7 @@ def decision_cancel_endpoint(request, decision_id: int, payload: CancelIn):
 
 
 @router.get("/dossiers/{dossier_id}/returns", response=list[ReturnOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pagination, page_size=20)
 def return_list(request, dossier_id: int):
     return [_return_out(r) for r in returns_of(dossier_get_for(request.auth, dossier_id))]
 

@@ -10,9 +10,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import MAX_PAGE
 from zhicheng.dossiers.selectors import dossier_get_for
 
 from . import selectors
@@ -31,7 +32,7 @@ class QueueQuery(Schema):
     blocking: bool | None = None
     overdue: bool | None = None
     sort: str = selectors.DEFAULT_SORT
-    page: int = 1
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class PendingOut(Schema):
@@ -186,7 +187,7 @@ class TimelineOut(Schema):
 def timeline_get(request, pk: int):
     """The dossier's history (who, when, what) and the department's review time net of answer time."""
     dossier = dossier_get_for(request.user, pk)
-    context = selectors.timeline_context(dossier)
+    context = selectors.timeline_context(dossier, viewer=request.user)
     review = context["review_time"]
     return {
         "entries": [{"when": e.when, "who": e.who, "what": str(e.what), "detail": e.detail,

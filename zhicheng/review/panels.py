@@ -10,6 +10,7 @@ from zhicheng.core.panels import Panel
 from zhicheng.dossiers.holders import holder_level
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.permissions import is_holder_leader, is_holder_staff
+from zhicheng.dossiers.recusal import Recused, is_impartial
 from zhicheng.dossiers.sections import SECTIONS
 
 from .models import DecisionAction
@@ -35,7 +36,8 @@ def _actions(dossier) -> list[tuple[str, str]]:
 
 def panel_context(request, dossier) -> dict:
     user = request.user
-    staff = bool(is_holder_staff(user, dossier))
+    impartial = is_impartial(user, dossier)
+    staff = bool(is_holder_staff(user, dossier)) and bool(impartial)  # a recused reviewer gets no decision form
     open_decision = decision_open_for(dossier) if staff else None
     default_deadline = default_answer_deadline(dossier.campaign, timezone.now())
     return {
@@ -51,6 +53,7 @@ def panel_context(request, dossier) -> dict:
         "papers": recommendation_of(dossier) if staff else None,
         "papers_open": staff and dossier.state in PAPERS_STATES,
         "is_owner": dossier.applicant_id == user.pk,
+        "recusal": "" if impartial else Recused(impartial, actor=user, dossier=dossier, step="").message,
         "open_deadline": parse_datetime(open_decision.data.get("answer_deadline") or "") if open_decision else None,
     }
 

@@ -271,6 +271,18 @@ _OTHER, _PROPOSED, _CHANGED, _RETURNED = range(4)
 # read from review's own tables or the state-change history, so not taken from the audit log a second time
 _FROM_TABLES = frozenset({EventType.REVIEW_DECISION_PROPOSED, EventType.REVIEW_DECISION_CANCELLED,
                           EventType.REVIEW_RETURN_CREATED})
+E = EventType
+# What the applicant sees of their own dossier's history: their own steps and the decisions once taken. Proposals,
+# their withdrawal, recusal refusals and the reviewers' papers are the reviewers' own working steps.
+APPLICANT_EVENTS = frozenset({
+    E.DOSSIER_CREATED, E.DOSSIER_SUBMITTED, E.DOSSIER_WITHDRAWN, E.DOSSIER_RETURN_ANSWERED, E.DOSSIER_ROUTE_CHANGED,
+    E.DOSSIER_PUBLICITY_STARTED, E.DOSSIER_PUBLICITY_DONE, E.DOSSIER_OBJECTION_UPHELD, E.REVIEW_RETURN_CREATED,
+    E.REVIEW_RETURN_ANSWERED, E.REVIEW_UNIT_PASSED, E.REVIEW_UNIT_RETURNED, E.REVIEW_UNIT_NOT_ACCEPTED,
+    E.REVIEW_UNIT_RECOMMENDED, E.REVIEW_UNIT_PASSED_BACK, E.REVIEW_UNIT_RESENT, E.REVIEW_DEPARTMENT_PASSED,
+    E.REVIEW_DEPARTMENT_RETURNED, E.REVIEW_DEPARTMENT_REJECTED, E.REVIEW_OFFICE_ACCEPTED, E.REVIEW_OFFICE_REJECTED,
+})
+INTERNAL_EVENTS = frozenset({E.REVIEW_DECISION_PROPOSED, E.REVIEW_DECISION_CANCELLED, E.DOSSIER_RECUSAL_REFUSED})
+
 
 
 @dataclass
@@ -307,30 +319,39 @@ def _decision_entries(decisions: dict[int, ReviewDecision]) -> list[TimelineEntr
     return entries
 
 
-def _other_entries(dossier: Dossier, skip: set[str]) -> list[TimelineEntry]:
+def _other_entries(dossier: Dossier, skip: set[str], *, only: frozenset[str] | None = None) -> list[TimelineEntry]:
     """What else happened to the dossier (created, edited, eligibility decisions …), labelled, from the audit log."""
     events = dossier_audit_events(dossier).exclude(event_type__in=skip)
+    if only is not None:
+        events = events.filter(event_type__in=only)
     return [TimelineEntry(e.occurred_at, e.actor_label or str(_("系统")), event_label(e.event_type),
                           str((e.data or {}).get("reason") or ""), order=_OTHER) for e in events]
 
 
-def dossier_timeline(dossier: Dossier) -> list[TimelineEntry]:
+def dossier_timeline(dossier: Dossier, *, viewer=None) -> list[TimelineEntry]:
     """The dossier's history: its changes of state (DossierStateChange), the decisions proposed or cancelled, the
-    returns with their items, and the rest of what happened to it from the audit log, labelled (5 queries)."""
+    returns with their items, and the rest of what happened to it from the audit log, labelled (5 queries).
+
+    The applicant (`viewer` is the dossier's applicant) sees what was decided and their own steps, never the
+    reviewers' pending proposals, their withdrawal or recusal refusals.
+    """
+    applicant_view = viewer is not None and dossier.applicant_id == viewer.pk
     decisions = {d.pk: d for d in dossier_decisions(dossier)}
     returns = list(dossier_returns(dossier))
     events = {t.name: t.event for t in TRANSITIONS.values()}
     entries = [TimelineEntry(c.at, _name(c.actor), _change_what(c, events), c.reason, decisions.get(c.decision_id))
                for c in dossier_state_changes(dossier)]
-    entries += _decision_entries(decisions)
+    if not applicant_view:
+        entries += _decision_entries(decisions)
     returned = event_label(EventType.REVIEW_RETURN_CREATED)
     entries += [TimelineEntry(r.created_at, _name(r.decision.confirmed_by), returned, "", r.decision, r,
                               order=_RETURNED) for r in returns]
-    entries += _other_entries(dossier, {*events.values(), *_FROM_TABLES})
+    skip = {*events.values(), *_FROM_TABLES}
+    entries += _other_entries(dossier, skip, only=APPLICANT_EVENTS - INTERNAL_EVENTS if applicant_view else None)
     return sorted(entries, key=lambda e: (e.when, e.order))
 
 
-def timeline_context(dossier: Dossier) -> dict:
+def timeline_context(dossier: Dossier, *, viewer=None) -> dict:
     """What the timeline section shows: the events, the returns with their items, the department's review time."""
-    return {"timeline": dossier_timeline(dossier), "returns": list(dossier_returns(dossier)),
+    return {"timeline": dossier_timeline(dossier, viewer=viewer), "returns": list(dossier_returns(dossier)),
             "review_time": department_review_time(dossier)}

@@ -110,4 +110,5 @@ def bulk(request):
 def timeline(request, pk: int):
     """A dossier's history on its own page (the same section the dossier page includes)."""
     dossier = dossier_get_for(request.user, pk)
-    return render(request, "review/timeline.html", {"dossier": dossier, **selectors.timeline_context(dossier)})
+    context = selectors.timeline_context(dossier, viewer=request.user)
+    return render(request, "review/timeline.html", {"dossier": dossier, **context})

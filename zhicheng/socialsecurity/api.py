@@ -10,8 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Paginator
-from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from zhicheng.core.pagination import MAX_PAGE, Pagination
 
 from .selectors import FILTERS, check_for_dossier, checks_visible_to, import_get_for, imports_for
 
@@ -95,7 +97,7 @@ class CheckOut(Schema):
 
 
 @router.get("/imports", response=list[ImportOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def import_list(request, campaign: int | None = None):
     return imports_for(request.auth, campaign_id=campaign)
 
@@ -107,7 +109,7 @@ def import_detail(request, import_id: int):
 
 
 @router.get("/imports/{import_id}/errors", response=ErrorsPage)
-def import_errors(request, import_id: int, page: int = 1):
+def import_errors(request, import_id: int, page: int = Query(1, ge=1, le=MAX_PAGE)):
     row = import_get_for(request.auth, import_id)
     pages = Paginator(row.errors, ERRORS_PAGE_SIZE)
     current = pages.get_page(page)
@@ -116,7 +118,7 @@ def import_errors(request, import_id: int, page: int = 1):
 
 
 @router.get("/checks", response=list[CheckOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def check_list(request, only: str = "", campaign: int | None = None):
     """Current checks; `only=mismatch` (a month differs) or `only=failing` (R-SOCSEC fails on the bureau's months)."""
     return checks_visible_to(request.auth, campaign_id=campaign, only=only if only in FILTERS else "")

@@ -4,11 +4,12 @@ import datetime as dt
 
 from django.http import HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhicheng.core import calendar, selectors
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import Pagination
 
 from . import services
 
@@ -85,7 +86,7 @@ def working_days_between(request, first: dt.date, last: dt.date):
 
 
 @router.get("/overrides", response=list[OverrideOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def override_list(request, year: int | None = Query(None, ge=2000, le=2100)):
     """The office's overrides by date, optionally of one year."""
     return selectors.override_list(year=year)

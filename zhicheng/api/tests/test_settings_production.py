@@ -37,3 +37,16 @@ def test_starts_when_configured():
                     ZHICHENG_AUDIT_KEY="a-random-audit-key-of-40-characters-xyz")
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+def test_check_deploy_has_no_warnings():
+    """`manage.py check --deploy` with production settings (HSTS preload/subdomains, SSL redirect): nothing to say."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ZHICHENG_"))}
+    base.update(DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="example.org", DATABASE_URL="sqlite:///x")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING",
+         "--settings=config.settings.production"],
+        cwd=ROOT, env=base, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

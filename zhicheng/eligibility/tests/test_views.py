@@ -125,7 +125,7 @@ class TestDenials:
         _declared_and_submitted(dossier, applicant)
         r = _client(applicant).post(reverse("eligibility:override", args=[dossier.pk]),
                                     {"rule": "R-SOCSEC", "reason": "我认为符合"}, follow=True)
-        assert "申报人本人不能认定" in r.content.decode() and not FindingOverride.objects.exists()
+        assert "回避" in r.content.decode() and not FindingOverride.objects.exists()
 
     def test_unknown_decision_404(self, dossier, applicant, tree):
         _declared_and_submitted(dossier, applicant)

@@ -20,6 +20,7 @@ from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
 from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.dossiers.permissions import is_holder_staff
+from zhicheng.dossiers.recusal import Recused, is_impartial, recusal_refusal_record
 from zhicheng.dossiers.workflow import dossier_transition
 
 from ..guards import not_over_error, objection_open_error
@@ -71,6 +72,8 @@ def _plan_one(actor, dossier: Dossier, starts_on: dt.date) -> PlannedDossier:
     item = PlannedDossier(dossier)
     if not is_holder_staff(actor, dossier):
         item.refusal = NotFound("not_found", "申报材料不存在或无权办理", "Dossier not found")
+    elif not (impartial := is_impartial(actor, dossier)):
+        item.refusal = Recused(impartial, actor=actor, dossier=dossier, step="publicity_publish")
     elif dossier.state != DossierState.UNIT_PASSED:
         item.refusal = ApplicationError(
             "not_unit_passed", f"申报材料当前为“{dossier.get_state_display()}”，不能发布公示",
@@ -128,6 +131,9 @@ def publicity_publish(*, actor, dossiers, starts_on: dt.date, ip: str | None = N
     """Publish UNIT_PASSED dossiers of the actor's unit; 破格/基层有效 go in a separate, longer batch."""
     plan = publicity_plan(actor=actor, dossiers=dossiers, starts_on=starts_on)
     result, batches = PublishResult(skipped=plan.skipped), {}
+    for item in plan.skipped:
+        if isinstance(item.refusal, Recused):
+            recusal_refusal_record(item.refusal, ip=ip)
     for item in plan.ready:
         try:
             batch = _publish_one(actor=actor, item=item, batches=batches, starts_on=starts_on, ip=ip)

@@ -22,6 +22,7 @@ from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.dossiers.models import Dossier, DossierState
+from zhicheng.dossiers.recusal import recusal_audited, require_impartial
 from zhicheng.dossiers.workflow import dossier_transition
 from zhicheng.files.inspection import evidence_clean_name, evidence_file_limit_bytes, evidence_inspect
 from zhicheng.files.storage import evidence_store_then
@@ -154,6 +155,7 @@ def _decide_check(objection: Objection, actor, outcome: str, note: str) -> str:
     return note
 
 
+@recusal_audited
 @transaction.atomic
 def objection_decide(*, objection: Objection, actor, outcome: str, note: str, ip: str | None = None) -> Objection:
     """Record the outcome; an upheld objection stops the dossier (not recommended), a dismissed one lets it go on."""
@@ -161,6 +163,7 @@ def objection_decide(*, objection: Objection, actor, outcome: str, note: str, ip
     locked = Objection.objects.select_for_update().select_related("entry__batch", "entry__dossier").get(
         pk=objection.pk
     )
+    require_impartial(actor, locked.entry.dossier, step="objection_decide")
     if locked.status != ObjectionStatus.OPEN:
         raise ApplicationError("objection_decided", "该异议已处理，不能重复处理", "This objection was already decided",
                                status=409)

@@ -219,6 +219,20 @@ class TestObjections:
             objection_decide(objection=objection, actor=tree["other_clerk"], outcome="upheld", note="x")
         assert Objection.objects.get().status == "open"
 
+    def test_the_applicant_as_clerk_cannot_decide_an_objection_to_their_own_dossier(self, tree, entry, passed):
+        from zhicheng.accounts.models import Role
+        from zhicheng.accounts.tests.factories import grant
+        from zhicheng.audit.models import AuditEvent
+        from zhicheng.core.errors import PermissionDenied
+
+        grant(passed.applicant, tree["unit"], Role.REVIEW_CLERK)  # recusal: the applicant steps aside
+        objection, _code = _object(entry, "2024-10-08T10:00:00+08:00")
+        with at("2024-10-08T15:00:00+08:00"), pytest.raises(PermissionDenied) as refused:
+            objection_decide(objection=objection, actor=passed.applicant, outcome="dismissed", note="本人认为无问题")
+        assert refused.value.code == "recused" and Objection.objects.get().status == "open"
+        assert AuditEvent.objects.filter(event_type="dossier.recusal_refused", object_id=str(passed.pk),
+                                         data__step="objection_decide").count() == 1
+
     def test_deciding_twice_and_without_a_note_refused(self, tree, entry):
         objection, _code = _object(entry, "2024-10-08T10:00:00+08:00")
         with at("2024-10-08T15:00:00+08:00"):

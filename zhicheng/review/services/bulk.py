@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from zhicheng.core.errors import ApplicationError
 from zhicheng.dossiers.holders import holder_level
 from zhicheng.dossiers.models import Dossier, DossierState
+from zhicheng.dossiers.recusal import Recused, recusal_refusal_record
 from zhicheng.publicity.services.batches import publicity_plan, publicity_publish
 
 from ..models import DecisionAction
@@ -131,6 +132,8 @@ def bulk_apply(*, actor, dossiers, action: BulkAction, params: dict | None = Non
             with transaction.atomic():
                 action.run(dossier=dossier, actor=actor, params=params, ip=ip)
         except (ApplicationError, DatabaseError) as exc:
+            if isinstance(exc, Recused):  # its audit row went with the rolled-back savepoint: record it again
+                recusal_refusal_record(exc, ip=ip)
             code, message = _refusal(exc)
             lines.append(BulkLine(dossier, False, message, code))
         else:

@@ -25,6 +25,7 @@ from zhicheng.core.permissions import ALLOW, Decision, deny, require
 from zhicheng.dossiers.holders import holder_level, holder_organisation
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.permissions import can_view_dossier, is_holder_leader, is_holder_staff
+from zhicheng.dossiers.recusal import recusal_audited, require_impartial
 from zhicheng.dossiers.workflow import dossier_transition, transition_check
 from zhicheng.eligibility.services import eligibility_before_review_step
 
@@ -79,6 +80,7 @@ def _reason_check(action: str, reason: str) -> None:
         )
 
 
+@recusal_audited
 @transaction.atomic
 def decision_propose(
     *, dossier: Dossier, action: str, actor, reason: str = "", data: dict[str, Any] | None = None,
@@ -87,6 +89,7 @@ def decision_propose(
     """Record a clerk's (or leader's) proposed decision; it waits for a leader's confirmation."""
     locked = Dossier.objects.select_for_update().select_related("campaign", "organisation").get(pk=dossier.pk)
     require(is_holder_staff(actor, locked))
+    require_impartial(actor, locked, step="decision_propose")
     effect = _effect_for(locked, action)
     _reason_check(action, reason)
     now = timezone.now()
@@ -123,6 +126,7 @@ def can_confirm(actor, decision: ReviewDecision, dossier: Dossier) -> Decision:
     return ALLOW
 
 
+@recusal_audited
 @transaction.atomic
 def decision_confirm(*, decision: ReviewDecision, actor, ip: str | None = None) -> Dossier:
     """A leader of the holding organisation confirms: the dossier moves and the effect's follow-up happens."""
@@ -136,6 +140,7 @@ def decision_confirm(*, decision: ReviewDecision, actor, ip: str | None = None) 
             "decision_stale", "该审核意见已处理或申报材料状态已变化", "The decision is no longer open", status=409
         )
     require(can_confirm(actor, decision, dossier))
+    require_impartial(actor, dossier, step="decision_confirm")
     effect = _effect_for(dossier, decision.action)
     now = timezone.now()
     eligibility_before_review_step(dossier)
@@ -152,12 +157,14 @@ def decision_confirm(*, decision: ReviewDecision, actor, ip: str | None = None) 
     return dossier
 
 
+@recusal_audited
 @transaction.atomic
 def decision_cancel(*, decision: ReviewDecision, actor, reason: str = "", ip: str | None = None) -> ReviewDecision:
     """The proposer withdraws, or a leader turns down, an open decision; nothing happens to the dossier."""
     decision = ReviewDecision.objects.select_for_update().select_related("dossier").get(pk=decision.pk)
     if decision.proposed_by_id != actor.pk:
         require(is_holder_leader(actor, decision.dossier))
+        require_impartial(actor, decision.dossier, step="decision_cancel")  # turning it down is a decision too
     if not decision.is_open:
         raise ApplicationError("decision_stale", "该审核意见已处理", "The decision is no longer open", status=409)
     decision.cancelled_by, decision.cancelled_at = actor, timezone.now()

@@ -22,6 +22,7 @@ from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import require
 from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.dossiers.permissions import is_holder_staff
+from zhicheng.dossiers.recusal import recusal_audited, require_impartial
 from zhicheng.eligibility.rules.posts import SENIOR_RANK, posts_check
 from zhicheng.eligibility.services import finding_as_dict
 from zhicheng.files.inspection import evidence_clean_name, evidence_file_limit_bytes, evidence_inspect
@@ -46,6 +47,7 @@ def recommendation_deadline(dossier: Dossier) -> dt.datetime:
 def _locked_for_unit(dossier: Dossier, actor) -> Dossier:
     locked = Dossier.objects.select_for_update().select_related("campaign", "organisation").get(pk=dossier.pk)
     require(is_holder_staff(actor, locked))
+    require_impartial(actor, locked, step="recommendation")
     return locked
 
 
@@ -58,6 +60,7 @@ def _count(value: Any, field: str, *, optional: bool = False) -> int | None:
     return int(str(value).strip())
 
 
+@recusal_audited
 @transaction.atomic
 def unit_post_count_record(*, dossier: Dossier, actor, senior_held, grassroots_senior_held, senior_posts=None,
                            ip: str | None = None) -> UnitPostCount:
@@ -83,10 +86,12 @@ def _text(value: str, field: str, label: str) -> str:
     return value
 
 
+@recusal_audited
 def recommendation_record(*, dossier: Dossier, actor, discipline_opinion: str, conduct_statement: str,
                           upload: IO[bytes] | None = None, ip: str | None = None) -> Recommendation:
     """Record (or replace) the papers; the sealed statement is inspected by content and stored like evidence."""
     require(is_holder_staff(actor, dossier))
+    require_impartial(actor, dossier, step="recommendation")
     opinion = _text(discipline_opinion, "discipline_opinion", "纪检监察意见")
     statement = _text(conduct_statement, "conduct_statement", "品德考核情况说明")
     if upload is None:
