@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhicheng.accounts.auth_services import api_token_create
+from zhicheng.accounts.tokens import api_token_create
 from zhicheng.audit.testing import audit_flushable  # noqa: F401
 from zhicheng.catalog.tests.helpers import applicant_user, office_user
 

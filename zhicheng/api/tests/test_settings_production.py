@@ -42,7 +42,8 @@ def test_starts_when_configured():
 def test_check_deploy_has_no_warnings():
     """`manage.py check --deploy` with production settings (HSTS preload/subdomains, SSL redirect): nothing to say."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ZHICHENG_"))}
-    base.update(DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="example.org", DATABASE_URL="sqlite:///x")
+    base.update(DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="example.org", DATABASE_URL="sqlite:///x",
+                ZHICHENG_AUDIT_KEY="a-random-audit-key-of-40-characters-xyz")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING",
          "--settings=config.settings.production"],

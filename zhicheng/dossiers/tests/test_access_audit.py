@@ -10,8 +10,8 @@ from zhicheng.accounts.tests.factories import login_verified
 from zhicheng.audit.models import AuditEvent
 from zhicheng.audit.selectors import audit_chain_verify
 from zhicheng.dossiers.services import dossier_submit, section_item_create
+from zhicheng.files.tests import samples as files
 
-from . import files
 from .factories import at, dossier_for, fill, signed, valid_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inside_window")]
