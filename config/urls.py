@@ -14,6 +14,7 @@ urlpatterns = [
     path("evidence/", include("zhicheng.dossiers.urls_files")),
     path("review/", include("zhicheng.review.urls")),
     path("eligibility/", include("zhicheng.eligibility.urls")),
+    path("similarity/", include("zhicheng.similarity.urls")),
     path("socialsecurity/", include("zhicheng.socialsecurity.urls")),
     path("calendar/", include("zhicheng.core.urls")),
     path("audit/", include("zhicheng.audit.urls")),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "zhicheng.catalog",
     "zhicheng.campaigns",
     "zhicheng.dossiers",
+    "zhicheng.similarity",
     "zhicheng.eligibility",
     "zhicheng.socialsecurity",
     "zhicheng.review",

@@ -72,6 +72,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("评审条件"), "catalog:conditions", frozenset({R.OFFICE_STAFF, R.DISCIPLINE_OBSERVER}), _WORK),
     MenuEntry(_("节假日调整"), "calendar:overrides", frozenset({R.OFFICE_STAFF}), _WORK),
     MenuEntry(_("社保数据导入"), "socialsecurity:imports", frozenset({R.OFFICE_STAFF}), _WORK),
+    MenuEntry(_("论文查重结果导入"), "similarity:import", frozenset({R.OFFICE_STAFF}), _WORK),
     MenuEntry(_("社保核验"), "socialsecurity:checks", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER}), _WORK,
               kinds=_SUPERVISING),
     MenuEntry(_("机构管理"), "organisations:list",
