@@ -15,6 +15,7 @@ urlpatterns = [
     path("review/", include("zhicheng.review.urls")),
     path("eligibility/", include("zhicheng.eligibility.urls")),
     path("similarity/", include("zhicheng.similarity.urls")),
+    path("stagger/", include("zhicheng.stagger.urls")),
     path("socialsecurity/", include("zhicheng.socialsecurity.urls")),
     path("calendar/", include("zhicheng.core.urls")),
     path("audit/", include("zhicheng.audit.urls")),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "zhicheng.campaigns",
     "zhicheng.dossiers",
     "zhicheng.similarity",
+    "zhicheng.stagger",
     "zhicheng.eligibility",
     "zhicheng.socialsecurity",
     "zhicheng.review",

@@ -100,8 +100,11 @@ def applicant_next_step(campaign, now: dt.datetime) -> str:
 
 
 def applicant_dashboard(membership, campaign, now: dt.datetime) -> dict:
+    from zhicheng.stagger.selectors import slot_of_applicant
+
     org = membership.organisation
     return {
+        "submission_slot": slot_of_applicant(membership.user, campaign),
         "organisation": org,
         "via_agency": org.kind == OrganisationKind.AGENCY,
         "submission": submission_summary(campaign, now),
