@@ -16,6 +16,7 @@ urlpatterns = [
     path("eligibility/", include("zhicheng.eligibility.urls")),
     path("similarity/", include("zhicheng.similarity.urls")),
     path("stagger/", include("zhicheng.stagger.urls")),
+    path("account-reset/", include("zhicheng.accountreset.urls")),
     path("socialsecurity/", include("zhicheng.socialsecurity.urls")),
     path("calendar/", include("zhicheng.core.urls")),
     path("audit/", include("zhicheng.audit.urls")),

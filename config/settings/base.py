@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "zhicheng.core",
     "zhicheng.audit",
     "zhicheng.accounts",
+    "zhicheng.accountreset",
     "zhicheng.catalog",
     "zhicheng.campaigns",
     "zhicheng.dossiers",
