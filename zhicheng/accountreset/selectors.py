@@ -49,10 +49,17 @@ def reset_state(organisation, now: dt.datetime, campaign=None) -> ResetState:
 
 
 def opening_check(*, organisation, kind: str, now: dt.datetime) -> Decision:
-    """Registered in accounts.hooks: applicant accounts and a unit's first account wait for the reset's steps."""
-    if kind == "unit" and organisation.kind not in (OrganisationKind.UNIT, OrganisationKind.AGENCY):
+    """Registered in accounts.hooks: an applicant account waits for its organisation's reset steps; a unit's
+    (or agency's) first account waits for the steps of the body above, whose admin opens it."""
+    if kind != "unit":
+        return opening_decision(reset_state(organisation, now))
+    if organisation.kind not in (OrganisationKind.UNIT, OrganisationKind.AGENCY):
         return ALLOW
-    return opening_decision(reset_state(organisation, now))
+    opener = organisation.parent
+    if opener is not None and opener.kind in RESET_KINDS:
+        return opening_decision(reset_state(opener, now))
+    state = reset_state(organisation, now)  # opened by the platform: only the instant itself applies
+    return opening_decision(ResetState(reset_at=state.reset_at, now=now)) if state.before else ALLOW
 
 
 def password_change_required(user, now: dt.datetime) -> bool:

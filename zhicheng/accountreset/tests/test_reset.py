@@ -119,3 +119,19 @@ def test_reconfirm_post_without_csrf_refused(world):
     login_verified(client, world["admin"])
     with at(AFTER):
         assert client.post("/account-reset/reconfirm/", {"org": world["unit"].pk}).status_code == 403
+
+
+def test_after_the_reset_a_units_first_account_waits_for_the_body_above(world):
+    with at(AFTER):
+        dept = staff_up(world["department"])  # passwords set after the reset
+        new_unit = Organisation.objects.create(name="新单位", kind=OrganisationKind.UNIT, parent=world["department"])
+
+        def open_first():
+            return staff_account_open(actor=dept[Role.ORG_ADMIN], organisation=new_unit, username="newadmin",
+                                      real_name="王五", id_number=make_resident_id(), roles=[Role.ORG_ADMIN])
+
+        with pytest.raises(ApplicationError) as exc:
+            open_first()
+        assert "重新确认" in exc.value.message_zh
+        roles_reconfirm(actor=dept[Role.ORG_ADMIN], organisation=world["department"])
+        assert open_first().user.username == "newadmin"
