@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.models import Membership, Role
 from zhicheng.accounts.permissions import is_org_admin
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.http import client_ip, service_flash
 
@@ -37,7 +38,7 @@ def reset_page(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
-        audit_event_record(event_type="accounts.password_changed", actor=request.user, obj=request.user,
+        audit_event_record(event_type=EventType.USER_PASSWORD_SET_AFTER_RESET, actor=request.user, obj=request.user,
                            ip=client_ip(request))
         messages.success(request, _("密码已重新设置"))
         return redirect("accountreset:page")

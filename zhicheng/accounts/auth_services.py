@@ -20,6 +20,7 @@ from django_otp import devices_for_user, match_token
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.models import AuditEvent
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
@@ -82,7 +83,7 @@ def totp_device_create_confirmed(*, user, key_hex: str | None = None) -> TOTPDev
         device.full_clean()
         device.save()
         audit_event_record(
-            event_type="auth.otp_enabled", actor=user, obj=device, data={"username": user.get_username()}
+            event_type=EventType.AUTH_OTP_ENABLED, actor=user, obj=device, data={"username": user.get_username()}
         )
     return device
 
@@ -109,7 +110,8 @@ def totp_setup_confirm(*, user, device: TOTPDevice, token: str, ip: str | None =
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             audit_event_record(
-                event_type="auth.otp_enabled", actor=user, obj=device, data={"username": user.get_username()}, ip=ip
+                event_type=EventType.AUTH_OTP_ENABLED, actor=user, obj=device, data={"username": user.get_username()},
+                ip=ip,
             )
     if not ok:
         _otp_failed(user=user, ip=ip, stage="setup")
@@ -122,7 +124,7 @@ def otp_verify(*, user, token: str, ip: str | None = None) -> TOTPDevice:
     if device is None:
         _otp_failed(user=user, ip=ip, stage="verify")
     audit_event_record(
-        event_type="auth.otp_verified", actor=user, obj=device, data={"username": user.get_username()}, ip=ip
+        event_type=EventType.AUTH_OTP_VERIFIED, actor=user, obj=device, data={"username": user.get_username()}, ip=ip
     )
     return device
 
@@ -130,7 +132,7 @@ def otp_verify(*, user, token: str, ip: str | None = None) -> TOTPDevice:
 def _otp_failed(*, user, ip: str | None, stage: str) -> None:
     """Record a wrong code, then refuse; the event is committed before the refusal."""
     audit_event_record(
-        event_type="auth.otp_failed", actor=user, data={"username": user.get_username(), "stage": stage}, ip=ip
+        event_type=EventType.AUTH_OTP_FAILED, actor=user, data={"username": user.get_username(), "stage": stage}, ip=ip
     )
     raise ApplicationError(
         "otp_invalid",
@@ -172,7 +174,8 @@ def api_token_create(*, user, name: str, ip: str | None = None) -> tuple[ApiToke
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=api_token_hash(raw))
         audit_event_record(
-            event_type="auth.token_created", actor=user, obj=token, data={"name": name, "prefix": token.prefix}, ip=ip
+            event_type=EventType.AUTH_TOKEN_CREATED, actor=user, obj=token,
+            data={"name": name, "prefix": token.prefix}, ip=ip,
         )
     return token, raw
 
@@ -187,7 +190,7 @@ def api_token_revoke(*, user, token_id: int, ip: str | None = None) -> ApiToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at", "updated_at"])
             audit_event_record(
-                event_type="auth.token_revoked", actor=user, obj=token, data={"prefix": token.prefix}, ip=ip
+                event_type=EventType.AUTH_TOKEN_REVOKED, actor=user, obj=token, data={"prefix": token.prefix}, ip=ip
             )
     return token
 
@@ -250,7 +253,7 @@ def account_lock(*, actor, username: str, reason: str = "", ip: str | None = Non
             user.is_active = False
             user.save(update_fields=["is_active"])
             audit_event_record(
-                event_type="auth.account_locked", actor=actor, obj=user,
+                event_type=EventType.AUTH_ACCOUNT_LOCKED, actor=actor, obj=user,
                 data={"username": user.username, "reason": reason.strip()[:500]}, ip=ip,
             )
     return user
@@ -273,7 +276,7 @@ def account_unlock(*, actor, username: str, ip: str | None = None) -> int:
             user.is_active = True
             user.save(update_fields=["is_active"])
         audit_event_record(
-            event_type="auth.account_unlocked", actor=actor, obj=user,
+            event_type=EventType.AUTH_ACCOUNT_UNLOCKED, actor=actor, obj=user,
             data={"username": username, "failures_cleared": failures, "reactivated": reactivated}, ip=ip,
         )
     return failures
@@ -288,7 +291,7 @@ def totp_device_reset(*, actor, username: str, ip: str | None = None) -> int:
         if not removed:
             raise ApplicationError("otp_not_enabled", _("该账号尚未绑定验证器"), "No authenticator is bound")
         audit_event_record(
-            event_type="auth.otp_reset", actor=actor, obj=user, data={"username": user.username}, ip=ip
+            event_type=EventType.AUTH_OTP_RESET, actor=actor, obj=user, data={"username": user.username}, ip=ip
         )
     return removed
 
@@ -311,7 +314,10 @@ def _user_for_update(username: str):
 
 
 # The latest of these events says why an inactive account is off: locked here, or deactivated by the system admin
-_ACTIVE_STATE_EVENTS = ("auth.account_locked", "auth.account_unlocked", "user.deactivated", "user.reactivated")
+_ACTIVE_STATE_EVENTS = (
+    EventType.AUTH_ACCOUNT_LOCKED, EventType.AUTH_ACCOUNT_UNLOCKED,
+    EventType.USER_DEACTIVATED, EventType.USER_REACTIVATED,
+)
 
 
 def _admin_locked_ids(user_ids: list[int]) -> set[int]:
@@ -324,4 +330,4 @@ def _admin_locked_ids(user_ids: list[int]) -> set[int]:
     ).order_by("seq")
     for object_id, event_type in events.values_list("object_id", "event_type"):
         latest[object_id] = event_type
-    return {int(pk) for pk, event_type in latest.items() if event_type == "auth.account_locked"}
+    return {int(pk) for pk, event_type in latest.items() if event_type == EventType.AUTH_ACCOUNT_LOCKED}

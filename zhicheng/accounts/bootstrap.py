@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
 
@@ -55,7 +56,7 @@ def platform_bootstrap(
     office.full_clean()
     office.save()
     audit_event_record(
-        event_type="platform.bootstrapped", organisation=office, obj=office, data={"name": office.name}, ip=ip
+        event_type=EventType.PLATFORM_BOOTSTRAPPED, organisation=office, obj=office, data={"name": office.name}, ip=ip
     )
     users, passwords = [], {}
     for admin, role in ((system_admin, Role.SYSTEM_ADMIN), (security_admin, Role.SECURITY_ADMIN)):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import require
@@ -28,6 +29,10 @@ class RosterImportResult:
     reactivated: int = 0
     unchanged: int = 0
     errors: list[dict] = field(default_factory=list)
+
+
+# What `_roster_put` did, as the event it records
+ROSTER_EVENTS = {"added": EventType.ROSTER_ADDED, "reactivated": EventType.ROSTER_REACTIVATED}
 
 
 def _relation_for(org: Organisation) -> str:
@@ -71,7 +76,7 @@ def roster_entry_add(
     if outcome == "unchanged":
         raise ApplicationError("already_on_roster", f"{real_name}（{id_number}）已在花名册中", "Already on the roster")
     audit_event_record(
-        event_type=f"roster.{outcome}", actor=actor, organisation=organisation, obj=entry,
+        event_type=ROSTER_EVENTS[outcome], actor=actor, organisation=organisation, obj=entry,
         data={"real_name": real_name, "id_number": id_number}, ip=ip,
     )
     return entry
@@ -87,7 +92,9 @@ def roster_entry_remove(*, actor: User, entry: StaffRosterEntry, ip: str | None 
         raise ApplicationError("already_removed", "该人员已不在花名册中", "Already removed")
     entry.is_active = False
     entry.save(update_fields=["is_active", "updated_at"])
-    audit_event_record(event_type="roster.removed", actor=actor, organisation=entry.organisation, obj=entry, ip=ip)
+    audit_event_record(
+        event_type=EventType.ROSTER_REMOVED, actor=actor, organisation=entry.organisation, obj=entry, ip=ip
+    )
     return entry
 
 
@@ -140,7 +147,7 @@ def roster_import(*, actor: User, organisation: Organisation, text: str, ip: str
         outcome, _entry = _roster_put(actor=actor, org=organisation, id_type=id_type, id_number=number, real_name=name)
         setattr(result, outcome, getattr(result, outcome) + 1)
     audit_event_record(
-        event_type="roster.imported", actor=actor, organisation=organisation,
+        event_type=EventType.ROSTER_IMPORTED, actor=actor, organisation=organisation,
         data={"added": result.added, "reactivated": result.reactivated, "unchanged": result.unchanged}, ip=ip,
     )
     return result

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, validation_error_from_django
 from zhicheng.core.permissions import require
@@ -85,7 +86,7 @@ def organisation_create(*, actor: User, ip: str | None = None, **fields: Any) ->
     full_clean_or_refuse(org)
     org.save()
     audit_event_record(
-        event_type="organisation.created", actor=actor, organisation=org, obj=org,
+        event_type=EventType.ORGANISATION_CREATED, actor=actor, organisation=org, obj=org,
         data={"name": org.name, "kind": org.kind, "parent_id": org.parent_id}, ip=ip,
     )
     return org
@@ -107,7 +108,9 @@ def organisation_update(
     org.save()
     after = {name: _plain(getattr(org, name)) for name in changes}
     diff = {name: [before[name], after[name]] for name in changes if before[name] != after[name]}
-    audit_event_record(event_type="organisation.updated", actor=actor, organisation=org, obj=org, data=diff, ip=ip)
+    audit_event_record(
+        event_type=EventType.ORGANISATION_UPDATED, actor=actor, organisation=org, obj=org, data=diff, ip=ip
+    )
     return org
 
 
@@ -132,7 +135,8 @@ def organisation_suspend(
     org.suspended_at, org.suspended_reason = timezone.now(), reason.strip()
     org.save(update_fields=["suspended_at", "suspended_reason", "updated_at"])
     audit_event_record(
-        event_type="organisation.suspended", actor=actor, organisation=org, obj=org, data={"reason": reason}, ip=ip
+        event_type=EventType.ORGANISATION_SUSPENDED, actor=actor, organisation=org, obj=org,
+        data={"reason": reason}, ip=ip,
     )
     return org
 
@@ -147,7 +151,7 @@ def organisation_reinstate(*, actor: User, organisation: Organisation, ip: str |
         raise ApplicationError("not_suspended", "该机构未被停用", "Not suspended")
     org.suspended_at, org.suspended_reason = None, ""
     org.save(update_fields=["suspended_at", "suspended_reason", "updated_at"])
-    audit_event_record(event_type="organisation.reinstated", actor=actor, organisation=org, obj=org, ip=ip)
+    audit_event_record(event_type=EventType.ORGANISATION_REINSTATED, actor=actor, organisation=org, obj=org, ip=ip)
     return org
 
 
@@ -179,7 +183,7 @@ def _membership_activate(*, actor: User, organisation: Organisation, user: User,
         membership.save(update_fields=["is_active", "created_by", "updated_at"])
     _forget_roles(user)
     audit_event_record(
-        event_type="membership.granted", actor=actor, organisation=organisation, obj=membership,
+        event_type=EventType.MEMBERSHIP_GRANTED, actor=actor, organisation=organisation, obj=membership,
         data={"user_id": user.pk, "role": role}, ip=ip,
     )
     return membership
@@ -197,7 +201,7 @@ def membership_revoke(*, actor: User, membership: Membership, ip: str | None = N
     membership.save(update_fields=["is_active", "updated_at"])
     _forget_roles(membership.user)
     audit_event_record(
-        event_type="membership.revoked", actor=actor, organisation=membership.organisation, obj=membership,
+        event_type=EventType.MEMBERSHIP_REVOKED, actor=actor, organisation=membership.organisation, obj=membership,
         data={"user_id": membership.user_id, "role": membership.role}, ip=ip,
     )
     return membership
@@ -254,7 +258,9 @@ def user_create(
     user, generated = _user_build(
         username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password
     )
-    audit_event_record(event_type="user.created", actor=actor, obj=user, data={"username": user.username}, ip=ip)
+    audit_event_record(
+        event_type=EventType.USER_CREATED, actor=actor, obj=user, data={"username": user.username}, ip=ip
+    )
     return AccountOpened(user=user, memberships=(), initial_password=generated)
 
 
@@ -275,7 +281,7 @@ def staff_account_open(
         username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone, password=password
     )
     audit_event_record(
-        event_type="user.created", actor=actor, organisation=organisation, obj=user,
+        event_type=EventType.USER_CREATED, actor=actor, organisation=organisation, obj=user,
         data={"username": user.username, "staff_of": organisation.pk}, ip=ip,
     )
     memberships = []
@@ -298,7 +304,7 @@ def user_update(*, actor: User, user: User, changes: dict[str, Any], ip: str | N
     full_clean_or_refuse(target, exclude=["password"])
     target.save()
     diff = {name: [before[name], getattr(target, name)] for name in changes if before[name] != getattr(target, name)}
-    audit_event_record(event_type="user.updated", actor=actor, obj=target, data=diff, ip=ip)
+    audit_event_record(event_type=EventType.USER_UPDATED, actor=actor, obj=target, data=diff, ip=ip)
     return target
 
 
@@ -314,7 +320,7 @@ def user_set_active(*, actor: User, user: User, active: bool, ip: str | None = N
         raise ApplicationError("unchanged", "账号已是启用状态" if active else "账号已是停用状态", "Unchanged")
     target.is_active = active
     target.save(update_fields=["is_active"])
-    event = "user.reactivated" if active else "user.deactivated"
+    event = EventType.USER_REACTIVATED if active else EventType.USER_DEACTIVATED
     audit_event_record(event_type=event, actor=actor, obj=target, data={"username": target.username}, ip=ip)
     return target
 
@@ -401,7 +407,7 @@ def applicant_account_open(
             username=username, real_name=real_name, id_type=id_type, id_number=id_number, phone=phone,
             password=password,
         )
-        audit_event_record(event_type="user.created", actor=actor, organisation=organisation, obj=user, ip=ip)
+        audit_event_record(event_type=EventType.USER_CREATED, actor=actor, organisation=organisation, obj=user, ip=ip)
     elif user.real_name != real_name:
         raise invalid("real_name", "姓名与该证件号码已有账号的姓名不一致", "The name differs from the existing account")
     _refuse_second_applying_organisation(user, organisation)

@@ -6,6 +6,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.http import client_ip
 
@@ -20,14 +21,18 @@ def _username(value) -> str:
 
 @receiver(user_logged_in, dispatch_uid="zhicheng_audit_login")
 def audit_login(sender, request, user, **kwargs) -> None:
-    audit_event_record(event_type="auth.login", actor=user, data={"username": user.get_username()}, ip=_ip(request))
+    audit_event_record(
+        event_type=EventType.AUTH_LOGIN, actor=user, data={"username": user.get_username()}, ip=_ip(request)
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="zhicheng_audit_logout")
 def audit_logout(sender, request, user, **kwargs) -> None:
     if user is None:  # logging out an anonymous session changes nothing worth recording
         return
-    audit_event_record(event_type="auth.logout", actor=user, data={"username": user.get_username()}, ip=_ip(request))
+    audit_event_record(
+        event_type=EventType.AUTH_LOGOUT, actor=user, data={"username": user.get_username()}, ip=_ip(request)
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="zhicheng_audit_login_failed")
@@ -36,11 +41,11 @@ def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
     data = {"username": _username(credentials.get("username"))}
     if getattr(request, "axes_locked_out", False):
         data["locked_out"] = True
-    audit_event_record(event_type="auth.login_failed", data=data, ip=_ip(request))
+    audit_event_record(event_type=EventType.AUTH_LOGIN_FAILED, data=data, ip=_ip(request))
 
 
 @receiver(user_locked_out, dispatch_uid="zhicheng_audit_locked_out")
 def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
     audit_event_record(
-        event_type="auth.locked_out", data={"username": _username(username)}, ip=_ip(request) or ip_address
+        event_type=EventType.AUTH_LOCKED_OUT, data={"username": _username(username)}, ip=_ip(request) or ip_address
     )

@@ -11,6 +11,7 @@ from zhicheng.core.errors import NotFound
 from zhicheng.core.permissions import require
 
 from . import selectors
+from .events import EventArea, event_label
 
 router = Router(tags=["audit"])
 MAX_ID = 2**63 - 1  # larger numbers would make PostgreSQL fail instead of answering
@@ -18,6 +19,7 @@ MAX_ID = 2**63 - 1  # larger numbers would make PostgreSQL fail instead of answe
 
 class EventFilter(Schema):
     event_type: str = ""
+    area: EventArea | None = None
     actor: str = ""
     organisation: int | None = Field(None, ge=1, le=MAX_ID)
     object_type: str = ""
@@ -34,12 +36,18 @@ class EventOut(Schema):
     actor_label: str
     organisation_id: int | None
     event_type: str
+    event_label: str
     object_type: str
     object_id: str
     data: dict[str, Any]
     ip: str | None
     prev_hash: str
     hash: str
+
+    @staticmethod
+    def resolve_event_label(event) -> str:
+        """What a person reads for the event type (clients keep filtering by the code in event_type)."""
+        return event_label(event.event_type)
 
 
 class VerifyOut(Schema):
@@ -57,8 +65,8 @@ def event_list(request, filters: Query[EventFilter]):
     """Audit events, newest first, filtered."""
     require(can_read_audit(request.user))
     return selectors.audit_event_list(
-        event_type=filters.event_type, actor=filters.actor, organisation_id=filters.organisation,
-        object_type=filters.object_type, object_id=filters.object_id,
+        event_type=filters.event_type, area=filters.area or "", actor=filters.actor,
+        organisation_id=filters.organisation, object_type=filters.object_type, object_id=filters.object_id,
         date_from=filters.date_from, date_to=filters.date_to,
     )
 

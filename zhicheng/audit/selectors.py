@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -10,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from .events import AREA_PREFIXES, event_label
 from .models import AuditChainHead, AuditEvent
 from .services import GENESIS_HASH, audit_hash
 
@@ -22,6 +24,8 @@ def _day_start(day: dt.date) -> dt.datetime:
 def audit_event_list(
     *,
     event_type: str = "",
+    event_type_in: Collection[str] = (),
+    area: str = "",
     actor: str = "",
     organisation_id: int | None = None,
     object_type: str = "",
@@ -29,10 +33,20 @@ def audit_event_list(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Events newest first, narrowed by the given filters (dates are local days, both included)."""
+    """Events newest first, narrowed by the given filters (dates are local days, both included).
+
+    `event_type` is a prefix (the API's filter), `event_type_in` exact types (the page's), `area` an EventArea.
+    """
     qs = AuditEvent.objects.select_related("actor").order_by("-seq")
     if event_type:
         qs = qs.filter(event_type__startswith=event_type)
+    if event_type_in:
+        qs = qs.filter(event_type__in=list(event_type_in))
+    if area:
+        in_area = Q(pk__in=[])
+        for prefix in AREA_PREFIXES.get(area, ()):
+            in_area |= Q(event_type__startswith=f"{prefix}.")
+        qs = qs.filter(in_area)
     if actor:
         who = Q(actor_label__icontains=actor) | Q(actor__username=actor)
         by_id = actor.isdigit() and len(actor) <= 18  # a longer number cannot be a user id (bigint)
@@ -72,6 +86,12 @@ def audit_event_types() -> list[str]:
     return list(AuditEvent.objects.order_by("event_type").values_list("event_type", flat=True).distinct())
 
 
+def audit_object_types() -> list[str]:
+    """Every kind of object events were recorded about, for the filter's choices."""
+    types = AuditEvent.objects.exclude(object_type="").order_by("object_type")
+    return list(types.values_list("object_type", flat=True).distinct())
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     """The verdict of one walk: ok, how many rows, and the first broken row with what is wrong."""
@@ -93,14 +113,16 @@ class ChainCheck:
     def message_zh(self) -> str:
         if self.ok:
             return f"审计链完整：{self.count} 条"
-        where = f"第 {self.seq} 条（id {self.event_id}，{self.event_type}）" if self.seq is not None else "链头"
+        label = event_label(self.event_type)
+        where = f"第 {self.seq} 条（id {self.event_id}，{label}）" if self.seq is not None else "链头"
         return f"审计链断裂：{where}{self.problem_zh}"
 
     @property
     def message_en(self) -> str:
         if self.ok:
             return f"Audit chain intact: {self.count} events"
-        where = f"seq {self.seq} (id {self.event_id}, {self.event_type})" if self.seq is not None else "the head"
+        label = event_label(self.event_type)
+        where = f"seq {self.seq} (id {self.event_id}, {label})" if self.seq is not None else "the head"
         return f"Audit chain broken at {where}: {self.problem_en}"
 
 

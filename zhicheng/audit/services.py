@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from .events import EventType
 from .models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -52,7 +53,7 @@ def _ip_normalised(ip: str | None) -> str | None:
 
 def audit_event_record(
     *,
-    event_type: str,
+    event_type: EventType,
     actor=None,
     organisation=None,
     obj: models.Model | None = None,
@@ -69,7 +70,7 @@ def audit_event_record(
             actor_id=actor_id,
             actor_label=(getattr(actor, "real_name", "") or getattr(actor, "username", "")) if actor_id else "",
             organisation_id=getattr(organisation, "pk", organisation),
-            event_type=event_type,
+            event_type=str(event_type),  # the stored value; existing rows keep theirs
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
             data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),

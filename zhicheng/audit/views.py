@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,9 +14,20 @@ from zhicheng.accounts.permissions import can_read_audit
 from zhicheng.core.permissions import require_page
 
 from . import selectors
+from .events import EventType, event_label
 from .forms import EventFilterForm
+from .models import AuditEvent
+from .objects import object_description, object_descriptions, object_type_choices
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class EventRow:
+    event: AuditEvent
+    label: str
+    organisation: str
+    object: str
 
 
 def _audit_readers_only(request) -> None:
@@ -24,18 +36,25 @@ def _audit_readers_only(request) -> None:
 
 @login_required
 def events(request):
-    """Audit events, newest first, with filters."""
+    """Audit events, newest first, with filters; each named by its label and its object described."""
     _audit_readers_only(request)
-    form = EventFilterForm(request.GET or None, organisation_choices=selectors.organisation_choices())
+    form = EventFilterForm(
+        request.GET or None, organisation_choices=selectors.organisation_choices(),
+        stored_event_types=selectors.audit_event_types(),
+        object_type_choices=object_type_choices(selectors.audit_object_types()),
+    )
     filters = form.filters() if form.is_bound else {}
     page = Paginator(selectors.audit_event_list(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     names = selectors.organisation_names(e.organisation_id for e in page)
-    rows = [(e, names.get(e.organisation_id, e.organisation_id or "")) for e in page]
+    objects = object_descriptions((e.object_type, e.object_id) for e in page)
+    rows = [
+        EventRow(e, event_label(e.event_type), names.get(e.organisation_id, e.organisation_id or ""),
+                 objects.get((e.object_type, e.object_id), ""))
+        for e in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(),
-               "event_types": selectors.audit_event_types()}
-    return render(request, "audit/events.html", context)
+    return render(request, "audit/events.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})
 
 
 @login_required
@@ -47,7 +66,10 @@ def event_detail(request, pk: int):
         raise Http404
     data_json = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True)
     organisation = selectors.organisation_names([event.organisation_id]).get(event.organisation_id, "")
-    context = {"event": event, "data_json": data_json, "organisation": organisation}
+    area = EventType.area_of(event.event_type)
+    context = {"event": event, "data_json": data_json, "organisation": organisation,
+               "label": event_label(event.event_type), "area": area.label if area else "",
+               "object": object_description(event.object_type, event.object_id)}
     return render(request, "audit/event_detail.html", context)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.catalog.rules import Problem, problems_raise
 from zhicheng.catalog.selectors import level_resolve, series_resolve
@@ -101,7 +102,9 @@ def campaign_create(*, actor, data: dict[str, Any], ip: str | None = None) -> Ca
     return _campaign_create(actor=actor, data=data, ip=ip)
 
 
-def _campaign_create(*, actor, data: dict[str, Any], ip: str | None, event_type: str = "campaign.created"):
+def _campaign_create(
+    *, actor, data: dict[str, Any], ip: str | None, event_type: EventType = EventType.CAMPAIGN_CREATED
+):
     campaign = Campaign()
     _apply(campaign, data)
     _validate(campaign)
@@ -126,7 +129,7 @@ def _campaign_update(*, campaign: Campaign, actor, data: dict[str, Any], ip: str
         return campaign
     _validate(campaign)
     _save(campaign)
-    audit_event_record(event_type="campaign.updated", actor=actor, obj=campaign, data=changed, ip=ip)
+    audit_event_record(event_type=EventType.CAMPAIGN_UPDATED, actor=actor, obj=campaign, data=changed, ip=ip)
     return campaign
 
 
@@ -160,7 +163,7 @@ def _route_set(*, campaign, actor, series, level, route, committee, ip) -> Campa
     model_validate(row)
     row.save()
     audit_event_record(
-        event_type="campaign.route_set", actor=actor, obj=campaign,
+        event_type=EventType.CAMPAIGN_ROUTE_SET, actor=actor, obj=campaign,
         data={"series": series.name, "level": level.name, "route": route, "committee": row.committee_id}, ip=ip,
     )
     return row
@@ -171,7 +174,7 @@ def campaign_route_delete(*, route: CampaignRoute, actor, ip: str | None = None)
     """Remove a route row; the series/level falls back to entrusted."""
     require(can_manage_campaigns(actor))
     audit_event_record(
-        event_type="campaign.route_deleted", actor=actor, obj=route.campaign,
+        event_type=EventType.CAMPAIGN_ROUTE_DELETED, actor=actor, obj=route.campaign,
         data={"series": route.series.name, "level": route.level.name, "route": route.route}, ip=ip,
     )
     route.delete()
@@ -205,7 +208,7 @@ def _quota_set(*, campaign, actor, series, level, count, note, ip) -> CampaignQu
     model_validate(row)
     row.save()
     audit_event_record(
-        event_type="campaign.quota_set", actor=actor, obj=campaign,
+        event_type=EventType.CAMPAIGN_QUOTA_SET, actor=actor, obj=campaign,
         data={"series": series.name, "level": level.name, "count": count, "note": row.note}, ip=ip,
     )
     return row
@@ -216,7 +219,7 @@ def campaign_quota_delete(*, quota: CampaignQuota, actor, ip: str | None = None)
     """Remove a quota row from the evaluation plan."""
     require(can_manage_campaigns(actor))
     audit_event_record(
-        event_type="campaign.quota_deleted", actor=actor, obj=quota.campaign,
+        event_type=EventType.CAMPAIGN_QUOTA_DELETED, actor=actor, obj=quota.campaign,
         data={"series": quota.series.name, "level": quota.level.name, "count": quota.count}, ip=ip,
     )
     quota.delete()
@@ -241,7 +244,7 @@ def campaign_clone(*, source: Campaign, actor, year: int | None = None, ip: str 
         name=source.name.replace(str(source.year), str(target)),
         note=f"由 {source.year} 年度复制，日期已顺延 {delta} 年，请按新年度通知核对。\n{source.note}".strip(),
     )
-    campaign = _campaign_create(actor=actor, data=data, ip=ip, event_type="campaign.cloned")
+    campaign = _campaign_create(actor=actor, data=data, ip=ip, event_type=EventType.CAMPAIGN_CLONED)
     CampaignRoute.objects.bulk_create(
         CampaignRoute(campaign=campaign, series_id=r.series_id, level_id=r.level_id, route=r.route,
                       committee_id=r.committee_id) for r in source.routes.all()
@@ -251,7 +254,7 @@ def campaign_clone(*, source: Campaign, actor, year: int | None = None, ip: str 
         for q in source.quotas.all()
     )
     audit_event_record(
-        event_type="campaign.clone_copied", actor=actor, obj=campaign,
+        event_type=EventType.CAMPAIGN_CLONE_COPIED, actor=actor, obj=campaign,
         data={"source": source.pk, "routes": source.routes.count(), "quotas": source.quotas.count()}, ip=ip,
     )
     return campaign
@@ -280,7 +283,7 @@ def campaign_load_from_file(path: str | Path | None = None, actor=None) -> Campa
     data = dict(content["campaign"])
     existing = Campaign.objects.filter(year=data.get("year")).first()
     if existing is None:
-        campaign = _campaign_create(actor=actor, data=data, ip=None, event_type="campaign.loaded")
+        campaign = _campaign_create(actor=actor, data=data, ip=None, event_type=EventType.CAMPAIGN_LOADED)
     else:
         data.pop("status", None)  # a reload never reopens or closes a campaign the office has moved on
         campaign = _campaign_update(campaign=existing, actor=actor, data=data, ip=None)
@@ -296,7 +299,7 @@ def _rows_sync(campaign: Campaign, actor, routes: list[dict], quotas: list[dict]
                          route=r.get("route", Route.SELF_RUN), committee=None, ip=None)
         keep.add(row.pk)
     for row in campaign.routes.exclude(pk__in=keep).select_related("series", "level"):
-        audit_event_record(event_type="campaign.route_deleted", actor=actor, obj=campaign,
+        audit_event_record(event_type=EventType.CAMPAIGN_ROUTE_DELETED, actor=actor, obj=campaign,
                            data={"series": row.series.name, "level": row.level.name})
         row.delete()
     keep = set()
@@ -305,6 +308,6 @@ def _rows_sync(campaign: Campaign, actor, routes: list[dict], quotas: list[dict]
                          count=q.get("count"), note=q.get("note", ""), ip=None)
         keep.add(row.pk)
     for row in campaign.quotas.exclude(pk__in=keep).select_related("series", "level"):
-        audit_event_record(event_type="campaign.quota_deleted", actor=actor, obj=campaign,
+        audit_event_record(event_type=EventType.CAMPAIGN_QUOTA_DELETED, actor=actor, obj=campaign,
                            data={"series": row.series.name, "level": row.level.name})
         row.delete()

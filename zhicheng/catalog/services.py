@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, validation_error_from_django
 from zhicheng.core.permissions import require
@@ -64,7 +65,7 @@ def condition_create(*, actor, data: dict[str, Any], ip: str | None = None) -> C
     _condition_apply(condition, data)
     condition.save()
     audit_event_record(
-        event_type="catalog.condition_created", actor=actor, obj=condition,
+        event_type=EventType.CATALOG_CONDITION_CREATED, actor=actor, obj=condition,
         data=model_snapshot(condition, CONDITION_FIELDS), ip=ip,
     )
     return condition
@@ -80,7 +81,7 @@ def condition_update(*, condition: Condition, actor, data: dict[str, Any], ip: s
     condition.save()
     after = model_snapshot(condition, CONDITION_FIELDS)
     changed = {k: {"from": before[k], "to": after[k]} for k in CONDITION_FIELDS if before[k] != after[k]}
-    audit_event_record(event_type="catalog.condition_updated", actor=actor, obj=condition, data=changed, ip=ip)
+    audit_event_record(event_type=EventType.CATALOG_CONDITION_UPDATED, actor=actor, obj=condition, data=changed, ip=ip)
     return condition
 
 
@@ -89,7 +90,7 @@ def condition_delete(*, condition: Condition, actor, ip: str | None = None) -> N
     """Remove a condition row; the audit event keeps what it said."""
     require(can_edit_catalog(actor))
     snapshot = model_snapshot(condition, CONDITION_FIELDS)
-    audit_event_record(event_type="catalog.condition_deleted", actor=actor, obj=condition, data=snapshot, ip=ip)
+    audit_event_record(event_type=EventType.CATALOG_CONDITION_DELETED, actor=actor, obj=condition, data=snapshot, ip=ip)
     condition.delete()
 
 
@@ -101,7 +102,7 @@ def specialty_create(*, actor, series, name: str, ip: str | None = None) -> Spec
     model_validate(specialty)
     specialty.save()
     audit_event_record(
-        event_type="catalog.specialty_created", actor=actor, obj=specialty,
+        event_type=EventType.CATALOG_SPECIALTY_CREATED, actor=actor, obj=specialty,
         data={"series": specialty.series_id, "name": specialty.name}, ip=ip,
     )
     return specialty
@@ -121,7 +122,7 @@ def specialty_update(
     model_validate(specialty)
     specialty.save()
     audit_event_record(
-        event_type="catalog.specialty_updated", actor=actor, obj=specialty,
+        event_type=EventType.CATALOG_SPECIALTY_UPDATED, actor=actor, obj=specialty,
         data={"before": before, "after": model_snapshot(specialty, ("name", "is_active"))}, ip=ip,
     )
     return specialty
@@ -137,7 +138,7 @@ def waiver_create(*, actor, name: str, series=None, position: int = 0, ip: str |
     model_validate(waiver)
     waiver.save()
     audit_event_record(
-        event_type="catalog.waiver_created", actor=actor, obj=waiver,
+        event_type=EventType.CATALOG_WAIVER_CREATED, actor=actor, obj=waiver,
         data=model_snapshot(waiver, ("name", "series", "position")), ip=ip,
     )
     return waiver
@@ -150,6 +151,6 @@ def waiver_set_active(*, waiver: WaiverAchievement, actor, is_active: bool, ip: 
     waiver.is_active = is_active
     waiver.save(update_fields=["is_active", "updated_at"])
     audit_event_record(
-        event_type="catalog.waiver_updated", actor=actor, obj=waiver, data={"is_active": is_active}, ip=ip
+        event_type=EventType.CATALOG_WAIVER_UPDATED, actor=actor, obj=waiver, data={"is_active": is_active}, ip=ip
     )
     return waiver

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from zhicheng.accounts.permissions import is_office_staff
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 
 from .errors import ApplicationError
@@ -76,7 +77,7 @@ def override_range_create(
             raise
         calendar_revision_bump()  # bulk_create sends no post_save
         audit_event_record(
-            event_type="calendar.override_create", actor=actor, obj=created[0] if len(created) == 1 else None,
+            event_type=EventType.CALENDAR_OVERRIDE_CREATE, actor=actor, obj=created[0] if len(created) == 1 else None,
             data={"first": first.isoformat(), "last": last.isoformat(), "kind": kind, "name": name, "note": note,
                   "count": len(created)},
             ip=ip,
@@ -96,7 +97,7 @@ def override_delete(*, actor, override: HolidayOverride, ip: str | None = None) 
     require(is_office_staff(actor))
     with transaction.atomic():
         audit_event_record(
-            event_type="calendar.override_delete", actor=actor, obj=override,
+            event_type=EventType.CALENDAR_OVERRIDE_DELETE, actor=actor, obj=override,
             data={"date": override.date.isoformat(), "kind": override.kind, "name": override.name},
             ip=ip,
         )
@@ -115,7 +116,7 @@ def schedule_year_confirm(*, actor, year: int, note: str = "", ip: str | None = 
                                    f"{year} is already confirmed", details={"year": ["confirmed"]})
         schedule = CalendarYearSchedule.objects.create(year=year, note=(note or "").strip(), confirmed_by=actor)
         audit_event_record(
-            event_type="calendar.year_confirm", actor=actor, obj=schedule, data={"year": year, "note": schedule.note},
-            ip=ip,
+            event_type=EventType.CALENDAR_YEAR_CONFIRM, actor=actor, obj=schedule,
+            data={"year": year, "note": schedule.note}, ip=ip,
         )
     return schedule

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from zhicheng.accounts.models import Membership, Role
 from zhicheng.accounts.permissions import organisation_can_act
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.campaigns.models import Campaign, CampaignStatus
 from zhicheng.campaigns.selectors import campaign_route_for, campaign_submission_is_open
@@ -90,7 +91,7 @@ def dossier_create(
             "You already have a dossier in this campaign", status=409,
         ) from exc
     audit_event_record(
-        event_type="dossier.created", actor=actor, organisation=dossier.organisation, obj=dossier,
+        event_type=EventType.DOSSIER_CREATED, actor=actor, organisation=dossier.organisation, obj=dossier,
         data=_target_plain(target), ip=ip,
     )
     dossier_changed.send(sender=Dossier, dossier=dossier, actor=actor)
@@ -104,7 +105,7 @@ def dossier_lock_for_edit(dossier: Dossier, actor) -> Dossier:
     return locked
 
 
-def dossier_content_changed(dossier: Dossier, *, actor, ip: str | None, event: str, data: dict[str, Any]) -> None:
+def dossier_content_changed(dossier: Dossier, *, actor, ip: str | None, event: EventType, data: dict[str, Any]) -> None:
     """Every change (sections here, evidence files in evidence.py): bump the revision, void the pledge, audit."""
     now = timezone.now()
     Dossier.objects.filter(pk=dossier.pk).update(revision=dossier.revision + 1, content_changed_at=now, updated_at=now)
@@ -134,7 +135,7 @@ def dossier_target_update(
         setattr(dossier, name, value)
     dossier.save(update_fields=[*target, "updated_at"])
     dossier_content_changed(
-        dossier, actor=actor, ip=ip, event="dossier.target_updated", data={"from": before, "to": after}
+        dossier, actor=actor, ip=ip, event=EventType.DOSSIER_TARGET_UPDATED, data={"from": before, "to": after}
     )
     return dossier
 
@@ -185,7 +186,7 @@ def identity_update(*, dossier: Dossier, actor, data: dict[str, Any], ip: str | 
         return item
     item = item or spec.model(dossier=dossier)
     _save_row(item, values, spec)
-    dossier_content_changed(dossier, actor=actor, ip=ip, event="dossier.section_changed",
+    dossier_content_changed(dossier, actor=actor, ip=ip, event=EventType.DOSSIER_SECTION_CHANGED,
                             data={"section": "identity", "item": item.pk, "changes": changed})
     return item
 
@@ -198,7 +199,7 @@ def section_item_create(*, dossier: Dossier, actor, section: str, data: dict[str
     values = section_values_parse(spec, data, section_item_values(spec, None), _facts(dossier))
     item = spec.model(dossier=dossier)
     _save_row(item, values, spec)
-    dossier_content_changed(dossier, actor=actor, ip=ip, event="dossier.section_changed",
+    dossier_content_changed(dossier, actor=actor, ip=ip, event=EventType.DOSSIER_SECTION_CHANGED,
                             data={"section": section, "item": item.pk, "action": "created"})
     return item
 
@@ -224,7 +225,7 @@ def section_item_update(
     if not changed:
         return item
     _save_row(item, values, spec)
-    dossier_content_changed(dossier, actor=actor, ip=ip, event="dossier.section_changed",
+    dossier_content_changed(dossier, actor=actor, ip=ip, event=EventType.DOSSIER_SECTION_CHANGED,
                             data={"section": section, "item": item.pk, "action": "updated", "changes": changed})
     return item
 
@@ -239,7 +240,7 @@ def section_item_delete(*, dossier: Dossier, actor, section: str, item_id, ip: s
     item.delete()
     files = EvidenceFile.objects.filter(dossier=dossier, section=section, item_id=pk, deleted_at__isnull=True)
     hidden = files.update(deleted_at=timezone.now())
-    dossier_content_changed(dossier, actor=actor, ip=ip, event="dossier.section_changed",
+    dossier_content_changed(dossier, actor=actor, ip=ip, event=EventType.DOSSIER_SECTION_CHANGED,
                             data={"section": section, "item": pk, "action": "deleted", "evidence_deleted": hidden})
 
 
@@ -261,7 +262,7 @@ def pledge_sign(
         pledge_text=text, snapshot_sha256=snapshot_sha256(dossier_snapshot(dossier)), revision=dossier.revision,
     )
     audit_event_record(
-        event_type="dossier.pledge_signed", actor=actor, organisation=dossier.organisation_id, obj=dossier,
+        event_type=EventType.DOSSIER_PLEDGE_SIGNED, actor=actor, organisation=dossier.organisation_id, obj=dossier,
         data={"pledge": pledge.pk, "sha256": pledge.snapshot_sha256, "user_agent": pledge.user_agent}, ip=ip,
     )
     return pledge

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.campaigns.selectors import campaign_submission_is_open
 from zhicheng.core.errors import ApplicationError
@@ -19,6 +20,7 @@ from .models import Dossier, DossierState
 from .permissions import is_dossier_owner, is_holder_leader, is_holder_staff
 
 State = DossierState
+Event = EventType
 
 
 def formal_return_answer_open(dossier: Dossier, at: dt.datetime) -> bool:
@@ -98,58 +100,64 @@ def guard_publicity(step: str) -> Callable[[Dossier, dict[str, Any], dt.datetime
 class Transition:
     who: Callable[[Any, Dossier], Decision]
     guard: Callable[[Dossier, dict[str, Any], dt.datetime], None]
-    event: str
+    event: EventType
     enter: Callable[[Dossier, dict[str, Any], dt.datetime], list[str]] | None = None
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     # -- the applicant --------------------------------------------------------------------------------------
-    (State.DRAFT, State.SUBMITTED): Transition(is_dossier_owner, guard_submit, "dossier.submitted", enter_submitted),
+    (State.DRAFT, State.SUBMITTED): Transition(
+        is_dossier_owner, guard_submit, Event.DOSSIER_SUBMITTED, enter_submitted
+    ),
     # "until the unit decides": no withdrawal row leads from the unit's later states
     (State.SUBMITTED, State.WITHDRAWN): Transition(
-        is_dossier_owner, guard_withdraw, "dossier.withdrawn", enter_withdrawn
+        is_dossier_owner, guard_withdraw, Event.DOSSIER_WITHDRAWN, enter_withdrawn
     ),
     # -- unit, department and office review (review app) -----------------------------------------------------
     # unit level: decisions confirmed by a unit leader; the applicant answers a return
-    (State.SUBMITTED, State.UNIT_PASSED): Transition(is_holder_leader, guard_none, "review.unit_passed"),
-    (State.SUBMITTED, State.RETURNED): Transition(is_holder_leader, guard_none, "review.unit_returned"),
-    (State.SUBMITTED, State.NOT_ACCEPTED): Transition(is_holder_leader, guard_none, "review.unit_not_accepted"),
-    (State.PUBLICITY_DONE, State.RECOMMENDED): Transition(is_holder_leader, guard_none, "review.unit_recommended"),
-    (State.RETURNED, State.SUBMITTED): Transition(is_dossier_owner, guard_return_answer, "dossier.return_answered"),
+    (State.SUBMITTED, State.UNIT_PASSED): Transition(is_holder_leader, guard_none, Event.REVIEW_UNIT_PASSED),
+    (State.SUBMITTED, State.RETURNED): Transition(is_holder_leader, guard_none, Event.REVIEW_UNIT_RETURNED),
+    (State.SUBMITTED, State.NOT_ACCEPTED): Transition(is_holder_leader, guard_none, Event.REVIEW_UNIT_NOT_ACCEPTED),
+    (State.PUBLICITY_DONE, State.RECOMMENDED): Transition(is_holder_leader, guard_none, Event.REVIEW_UNIT_RECOMMENDED),
+    (State.RETURNED, State.SUBMITTED): Transition(is_dossier_owner, guard_return_answer, Event.DOSSIER_RETURN_ANSWERED),
     # a department return the unit passed back to the applicant goes back to the unit as dept_returned
     (State.RETURNED, State.DEPARTMENT_RETURNED): Transition(
-        is_dossier_owner, guard_return_answer, "dossier.return_answered"
+        is_dossier_owner, guard_return_answer, Event.DOSSIER_RETURN_ANSWERED
     ),
     # -- end of unit level
     # department and office level: decisions confirmed by a leader of the holding department / office
-    (State.RECOMMENDED, State.DEPARTMENT_PASSED): Transition(is_holder_leader, guard_none, "review.department_passed"),
+    (State.RECOMMENDED, State.DEPARTMENT_PASSED): Transition(
+        is_holder_leader, guard_none, Event.REVIEW_DEPARTMENT_PASSED
+    ),
     (State.RECOMMENDED, State.DEPARTMENT_RETURNED): Transition(
-        is_holder_leader, guard_none, "review.department_returned"
+        is_holder_leader, guard_none, Event.REVIEW_DEPARTMENT_RETURNED
     ),
     (State.RECOMMENDED, State.DEPARTMENT_REJECTED): Transition(
-        is_holder_leader, guard_none, "review.department_rejected"
+        is_holder_leader, guard_none, Event.REVIEW_DEPARTMENT_REJECTED
     ),
     # the unit answers a department return: hands it to the applicant, or resends the dossier itself
-    (State.DEPARTMENT_RETURNED, State.RETURNED): Transition(is_holder_leader, guard_none, "review.unit_passed_back"),
-    (State.DEPARTMENT_RETURNED, State.RECOMMENDED): Transition(is_holder_leader, guard_none, "review.unit_resent"),
+    (State.DEPARTMENT_RETURNED, State.RETURNED): Transition(
+        is_holder_leader, guard_none, Event.REVIEW_UNIT_PASSED_BACK
+    ),
+    (State.DEPARTMENT_RETURNED, State.RECOMMENDED): Transition(is_holder_leader, guard_none, Event.REVIEW_UNIT_RESENT),
     (State.DEPARTMENT_PASSED, State.OFFICE_ACCEPTED): Transition(
-        is_holder_leader, guard_none, "review.office_accepted"
+        is_holder_leader, guard_none, Event.REVIEW_OFFICE_ACCEPTED
     ),
     (State.DEPARTMENT_PASSED, State.OFFICE_REJECTED): Transition(
-        is_holder_leader, guard_none, "review.office_rejected"
+        is_holder_leader, guard_none, Event.REVIEW_OFFICE_REJECTED
     ),
     # -- end of department and office level
     # -- unit publicity and objections (publicity app) -------------------------------------------------------
     # only publicity_publish creates the entry the guard looks for; closing needs the period over and no open
     # objection; an upheld objection stops the dossier
     (State.UNIT_PASSED, State.IN_PUBLICITY): Transition(
-        is_holder_staff, guard_publicity("publish"), "dossier.publicity_started"
+        is_holder_staff, guard_publicity("publish"), Event.DOSSIER_PUBLICITY_STARTED
     ),
     (State.IN_PUBLICITY, State.PUBLICITY_DONE): Transition(
-        is_holder_staff, guard_publicity("close"), "dossier.publicity_done"
+        is_holder_staff, guard_publicity("close"), Event.DOSSIER_PUBLICITY_DONE
     ),
     (State.IN_PUBLICITY, State.NOT_RECOMMENDED): Transition(
-        is_holder_staff, guard_publicity("stop"), "dossier.objection_upheld"
+        is_holder_staff, guard_publicity("stop"), Event.DOSSIER_OBJECTION_UPHELD
     ),
 }
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import require
@@ -152,7 +153,12 @@ def _locked(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update(of=("self",)).select_related("organisation__parent").get(pk=dossier.pk)
 
 
-def _audit(event: str, *, actor, dossier: Dossier, data: dict[str, Any], ip: str | None) -> None:
+# A reviewer's decision on an exemption declaration, as the event it records
+EXEMPTION_EVENTS = {ExemptionState.CONFIRMED: EventType.ELIGIBILITY_EXEMPTION_CONFIRMED,
+                    ExemptionState.REFUSED: EventType.ELIGIBILITY_EXEMPTION_REFUSED}
+
+
+def _audit(event: EventType, *, actor, dossier: Dossier, data: dict[str, Any], ip: str | None) -> None:
     audit_event_record(event_type=event, actor=actor, organisation=dossier.organisation_id, obj=dossier, data=data,
                        ip=ip)
 
@@ -173,7 +179,7 @@ def finding_override(*, dossier: Dossier, rule: str, subject: str = "", reason: 
         raise ApplicationError("already_overridden", "该项已有审核人员认定", "Already overridden", status=409)
     override = FindingOverride.objects.create(dossier=dossier, rule=rule, subject=subject or "", reason=reason,
                                               on_check=check, by=actor, at=timezone.now())
-    _audit("eligibility.finding_overridden", actor=actor, dossier=dossier, ip=ip,
+    _audit(EventType.ELIGIBILITY_FINDING_OVERRIDDEN, actor=actor, dossier=dossier, ip=ip,
            data={"override": override.pk, "rule": rule, "subject": subject or "", "reason": reason, "check": check.pk})
     return override
 
@@ -188,7 +194,7 @@ def override_revoke(*, override: FindingOverride, actor, ip: str | None = None) 
         raise ApplicationError("already_revoked", "该认定已撤销", "Already revoked", status=409)
     override.revoked_at, override.revoked_by = timezone.now(), actor
     override.save(update_fields=["revoked_at", "revoked_by"])
-    _audit("eligibility.override_revoked", actor=actor, dossier=dossier, ip=ip,
+    _audit(EventType.ELIGIBILITY_OVERRIDE_REVOKED, actor=actor, dossier=dossier, ip=ip,
            data={"override": override.pk, "rule": override.rule, "subject": override.subject})
     return override
 
@@ -210,7 +216,7 @@ def exemption_declare(*, dossier: Dossier, rule: str, subject: str = "", stateme
     declaration = ExemptionDeclaration.objects.create(dossier=dossier, rule=rule, subject=subject or "",
                                                       statement=statement, declared_by=actor,
                                                       declared_at=timezone.now())
-    _audit("eligibility.exemption_declared", actor=actor, dossier=dossier, ip=ip,
+    _audit(EventType.ELIGIBILITY_EXEMPTION_DECLARED, actor=actor, dossier=dossier, ip=ip,
            data={"declaration": declaration.pk, "rule": rule, "subject": subject or "", "statement": statement})
     return declaration
 
@@ -225,7 +231,7 @@ def _exemption_decide(declaration: ExemptionDeclaration, *, actor, note: str, st
     declaration.state, declaration.decided_by, declaration.decided_at = state, actor, timezone.now()
     declaration.note = (note or "").strip()
     declaration.save(update_fields=["state", "decided_by", "decided_at", "note"])
-    _audit(f"eligibility.exemption_{state}", actor=actor, dossier=dossier, ip=ip,
+    _audit(EXEMPTION_EVENTS[state], actor=actor, dossier=dossier, ip=ip,
            data={"declaration": declaration.pk, "rule": declaration.rule, "note": declaration.note})
     return declaration
 
@@ -262,7 +268,7 @@ def recheck_run_create(*, campaign, actor=None) -> RecheckRun:
     """Record a request to re-evaluate every dossier of the campaign (run by tasks.eligibility_recheck_campaign)."""
     run = RecheckRun.objects.create(campaign=campaign, requested_by=actor if getattr(actor, "pk", None) else None,
                                     requested_at=timezone.now())
-    audit_event_record(event_type="eligibility.recheck_requested", actor=actor, obj=run,
+    audit_event_record(event_type=EventType.ELIGIBILITY_RECHECK_REQUESTED, actor=actor, obj=run,
                        data={"campaign": campaign.pk, "run": run.pk})
     return run
 
@@ -292,7 +298,7 @@ def recheck_run_execute(*, run: RecheckRun, progress_every: int = 20) -> Recheck
             _progress(run, done=n, dossiers_changed=len(changed_ids), findings_changed=findings,
                       changed_dossier_ids=changed_ids)
     _progress(run, finished_at=timezone.now())
-    audit_event_record(event_type="eligibility.recheck_finished", obj=run,
+    audit_event_record(event_type=EventType.ELIGIBILITY_RECHECK_FINISHED, obj=run,
                        data={"run": run.pk, "total": run.total, "dossiers_changed": run.dossiers_changed,
                              "findings_changed": run.findings_changed})
     return run

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.accounts.models import Organisation, OrganisationKind
+from zhicheng.audit.events import EventType, event_label
 from zhicheng.audit.models import AuditEvent
 from zhicheng.campaigns.models import Route
 from zhicheng.core.errors import NotFound, PermissionDenied
@@ -257,33 +258,6 @@ def department_review_time(dossier: Dossier, *, at: dt.datetime | None = None) -
     return ReviewTime(start, end, gross, answering, max(gross - answering, dt.timedelta()), finished)
 
 
-EVENT_LABELS = {
-    "dossier.created": _("创建申报材料"),
-    "dossier.submitted": _("提交申报材料"),
-    "dossier.withdrawn": _("撤回申报材料"),
-    "dossier.return_answered": _("申报人答复退回并重新提交"),
-    "dossier.route_changed": _("职改办确认评审方式"),
-    "review.decision_proposed": _("提出审核意见"),
-    "review.decision_cancelled": _("撤销审核意见"),
-    "review.return_created": _("退回修改"),
-    "review.return_answered": _("单位答复审核部门退回"),
-    "review.unit_passed": _("单位审核通过"),
-    "review.unit_returned": _("单位退回申报人"),
-    "review.unit_not_accepted": _("不予受理"),
-    "review.unit_recommended": _("单位推荐"),
-    "review.department_passed": _("审核部门审核通过"),
-    "review.department_returned": _("审核部门退回单位"),
-    "review.department_rejected": _("审核部门审核不通过"),
-    "review.unit_passed_back": _("单位将审核部门退回转给申报人"),
-    "review.unit_resent": _("单位重新报送审核部门"),
-    "review.office_accepted": _("职改办受理"),
-    "review.office_rejected": _("职改办资格审查未通过"),
-    "dossier.publicity_started": _("单位公示开始"),
-    "dossier.publicity_done": _("单位公示期满"),
-    "dossier.objection_upheld": _("异议成立，不予推荐"),
-}
-
-
 @dataclass
 class TimelineEntry:
     when: dt.datetime
@@ -295,11 +269,11 @@ class TimelineEntry:
 
 
 def _event_what(event: AuditEvent) -> str:
-    label = EVENT_LABELS.get(event.event_type)
-    if label:
-        return str(label)
+    """The event's label; a state change the vocabulary lacks says the state it reached (never the code)."""
     to = (event.data or {}).get("to")
-    return _("状态变为“%(state)s”") % {"state": S(to).label} if to in S.values else event.event_type
+    if event.event_type not in EventType.values and to in S.values:
+        return _("状态变为“%(state)s”") % {"state": S(to).label}
+    return event_label(event.event_type)
 
 
 def dossier_timeline(dossier: Dossier) -> list[TimelineEntry]:
@@ -312,7 +286,7 @@ def dossier_timeline(dossier: Dossier) -> list[TimelineEntry]:
         decision = decisions.get(data.get("decision"))
         entry = TimelineEntry(event.occurred_at, event.actor_label or str(_("系统")), _event_what(event),
                               decision=decision, return_request=returns.get(data.get("return")))
-        if event.event_type == "review.decision_proposed" and decision is not None:
+        if event.event_type == EventType.REVIEW_DECISION_PROPOSED and decision is not None:
             entry.what = f"{entry.what}：{decision.get_action_display()}"
         entry.detail = str(data.get("reason") or "")
         entries.append(entry)

@@ -12,6 +12,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
@@ -23,7 +24,7 @@ from .permissions import can_enter_similarity, office_of, unit_of
 from .rules import percent_parse, reference_parse
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
-EVENT = "similarity.recorded"
+EVENT = EventType.ELIGIBILITY_SIMILARITY_RECORDED
 
 
 def paper_get(*, dossier: Dossier, achievement_id) -> Achievement:

@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import require
@@ -53,7 +54,7 @@ def contribution_import_create(*, campaign, upload, actor, ip: str | None = None
                                  sha256=getattr(upload, "sha256", ""), uploaded_by=actor, uploaded_at=timezone.now())
         row.file.save(_stored_name(name), upload, save=False)  # Storage.save copies chunk by chunk
         row.save()
-        audit_event_record(event_type="socialsecurity.import_uploaded", actor=actor, obj=row, ip=ip,
+        audit_event_record(event_type=EventType.SOCIAL_SECURITY_IMPORT_UPLOADED, actor=actor, obj=row, ip=ip,
                            data={"campaign": campaign.pk, "name": name, "size": row.size, "sha256": row.sha256})
         contribution_import_run.enqueue(row.pk)
     row.refresh_from_db()  # the immediate backend (tests) has run it already
@@ -99,7 +100,9 @@ def _fail(row: ContributionImport, exc: ApplicationError, *, keep_rows: bool = F
                              "message_en": exc.message_en}]
     _progress(row, status=ImportStatus.FAILED, finished_at=timezone.now(), failure_zh=exc.message_zh,
               failure_en=exc.message_en, **fields)
-    audit_event_record(event_type="socialsecurity.import_failed", obj=row, data={"import": row.pk, "code": exc.code})
+    audit_event_record(
+        event_type=EventType.SOCIAL_SECURITY_IMPORT_FAILED, obj=row, data={"import": row.pk, "code": exc.code}
+    )
 
 
 def _isolated():
@@ -148,7 +151,7 @@ def contribution_import_execute(*, row: ContributionImport) -> ContributionImpor
     if not _parse(row) or (matched := _match(row)) is None:
         return row
     _progress(row, status=ImportStatus.DONE, finished_at=timezone.now(), dossiers_matched=matched)
-    audit_event_record(event_type="socialsecurity.import_finished", obj=row,
+    audit_event_record(event_type=EventType.SOCIAL_SECURITY_IMPORT_FINISHED, obj=row,
                        data={"import": row.pk, "rows_total": row.rows_total, "rows_ok": row.rows_ok,
                              "rows_bad": row.rows_bad, "dossiers_matched": matched})
     return row

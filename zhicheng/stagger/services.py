@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from zhicheng.accounts.models import Membership, Role
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.campaigns.rules import deadline_day, local_date
 from zhicheng.catalog.rules import problems_raise
@@ -57,7 +58,7 @@ def slot_create(*, actor, organisation, campaign, label: str, first_day, last_da
         slot = SubmissionSlot.objects.create(campaign=campaign, organisation=organisation, label=label.strip()[:60],
                                              first_day=first, last_day=last, created_by=actor)
         slot.applicants.set(ids)
-        audit_event_record(event_type="stagger.slot_created", actor=actor, organisation=organisation, obj=slot,
+        audit_event_record(event_type=EventType.CAMPAIGN_SLOT_CREATED, actor=actor, organisation=organisation, obj=slot,
                            ip=ip, data={"campaign": campaign.year, "label": slot.label, "first_day": str(first),
                                         "last_day": str(last), "applicants": ids, "moved": moved_count})
     return slot
@@ -70,7 +71,7 @@ def slot_delete(*, actor, organisation, slot_id, ip: str | None = None) -> None:
     if slot is None:
         raise NotFound("slot_not_found", "没有这个批次", "No such group")
     with transaction.atomic():
-        audit_event_record(event_type="stagger.slot_deleted", actor=actor, organisation=organisation, obj=slot,
+        audit_event_record(event_type=EventType.CAMPAIGN_SLOT_DELETED, actor=actor, organisation=organisation, obj=slot,
                            ip=ip, data={"label": slot.label, "applicants": list(slot.applicants.values_list(
                                "pk", flat=True))})
         slot.delete()

@@ -75,8 +75,8 @@ def test_page_filters_and_paginates(reader_client, events):
 
 def test_page_filters_by_organisation_and_names_it(reader_client, events):
     response = reader_client.get(reverse("audit:events"), {"organisation": events[0].organisation_id})
-    assert [e.pk for e, _ in response.context["rows"]] == [events[0].pk]
-    assert response.context["rows"][0][1] == "平台"
+    assert [row.event.pk for row in response.context["rows"]] == [events[0].pk]
+    assert response.context["rows"][0].organisation == "平台"
 
 
 def test_page_reversed_dates_show_an_error(reader_client, events):

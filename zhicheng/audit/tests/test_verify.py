@@ -45,7 +45,7 @@ def test_altered_data_names_the_row(events):
     with append_only_suspended():
         AuditEvent.objects.filter(pk=events[2].pk).update(data={"n": 3, "名": "李四"})
     message = _verify_error()
-    assert f"第 {events[2].seq} 条（id {events[2].pk}，test.login）" in message
+    assert f"第 {events[2].seq} 条（id {events[2].pk}，其他操作）" in message  # a label, never the code
     assert "内容与其哈希不符" in message
 
 

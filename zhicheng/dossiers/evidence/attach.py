@@ -6,6 +6,7 @@ from typing import IO
 
 from django.db.models import Sum
 
+from zhicheng.audit.events import EventType
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
 
@@ -78,7 +79,7 @@ def evidence_attach(
             original_name=name, size=inspected.size, sha256=inspected.sha256, page_count=inspected.page_count,
             width=inspected.width, height=inspected.height, uploaded_by=actor,
         )
-        dossier_content_changed(locked, actor=actor, ip=ip, event="dossier.evidence_attached", data={
+        dossier_content_changed(locked, actor=actor, ip=ip, event=EventType.DOSSIER_EVIDENCE_ATTACHED, data={
             "section": section, "item": item_id, "evidence": row.pk, "kind": inspected.kind, "purpose": purpose,
             "size": inspected.size, "sha256": inspected.sha256,
         })

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.campaigns.models import PublicityKind
 from zhicheng.campaigns.selectors import campaign_publicity_end
@@ -100,7 +101,7 @@ def _batch_open(*, actor, item: PlannedDossier, starts_on: dt.date, ip) -> Publi
         length_unit=campaign.unit_publicity_unit, published_by=actor, published_at=timezone.now(),
     )
     audit_event_record(
-        event_type="publicity.batch_published", actor=actor, organisation=batch.organisation, obj=batch,
+        event_type=EventType.PUBLICITY_BATCH_PUBLISHED, actor=actor, organisation=batch.organisation, obj=batch,
         data={"kind": batch.kind, "starts_on": starts_on, "ends_on": batch.ends_on, "length": batch.length,
               "length_unit": batch.length_unit}, ip=ip,
     )
@@ -166,7 +167,7 @@ def _batch_finish(*, actor, batch: PublicityBatch, ip) -> None:
     with transaction.atomic():
         PublicityBatch.objects.filter(pk=batch.pk).update(closed_by=actor, closed_at=timezone.now())
         batch.refresh_from_db(fields=["closed_by", "closed_at"])
-        audit_event_record(event_type="publicity.batch_closed", actor=actor, organisation=batch.organisation_id,
+        audit_event_record(event_type=EventType.PUBLICITY_BATCH_CLOSED, actor=actor, organisation=batch.organisation_id,
                            obj=batch, data={"ends_on": batch.ends_on}, ip=ip)
 
 

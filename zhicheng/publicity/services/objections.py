@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.dossiers.evidence import (
@@ -97,7 +98,8 @@ def _record(*, entry, cleaned, ip, file_fields: dict) -> tuple[Objection, str]:
         entry=locked, **cleaned, code_hash=objection_code_hash(raw), filed_at=now, ip=ip, **file_fields
     )
     audit_event_record(
-        event_type="publicity.objection_filed", actor=None, organisation=locked.batch.organisation_id, obj=objection,
+        event_type=EventType.PUBLICITY_OBJECTION_FILED, actor=None, organisation=locked.batch.organisation_id,
+        obj=objection,
         data={"entry": locked.pk, "dossier": locked.dossier_id, "file": bool(file_fields)}, ip=ip,
     )
     return objection, code_format(raw)
@@ -154,7 +156,7 @@ def objection_decide(*, objection: Objection, actor, outcome: str, note: str, ip
     locked.status, locked.outcome, locked.decided_by, locked.decided_at = outcome, note, actor, timezone.now()
     locked.save(update_fields=["status", "outcome", "decided_by", "decided_at"])
     audit_event_record(
-        event_type="publicity.objection_decided", actor=actor, organisation=locked.entry.batch.organisation_id,
+        event_type=EventType.PUBLICITY_OBJECTION_DECIDED, actor=actor, organisation=locked.entry.batch.organisation_id,
         obj=locked, data={"outcome": outcome, "dossier": locked.entry.dossier_id}, ip=ip,
     )
     dossier = locked.entry.dossier

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import ALLOW, Decision, deny, require
@@ -102,7 +103,7 @@ def decision_propose(
             "A decision on this dossier is already waiting for confirmation", status=409,
         ) from exc
     audit_event_record(
-        event_type="review.decision_proposed", actor=actor, organisation=decision.organisation, obj=locked,
+        event_type=EventType.REVIEW_DECISION_PROPOSED, actor=actor, organisation=decision.organisation, obj=locked,
         data={"decision": decision.pk, "level": effect.level, "action": action, "reason": decision.reason}, ip=ip,
     )
     return decision
@@ -158,7 +159,7 @@ def decision_cancel(*, decision: ReviewDecision, actor, reason: str = "", ip: st
     decision.cancel_reason = (reason or "").strip()
     decision.save(update_fields=["cancelled_by", "cancelled_at", "cancel_reason"])
     audit_event_record(
-        event_type="review.decision_cancelled", actor=actor, organisation=decision.organisation_id,
+        event_type=EventType.REVIEW_DECISION_CANCELLED, actor=actor, organisation=decision.organisation_id,
         obj=decision.dossier, data={"decision": decision.pk, "reason": decision.cancel_reason}, ip=ip,
     )
     return decision

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError
 from zhicheng.dossiers.models import Dossier, DossierState
@@ -67,7 +68,7 @@ def _check_return(decision: ReviewDecision, dossier: Dossier, now: dt.datetime) 
 
 def _return_recorded(decision: ReviewDecision, dossier: Dossier, request: ReturnRequest) -> None:
     audit_event_record(
-        event_type="review.return_created", actor=decision.confirmed_by, organisation=decision.organisation_id,
+        event_type=EventType.REVIEW_RETURN_CREATED, actor=decision.confirmed_by, organisation=decision.organisation_id,
         obj=dossier, data={"return": request.pk, "level": request.level, "addressee": request.addressee,
                            "number": request.number, "items": len(decision.data["items"]),
                            "answer_deadline": decision.data["answer_deadline"]},
@@ -125,7 +126,7 @@ def _after_resend(decision: ReviewDecision, dossier: Dossier, now: dt.datetime) 
         answered_at=now, answered_by=decision.confirmed_by
     )
     audit_event_record(
-        event_type="review.return_answered", actor=decision.confirmed_by, organisation=decision.organisation_id,
+        event_type=EventType.REVIEW_RETURN_ANSWERED, actor=decision.confirmed_by, organisation=decision.organisation_id,
         obj=dossier, data={"return": decision.data["department_return"], "by": "unit"},
     )
 

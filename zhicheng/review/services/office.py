@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.campaigns.models import Route
 from zhicheng.core.errors import ApplicationError
@@ -58,7 +59,8 @@ def dossier_route_confirm(*, dossier: Dossier, route: str, actor, decision: Revi
     Dossier.objects.filter(pk=dossier.pk).update(route=route)
     dossier.route = route
     audit_event_record(
-        event_type="dossier.route_changed", actor=actor, organisation=getattr(decision, "organisation_id", None),
+        event_type=EventType.DOSSIER_ROUTE_CHANGED, actor=actor,
+        organisation=getattr(decision, "organisation_id", None),
         obj=dossier, data={"from": before, "to": route, "decision": getattr(decision, "pk", None)},
     )
     return dossier

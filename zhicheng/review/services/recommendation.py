@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.campaigns.models import Route
 from zhicheng.core.errors import ApplicationError
@@ -69,7 +70,7 @@ def unit_post_count_record(*, dossier: Dossier, actor, senior_held, grassroots_s
     counts, _ = UnitPostCount.objects.update_or_create(
         organisation=locked.organisation, campaign=locked.campaign, defaults=values
     )
-    audit_event_record(event_type="review.post_counts_recorded", actor=actor, organisation=locked.organisation,
+    audit_event_record(event_type=EventType.REVIEW_POST_COUNTS_RECORDED, actor=actor, organisation=locked.organisation,
                        obj=locked, data={k: v for k, v in values.items() if k.endswith(("held", "posts"))}, ip=ip)
     return counts
 
@@ -111,8 +112,9 @@ def _papers_write(dossier: Dossier, actor, ip: str | None, values: dict[str, Any
     papers, _ = Recommendation.objects.update_or_create(
         dossier=locked, defaults={**values, "recorded_by": actor, "recorded_at": timezone.now()}
     )
-    audit_event_record(event_type="review.recommendation_recorded", actor=actor, organisation=locked.organisation,
-                       obj=locked, data={k: v for k, v in values.items() if k != "conduct_file"}
+    audit_event_record(event_type=EventType.REVIEW_RECOMMENDATION_RECORDED, actor=actor,
+                       organisation=locked.organisation, obj=locked,
+                       data={k: v for k, v in values.items() if k != "conduct_file"}
                        | {"file": bool(papers.conduct_file)}, ip=ip)
     return papers
 

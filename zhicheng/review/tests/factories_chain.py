@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
 from zhicheng.dossiers.models import Dossier, DossierState
 
@@ -23,7 +24,7 @@ def recommended_dossier(tree: dict, campaign, *, applicant=None, through_decisio
     dossier.state_changed_at = instant
     if through_decision:
         with at(when):
-            audit_event_record(event_type="review.unit_recommended", actor=tree["unit_leader"], obj=dossier,
+            audit_event_record(event_type=EventType.REVIEW_UNIT_RECOMMENDED, actor=tree["unit_leader"], obj=dossier,
                                organisation=dossier.organisation, data={"from": S.PUBLICITY_DONE, "to": S.RECOMMENDED})
     return dossier
 

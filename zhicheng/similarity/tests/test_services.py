@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 
+from zhicheng.audit.events import EventType
 from zhicheng.audit.models import AuditEvent
 from zhicheng.core.errors import ApplicationError
 from zhicheng.dossiers.tests.files import pdf_bytes
@@ -31,7 +32,8 @@ class TestOffice:
         row = SimilarityResult.objects.get(achievement_id=indexed.pk)
         assert row.source == SimilaritySource.OFFICE and row.entered_by == tree["office_staff"]
         assert row.entered_by_organisation == tree["office"]
-        assert AuditEvent.objects.filter(event_type="similarity.recorded", actor=tree["office_staff"]).count() == 1
+        recorded = AuditEvent.objects.filter(event_type=EventType.ELIGIBILITY_SIMILARITY_RECORDED)
+        assert recorded.filter(actor=tree["office_staff"]).count() == 1
 
     def test_no_result_yet_warns_but_does_not_block(self, dossier, indexed):
         finding = plagiarism(dossier, indexed)
@@ -42,7 +44,7 @@ class TestOffice:
             similarity_record(dossier=dossier, achievement_id=indexed.pk, actor=tree["office_staff"],
                               percent=percent, reference_no="CNKI-1")
         assert SimilarityResult.objects.get().percent == 9.5
-        last = AuditEvent.objects.filter(event_type="similarity.recorded").order_by("pk").last()
+        last = AuditEvent.objects.filter(event_type=EventType.ELIGIBILITY_SIMILARITY_RECORDED).order_by("pk").last()
         assert last.data["before"]["percent"] == "20.00"
         assert not plagiarism(dossier, indexed)["blocking"]
 
@@ -57,7 +59,7 @@ class TestOffice:
                               percent=percent, reference_no="CNKI-1")
         assert exc.value.status == 400
         assert not SimilarityResult.objects.exists()
-        assert not AuditEvent.objects.filter(event_type="similarity.recorded").exists()
+        assert not AuditEvent.objects.filter(event_type=EventType.ELIGIBILITY_SIMILARITY_RECORDED).exists()
 
     def test_reference_number_required(self, tree, dossier, indexed):
         with pytest.raises(ApplicationError):
