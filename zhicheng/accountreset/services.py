@@ -32,8 +32,9 @@ def roles_reconfirm(*, actor, organisation, ip: str | None = None) -> RolesRecon
             row, _created = RolesReconfirmation.objects.update_or_create(
                 campaign=campaign, organisation=organisation,
                 defaults={"confirmed_by": actor, "confirmed_at": now, "members": members})
-            audit_event_record(event_type=EventType.ORGANISATION_ROLES_RECONFIRMED, actor=actor, organisation=organisation,
-                               obj=organisation, ip=ip, data={"campaign": campaign.year, "members": members})
+            audit_event_record(event_type=EventType.ORGANISATION_ROLES_RECONFIRMED, actor=actor,
+                               organisation=organisation, obj=organisation, ip=ip,
+                               data={"campaign": campaign.year, "members": members})
     except IntegrityError as exc:  # a second admin confirming at the same moment
         raise ApplicationError("reconfirm_conflict", "其他管理员刚刚完成了确认，请刷新", "Already confirmed; reload",
                                status=409) from exc
