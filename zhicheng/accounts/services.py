@@ -15,6 +15,7 @@ from zhicheng.audit.services import audit_event_record
 from zhicheng.core.errors import ApplicationError, validation_error_from_django
 from zhicheng.core.permissions import require
 
+from .hooks import account_opening_checks_run
 from .models import IdType, Membership, Organisation, Role, StaffRosterEntry, User
 from .passwords import one_time_password
 from .permissions import (
@@ -279,6 +280,8 @@ def staff_account_open(
     """Open a real-name staff account for an organisation and give it its roles in the same step."""
     require(user_can_act(actor))
     require(can_open_staff_account(actor, organisation))
+    if not Membership.objects.filter(organisation=organisation, is_active=True).exists():
+        account_opening_checks_run(organisation=organisation, kind="unit")  # a unit's first account (§六(八))
     if not roles and not can_manage_users(actor):
         raise invalid("roles", "请至少选择一个角色", "Choose at least one role")
     user, generated = _user_build(
@@ -404,6 +407,7 @@ def applicant_account_open(
     """Open (or re-use) an applicant's account for a person on the organisation's roster."""
     require(user_can_act(actor))
     _require_may_open_applicants(actor, organisation)
+    account_opening_checks_run(organisation=organisation, kind="applicant")
     real_name, id_number = (real_name or "").strip(), normalise_id_number(id_number)
     id_error = id_number_error(id_type, id_number)
     if id_error:

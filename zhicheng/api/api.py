@@ -94,7 +94,9 @@ def _register_routers() -> None:
     from zhicheng.publicity.api import router as publicity_router
     from zhicheng.review.api_decisions import router as review_decisions_router
     from zhicheng.review.api_queues import router as review_queues_router
+    from zhicheng.similarity.api import router as similarity_router
     from zhicheng.socialsecurity.api import router as socialsecurity_router
+    from zhicheng.stagger.api import router as stagger_router
     from zhicheng.workdays.api import router as calendar_router
 
     api.add_router("/", accounts_router)
@@ -107,6 +109,8 @@ def _register_routers() -> None:
     api.add_router("/audit/", audit_router)
     api.add_router("/dossiers/", dossiers_router)
     api.add_router("/", eligibility_router)
+    api.add_router("/", similarity_router)
+    api.add_router("/stagger/", stagger_router)
     api.add_router("/review/", review_decisions_router)
     api.add_router("/review/", review_queues_router)
     api.add_router("/publicity/", publicity_router)

@@ -76,12 +76,14 @@ class EventType(models.TextChoices):
     ORGANISATION_UPDATED = "organisation.updated", _("修改机构信息")
     ORGANISATION_SUSPENDED = "organisation.suspended", _("暂停机构")
     ORGANISATION_REINSTATED = "organisation.reinstated", _("恢复机构")
+    ORGANISATION_ROLES_RECONFIRMED = "organisation.roles_reconfirmed", _("账号重置后重新确认三类实名账号")
     MEMBERSHIP_GRANTED = "membership.granted", _("授予角色")
     MEMBERSHIP_REVOKED = "membership.revoked", _("撤销角色")
     USER_CREATED = "user.created", _("新建用户")
     USER_UPDATED = "user.updated", _("修改用户信息")
     USER_DEACTIVATED = "user.deactivated", _("停用账号")
     USER_REACTIVATED = "user.reactivated", _("启用账号")
+    USER_PASSWORD_SET_AFTER_RESET = "user.password_set_after_reset", _("账号重置后重新设置密码")
     ROSTER_ADDED = "roster.added", _("加入花名册")
     ROSTER_REACTIVATED = "roster.reactivated", _("恢复或更正花名册人员")
     ROSTER_REMOVED = "roster.removed", _("移出花名册")
@@ -97,6 +99,8 @@ class EventType(models.TextChoices):
     CAMPAIGN_ROUTE_DELETED = "campaign.route_deleted", _("删除评审方式")
     CAMPAIGN_QUOTA_SET = "campaign.quota_set", _("设置评审指标")
     CAMPAIGN_QUOTA_DELETED = "campaign.quota_deleted", _("删除评审指标")
+    CAMPAIGN_SLOT_CREATED = "campaign.slot_created", _("安排错峰申报批次")
+    CAMPAIGN_SLOT_DELETED = "campaign.slot_deleted", _("删除错峰申报批次")
 
     # -- catalog: conditions, specialties, the 破格 list ---------------------------------------------------------
     CATALOG_CONDITION_CREATED = "catalog.condition_created", _("新增申报条件")
@@ -135,6 +139,7 @@ class EventType(models.TextChoices):
     ELIGIBILITY_EXEMPTION_REFUSED = "eligibility.exemption_refused", _("不予确认豁免声明")
     ELIGIBILITY_RECHECK_REQUESTED = "eligibility.recheck_requested", _("申请重新核查全部申报资格")
     ELIGIBILITY_RECHECK_FINISHED = "eligibility.recheck_finished", _("资格重新核查完成")
+    ELIGIBILITY_SIMILARITY_RECORDED = "eligibility.similarity_recorded", _("录入论文查重结果")
 
     # -- review: decisions, returns, unit / department / office steps, the unit's recommendation papers -------
     REVIEW_DECISION_PROPOSED = "review.decision_proposed", _("提出审核意见")

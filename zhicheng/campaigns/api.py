@@ -42,6 +42,8 @@ class CampaignPatch(Schema):
     pledge_text: str | None = None
     policy_publicity_start: dt.date | None = None
     policy_publicity_end: dt.date | None = None
+    account_reset_at: dt.datetime | None = None
+    submission_capacity_per_hour: int | None = None
     submission_opens_at: dt.datetime | None = None
     submission_closes_at: dt.datetime | None = None
     unit_review_start: dt.date | None = None

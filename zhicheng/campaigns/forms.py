@@ -14,7 +14,8 @@ from .rules import DATE_FIELDS, INSTANT_FIELDS
 FIELDSETS = [
     (_("基本信息"), ["year", "name", "notice_number", "status", "note"]),
     (_("时间安排"), [
-        "policy_publicity_start", "policy_publicity_end", "submission_opens_at", "submission_closes_at",
+        "policy_publicity_start", "policy_publicity_end", "account_reset_at", "submission_opens_at",
+        "submission_closes_at",
         "unit_review_start", "unit_review_end", "unit_recommendation_deadline",
         "entrusted_recommendation_deadline", "department_deadline", "supplement_cutoff", "meetings_by",
         "evaluation_complete_by", "issue_by", "achievement_cutoff", "seniority_date",
@@ -28,7 +29,7 @@ FIELDSETS = [
         "grassroots_senior_cap", "ce_hours_per_year", "ce_specialty_share_numerator",
         "ce_specialty_share_denominator", "ce_years_required",
     ]),
-    (_("材料限额"), ["evidence_file_max_mb", "dossier_max_mb"]),
+    (_("材料限额"), ["evidence_file_max_mb", "dossier_max_mb", "submission_capacity_per_hour"]),
     (_("诚信承诺书"), ["pledge_text"]),
 ]
 DEADLINE_HELP = _("“某日 24 时”截止请填次日 00:00，例如 10 月 10 日 24 时填 10 月 11 日 00:00")

@@ -42,6 +42,9 @@ class Campaign(TimeStampedModel):
     )
     note = models.TextField(_("说明（依据条款）"), blank=True)
 
+    # §六(八): before this instant units practise but may not open applicant or unit accounts; at it every
+    # organisation's staff re-set their passwords and its admin re-confirms the three real-name roles
+    account_reset_at = models.DateTimeField(_("系统账号重置时间"))
     # windows and cut-offs (domain brief §2)
     policy_publicity_start = models.DateField(_("政策宣传开始日"))
     policy_publicity_end = models.DateField(_("政策宣传结束日"))
@@ -86,6 +89,9 @@ class Campaign(TimeStampedModel):
     ce_specialty_share_numerator = models.PositiveSmallIntegerField(_("专业科目占比（分子）"), default=2)
     ce_specialty_share_denominator = models.PositiveSmallIntegerField(_("专业科目占比（分母）"), default=3)
     ce_years_required = models.PositiveSmallIntegerField(_("须完成继续教育的年数"), default=1)
+
+    # §四(三) 错峰申报: submissions an hour the system is sized for (the office's load view compares against it)
+    submission_capacity_per_hour = models.PositiveIntegerField(_("每小时提交容量（份）"), default=300)
 
     # limits
     evidence_file_max_mb = models.PositiveIntegerField(_("单个佐证文件上限（MB）"), default=20)
@@ -160,3 +166,4 @@ class CampaignQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.level}: {self.count}"
+

@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhicheng.catalog.rules import Problem
 
 INSTANT_FIELDS = (
-    "submission_opens_at", "submission_closes_at", "unit_recommendation_deadline",
+    "account_reset_at", "submission_opens_at", "submission_closes_at", "unit_recommendation_deadline",
     "entrusted_recommendation_deadline", "department_deadline", "supplement_cutoff",
 )
 DATE_FIELDS = (
@@ -22,7 +22,7 @@ PERCENT_FIELDS = ("similarity_core_max", "similarity_provincial_max", "grassroot
 COUNT_FIELDS = (
     "unit_publicity_days", "extended_publicity_days", "result_publicity_days", "social_security_months",
     "max_returns", "ce_hours_per_year", "ce_specialty_share_numerator", "ce_specialty_share_denominator",
-    "ce_years_required", "evidence_file_max_mb", "dossier_max_mb",
+    "ce_years_required", "evidence_file_max_mb", "dossier_max_mb", "submission_capacity_per_hour",
 )
 CHOICE_FIELDS = ("unit_publicity_unit", "result_publicity_unit")
 TEXT_FIELDS = ("name", "notice_number", "note", "pledge_text")
@@ -35,6 +35,8 @@ LABELS = {
     "name": ("名称", "name"),
     "policy_publicity_start": ("政策宣传开始日", "policy publicity start"),
     "policy_publicity_end": ("政策宣传结束日", "policy publicity end"),
+    "account_reset_at": ("系统账号重置时间", "account reset instant"),
+    "submission_capacity_per_hour": ("每小时提交容量", "submissions per hour capacity"),
     "submission_opens_at": ("个人申报开始时间", "submission opening"),
     "submission_closes_at": ("个人申报截止时间", "submission close"),
     "unit_review_start": ("审核推荐开始日", "unit review start"),
@@ -141,6 +143,7 @@ def _windows(v: dict[str, Any]) -> list[Problem]:
     """Each window ends after it starts, and the steps follow each other as §四 orders them."""
     problems = [
         *_order(v, "policy_publicity_start", "policy_publicity_end", "policy_publicity_end"),
+        *_order(v, "account_reset_at", "submission_opens_at", "account_reset_at"),
         *_order(v, "submission_opens_at", "submission_closes_at", "submission_closes_at", strict=True),
         *_order(v, "unit_review_start", "unit_review_end", "unit_review_end"),
         *_order(v, "submission_closes_at", "unit_recommendation_deadline", "submission_closes_at"),

@@ -52,6 +52,7 @@ class ConditionOut(Schema):
     below_title_id: int | None
     scope: str
     note: str
+    source: str
     position: int
 
 
@@ -63,6 +64,7 @@ class ConditionIn(Schema):
     below_title: str | None = None
     scope: str = ""
     note: str = ""
+    source: str = ""
     position: int = 0
 
 
@@ -72,6 +74,7 @@ class ConditionPatch(Schema):
     below_title: str | None = None
     scope: str | None = None
     note: str | None = None
+    source: str | None = None
     position: int | None = None
 
 

@@ -33,7 +33,7 @@ class ConditionFilterForm(forms.Form):
 class ConditionForm(forms.ModelForm):
     class Meta:
         model = Condition
-        fields = ["series", "level", "education", "min_years", "below_title", "scope", "note", "position"]
+        fields = ["series", "level", "education", "min_years", "below_title", "scope", "note", "source", "position"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, series: Series | None = None, **kwargs):

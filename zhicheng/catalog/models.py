@@ -107,6 +107,8 @@ class Condition(TimeStampedModel):
     )
     scope = models.CharField(_("适用范围"), max_length=60, blank=True, help_text=_("例如：小学和初中"))
     note = models.TextField(_("备注"), blank=True)
+    source = models.CharField(_("依据文件"), max_length=200, blank=True,
+                              help_text=_("例如：《关于深化工程技术人才职称制度改革的指导意见》"))
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:

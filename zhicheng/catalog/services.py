@@ -17,7 +17,7 @@ from .permissions import can_edit_catalog
 from .rules import problems_raise
 from .selectors import level_resolve, series_resolve, title_name_resolve
 
-CONDITION_FIELDS = ("series", "level", "education", "min_years", "below_title", "scope", "note", "position")
+CONDITION_FIELDS = ("series", "level", "education", "min_years", "below_title", "scope", "note", "source", "position")
 
 
 def model_snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -166,8 +166,7 @@ def papers(case: DemoCase, rng: random.Random) -> list[dict]:
     topic = case.specialty or case.series
     return [
         {"kind": "paper", "title": f"{topic}{rng.choice(_PAPER_TOPICS)}", "achieved_on": paper.published,
-         "journal": rng.choice(_JOURNALS[paper.journal]), "tier": paper.journal, "cnki_indexed": True,
-         "similarity_percent": paper.similarity}
+         "journal": rng.choice(_JOURNALS[paper.journal]), "tier": paper.journal, "cnki_indexed": True}
         for paper in case.papers
     ]
 

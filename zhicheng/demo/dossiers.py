@@ -31,7 +31,7 @@ import random
 from dataclasses import dataclass, field
 from unittest import mock
 
-from zhicheng.accounts.models import User
+from zhicheng.accounts.models import Organisation, User
 from zhicheng.campaigns.models import Campaign
 from zhicheng.catalog.models import Specialty, TitleName
 from zhicheng.core.errors import ApplicationError
@@ -45,10 +45,12 @@ from zhicheng.dossiers.services import (
     pledge_sign,
     section_item_create,
 )
+from zhicheng.similarity.services import similarity_store
 
 from . import dossier_facts as facts
 from . import evidence_files as ef
 from .cases import DemoCase
+from .organisations import OFFICE
 from .people import DEMO_PASSWORD, Person, demo_people
 
 logger = logging.getLogger(__name__)
@@ -264,12 +266,11 @@ def _social_security(ctx: _Ctx) -> None:
 
 
 def _achievements(ctx: _Ctx) -> None:
-    for data in facts.papers(ctx.case, ctx.rng):
-        report = ef.text_pdf("查重报告.pdf", "CNKI Similarity Report",
-                             [*_holder(ctx), f"Similarity (excl. references): {data['similarity_percent']}%"])
+    for data, spec in zip(facts.papers(ctx.case, ctx.rng), ctx.case.papers, strict=True):
         paper = ef.scan_pdf("论文.pdf", "Journal Article", [*_holder(ctx), f"Published {data['achieved_on']}"],
                             ctx.file_seed(), pages=2)
-        _row(ctx, "achievement", data, (paper, ""), (report, EvidencePurpose.SIMILARITY_REPORT))
+        item = _row(ctx, "achievement", data, (paper, ""))
+        _office_similarity(ctx, item, spec.similarity)
     for data in facts.other_achievements(ctx.case):
         lines = [*_holder(ctx), f"Kind: {data['kind']}", f"Date: {data['achieved_on']:%Y-%m-%d}"]
         if data["kind"] == "award":
@@ -279,6 +280,18 @@ def _achievements(ctx: _Ctx) -> None:
         else:
             file = ef.scan_pdf("项目验收证书.pdf", "Project Acceptance", lines, ctx.file_seed())
         _row(ctx, "achievement", data, (file, ""))
+
+
+_OFFICE_STAFF = "zgb_staff"
+
+
+def _office_similarity(ctx: _Ctx, paper, percent) -> None:
+    """The office's CNKI check of a demo paper (§六(七)), entered as the office's staff: the result R-PLAGIARISM
+    reads. Written directly because a draft is not yet visible to the office; the real path is the office page."""
+    office = Organisation.objects.get(name=OFFICE.name)
+    staff = User.objects.get(username=_OFFICE_STAFF)
+    similarity_store(dossier=ctx.dossier, paper=paper, actor=staff, organisation=office, percent=percent,
+                     reference_no=f"CNKI-2024-{paper.pk:06d}", ip=ctx.ip)
 
 
 def _continuing_education(ctx: _Ctx) -> None:

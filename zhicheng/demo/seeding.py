@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhicheng.accounts.auth_services import totp_device_create_confirmed, totp_secret_base32
 from zhicheng.accounts.bootstrap import PlatformAdmin, platform_bootstrap, platform_is_bootstrapped
@@ -111,6 +113,19 @@ def _staff_account(person: Person, orgs: dict[str, Organisation], actors: _Actor
     return user
 
 
+def _roles_reconfirmed(org: Organisation) -> None:
+    """The organisation's admin confirms its three real-name roles after the campaign's reset instant."""
+    from zhicheng.accountreset.selectors import reset_state
+    from zhicheng.accountreset.services import roles_reconfirm
+    from zhicheng.accounts.selectors import organisation_role_gaps
+
+    admin = Membership.objects.filter(organisation=org, role=Role.ORG_ADMIN, is_active=True).first()
+    state = reset_state(org, timezone.now())
+    if admin and state.reset_at and not state.before and state.reconfirmed_at is None \
+            and not organisation_role_gaps(org):
+        roles_reconfirm(actor=admin.user, organisation=org)
+
+
 def _applicant_account(person: Person, orgs: dict[str, Organisation]) -> User:
     """Put the applicant on the roster of their unit or agency and open their account, as its admin."""
     org, admin = orgs[person.organisation], _user(f"{person.organisation}_admin")
@@ -155,7 +170,10 @@ def seed_demo() -> list[DemoLogin]:
     orgs = _organisations(actors)
     order = {spec.key: n for n, spec in enumerate(parents_first())}
     staff = sorted((p for p in people if p.case is None), key=lambda p: order[p.organisation])
-    logins = [_login(p, _staff_account(p, orgs, actors)) for p in staff]
+    logins = []
+    for key, group in itertools.groupby(staff, key=lambda p: p.organisation):
+        logins += [_login(p, _staff_account(p, orgs, actors)) for p in group]
+        _roles_reconfirmed(orgs[key])  # §六(八): its admin re-confirms the three roles before opening accounts
     logins += [_login(p, _applicant_account(p, orgs)) for p in people if p.case is not None]
     demo_dossiers_seed()  # the applicants' 2024 dossiers, filled in on the window's last days
     demo_review_chain_seed()  # what the units, departments and the office did with them in Oct-Nov 2024

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from zhicheng.accounts.validators import credit_code_error
@@ -120,23 +119,13 @@ def social_security_problems(v: dict[str, Any], facts: Facts) -> list[Problem]:
 
 
 def achievement_problems(v: dict[str, Any], facts: Facts) -> list[Problem]:
-    """Dates not in the future; a paper names its journal and tier; similarity between 0 and 100 %."""
+    """Dates not in the future; a paper names its journal and tier (its similarity comes from the office)."""
     problems = _not_future(v, "achieved_on", facts.today, "取得时间", "date")
-    similarity = v.get("similarity_percent")
-    if similarity is not None and not Decimal(0) <= similarity <= Decimal(100):
-        problems.append(Problem(
-            "similarity_percent", "去除引用文献复制比须在 0 至 100（%）之间",
-            "The similarity must be between 0 and 100 %",
-        ))
     if v.get("kind") == "paper":
         if not v.get("journal"):
             problems.append(Problem("journal", "论文须填写刊物名称", "A paper needs its journal"))
         if not v.get("tier"):
             problems.append(Problem("tier", "论文须选择期刊级别", "A paper needs its journal tier"))
-        if similarity is None:
-            problems.append(Problem(
-                "similarity_percent", "论文须填写去除引用文献复制比", "A paper needs its similarity percentage"
-            ))
     return problems
 
 

@@ -63,7 +63,7 @@ SECTIONS: dict[str, SectionSpec] = {
         SectionSpec("social_security", "社保缴纳", "social security", SocialSecurityMonth,
                     ("month", "paying_unit", "credit_code"), rules.social_security_problems),
         SectionSpec("achievement", "业绩成果", "achievements", Achievement, (
-            "kind", "title", "achieved_on", "journal", "tier", "cnki_indexed", "similarity_percent", "waiver",
+            "kind", "title", "achieved_on", "journal", "tier", "cnki_indexed", "waiver",
         ), rules.achievement_problems),
         SectionSpec("continuing_education", "继续教育", "continuing education", ContinuingEducation,
                     ("year", "general_hours", "specialty_hours"), rules.continuing_education_problems),
@@ -76,6 +76,13 @@ SECTIONS: dict[str, SectionSpec] = {
     )
 }
 ROW_SECTIONS = tuple(name for name, spec in SECTIONS.items() if not spec.single)
+
+# Fields an applicant may not fill in, with the reason (an empty value is ignored, so older clients still work):
+# a paper's similarity comes from the office or the unit only (§六(七)).
+APPLICANT_REFUSED_FIELDS = {
+    "similarity_percent": ("论文查重结果（去除引用文献复制比）由职改办或用人单位录入，申报人不能填写",
+                           "The similarity result is entered by the office or the unit, never by the applicant"),
+}
 
 
 def _label(field: models.Field) -> str:
@@ -137,8 +144,11 @@ def section_values_parse(
     spec: SectionSpec, data: dict[str, Any], current: dict[str, Any], facts: rules.Facts
 ) -> dict[str, Any]:
     """The section's values after applying `data` over `current`; raises one 400 naming every bad field."""
-    unknown = sorted(set(data) - set(spec.fields))
-    problems = [Problem(name, f"{spec.label_zh}没有此字段：{name}", f"Unknown field: {name}") for name in unknown]
+    data = {k: v for k, v in data.items() if not (k in APPLICANT_REFUSED_FIELDS and v in (None, ""))}
+    refused = sorted(set(data) & set(APPLICANT_REFUSED_FIELDS))
+    unknown = sorted(set(data) - set(spec.fields) - set(refused))
+    problems = [Problem(name, *APPLICANT_REFUSED_FIELDS[name]) for name in refused]
+    problems += [Problem(name, f"{spec.label_zh}没有此字段：{name}", f"Unknown field: {name}") for name in unknown]
     values = dict(current)
     for name in spec.fields:
         if name not in data:

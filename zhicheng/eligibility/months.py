@@ -42,12 +42,13 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 
 def seniority_months(obtained: dt.date, until: dt.date) -> int:
-    """Months of seniority from the month a title was obtained up to the seniority date.
+    """Months of seniority, counted inclusively (§六(三) "从取得职称资格的当月起计算", "计算到 12 月 31 日").
 
-    Obtained in 2019-12, counted to 2024-12-31: 60 months (5 years). The day of the month is ignored on both
-    sides; a date before the month obtained counts 0, never a negative number.
+    The month obtained counts as the first month and the month of the seniority date as the last: obtained
+    2019-07, counted to 2024-12-31, is 66 months (5 years 6 months); obtained 2020-01 is 60 (5 years), 2020-02
+    is 59. The day of the month is ignored on both sides; a seniority date before the month obtained counts 0.
     """
-    return max(0, months_between(obtained, until))
+    return max(0, months_between(obtained, until) + 1)
 
 
 def month_label(day: dt.date) -> str:

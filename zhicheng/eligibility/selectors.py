@@ -30,6 +30,8 @@ from zhicheng.dossiers.models import (
     TitleHeld,
     WorkHistoryEntry,
 )
+from zhicheng.similarity.models import SimilaritySource
+from zhicheng.similarity.selectors import similarity_by_paper
 
 from .facts import (
     AchievementFact,
@@ -105,11 +107,14 @@ def _rows(model, dossier: Dossier, *related: str) -> list:
     return list(qs.select_related(*related) if related else qs)
 
 
-def _achievement(a: Achievement, docs) -> AchievementFact:
+def _achievement(a: Achievement, results) -> AchievementFact:
+    """A paper's similarity is only what the office or the unit entered (§六(七)), never the applicant's column."""
+    result = results.get(a.pk)
     return AchievementFact(
         id=a.pk, kind=a.kind, title=a.title, achieved_on=a.achieved_on, tier=a.tier, cnki_indexed=a.cnki_indexed,
-        similarity_percent=a.similarity_percent,
-        has_similarity_report="similarity_report" in docs.get(("achievement", a.pk), ()), waiver_id=a.waiver_id,
+        similarity_percent=result.percent if result else None,
+        has_similarity_report=bool(result and result.source == SimilaritySource.UNIT and result.report),
+        waiver_id=a.waiver_id,
     )
 
 
@@ -134,12 +139,13 @@ def _history(dossier: Dossier, docs, names) -> dict:
 def _records(dossier: Dossier, docs) -> dict:
     """Contributions, achievements, continuing education, exemptions and rural service."""
     rural = _rows(RuralService, dossier)
+    results = similarity_by_paper(dossier)
     return {
         "social_security": tuple(
             SocialSecurityFact(month=s.month, credit_code=s.credit_code, paying_unit=s.paying_unit)
             for s in sorted(_rows(SocialSecurityMonth, dossier), key=lambda s: (s.month, s.credit_code))
         ),
-        "achievements": tuple(_achievement(a, docs) for a in _rows(Achievement, dossier)),
+        "achievements": tuple(_achievement(a, results) for a in _rows(Achievement, dossier)),
         "continuing_education": tuple(
             ContinuingEducationFact(year=c.year, general_hours=c.general_hours, specialty_hours=c.specialty_hours,
                                     has_certificate="ce_certificate" in docs.get(("continuing_education", c.pk), ()))
@@ -169,11 +175,22 @@ def dossier_facts(dossier: Dossier) -> DossierFacts:
     )
 
 
-def campaign_params(campaign: Campaign, *, series, level) -> CampaignParams:
-    """The campaign's dates and thresholds with the catalog's conditions and 破格 list for one target."""
+def condition_facts(*, series, level) -> tuple[ConditionFact, ...]:
+    """The catalog's conditions for one series and level, as the facts R-CONDITIONS reads."""
     conditions = Condition.objects.filter(series=series, level=level).select_related(
         "below_title__series", "below_title__level"
     ).order_by("position", "id")
+    return tuple(
+        ConditionFact(education=c.education, min_years=c.min_years,
+                      below_series=c.below_title.series.name if c.below_title is not None else None,
+                      below_level_rank=c.below_title.level.rank if c.below_title is not None else None,
+                      scope=c.scope)
+        for c in conditions
+    )
+
+
+def campaign_params(campaign: Campaign, *, series, level) -> CampaignParams:
+    """The campaign's dates and thresholds with the catalog's conditions and 破格 list for one target."""
     waivers = WaiverAchievement.objects.filter(Q(series=series) | Q(series__isnull=True), is_active=True)
     closes = timezone.localtime(campaign.submission_closes_at - dt.timedelta(microseconds=1)).date()
     return CampaignParams(
@@ -186,13 +203,7 @@ def campaign_params(campaign: Campaign, *, series, level) -> CampaignParams:
         ce_specialty_share=(campaign.ce_specialty_share_numerator, campaign.ce_specialty_share_denominator),
         ce_years_required=campaign.ce_years_required, grassroots_senior_cap=Decimal(campaign.grassroots_senior_cap),
         skilled_series=frozenset(Series.objects.filter(skilled_workers_may_apply=True).values_list("name", flat=True)),
-        conditions=tuple(
-            ConditionFact(education=c.education, min_years=c.min_years,
-                          below_series=c.below_title.series.name if c.below_title is not None else None,
-                          below_level_rank=c.below_title.level.rank if c.below_title is not None else None,
-                          scope=c.scope)
-            for c in conditions
-        ),
+        conditions=condition_facts(series=series, level=level),
         waiver_ids=frozenset(waivers.values_list("pk", flat=True)),
     )
 

@@ -7,21 +7,15 @@ through a text wrapper and openpyxl opens the workbook read-only. Each data row 
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from zhicheng.accounts.validators import credit_code_error, normalise_id_number, resident_id_error
 from zhicheng.core.errors import ApplicationError
+from zhicheng.files.tables import CHUNK_BYTES, CSV_GB, CSV_UTF8, XLSX, file_format, file_lines  # noqa: F401  (re-exported)
 
-CHUNK_BYTES = 64 * 1024
-XLSX, CSV_UTF8, CSV_GB = "xlsx", "csv-utf-8", "csv-gb18030"
 ID, MONTH, CODE, UNIT = "id_number", "month", "credit_code", "unit_name"
 FIELDS = (ID, MONTH, CODE, UNIT)
 FIELD_ZH = {ID: "身份证号", MONTH: "缴费月份", CODE: "统一社会信用代码", UNIT: "单位名称"}
@@ -60,58 +54,6 @@ class RowError:
 
     def as_dict(self) -> dict:
         return {"line": self.line, "field": self.field, "message_zh": self.message_zh, "message_en": self.message_en}
-
-
-def file_format(binary: BinaryIO) -> str:
-    """XLSX by its zip signature, else CSV in UTF-8 if every chunk decodes as such, else GBK (as GB 18030)."""
-    binary.seek(0)
-    head = binary.read(4)
-    binary.seek(0)
-    if head == b"PK\x03\x04":
-        return XLSX
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        while chunk := binary.read(CHUNK_BYTES):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-        fmt = CSV_UTF8
-    except UnicodeDecodeError:
-        fmt = CSV_GB
-    binary.seek(0)
-    return fmt
-
-
-def _csv_lines(binary: BinaryIO, encoding: str) -> Iterator[tuple[int, list]]:
-    text = io.TextIOWrapper(binary, encoding=encoding, newline="")
-    try:
-        reader = csv.reader(text)
-        for cells in reader:
-            yield reader.line_num, cells
-    finally:
-        with contextlib.suppress(ValueError):  # already closed with the binary file
-            text.detach()  # the caller owns the binary file: closing the wrapper would close it
-
-
-def _xlsx_lines(binary: BinaryIO) -> Iterator[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(binary, read_only=True, data_only=True)
-    except Exception as exc:  # a zip that is not a workbook: openpyxl raises several kinds
-        raise ApplicationError("socsec_bad_xlsx", "无法读取该 Excel 文件，请另存为 .xlsx 或 CSV 后重新上传",
-                               "The Excel file cannot be read; save it as .xlsx or CSV and upload again") from exc
-    try:
-        for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
-            yield number, list(cells)
-    finally:
-        workbook.close()
-
-
-def file_lines(binary: BinaryIO, fmt: str) -> Iterator[tuple[int, list]]:
-    """(line number, cells) for every line of the file, the header included."""
-    if fmt == XLSX:
-        return _xlsx_lines(binary)
-    return _csv_lines(binary, "utf-8-sig" if fmt == CSV_UTF8 else "gb18030")
 
 
 def _header_key(value) -> str:

@@ -100,8 +100,11 @@ def applicant_next_step(campaign, now: dt.datetime) -> str:
 
 
 def applicant_dashboard(membership, campaign, now: dt.datetime) -> dict:
+    from zhicheng.stagger.selectors import slot_of_applicant
+
     org = membership.organisation
     return {
+        "submission_slot": slot_of_applicant(membership.user, campaign),
         "organisation": org,
         "via_agency": org.kind == OrganisationKind.AGENCY,
         "submission": submission_summary(campaign, now),
@@ -110,9 +113,12 @@ def applicant_dashboard(membership, campaign, now: dt.datetime) -> dict:
 
 
 def org_admin_dashboard(membership, campaign, now: dt.datetime) -> dict:
+    from zhicheng.accountreset.selectors import reset_state
+
     org = membership.organisation
     gaps = organisation_role_gaps(org)
     return {
+        "reset": reset_state(org, now, campaign),
         "organisation": org,
         "role_gaps": [str(Role(role).label) for role in gaps],
         "member_counts": selectors.organisation_member_counts(org),
@@ -143,8 +149,13 @@ def reviewer_dashboard(membership, campaign, now: dt.datetime) -> dict:
 
 
 def office_dashboard(membership, campaign, now: dt.datetime) -> dict:
+    from zhicheng.accountreset.selectors import organisations_not_ready, reset_state
+
     missing_count, missing = selectors.organisations_missing_roles(membership.user)
+    not_ready_count, not_ready = organisations_not_ready(now)
     return {
+        "reset": reset_state(membership.organisation, now, campaign),
+        "reset_not_ready_count": not_ready_count, "reset_not_ready": not_ready,
         "organisation": membership.organisation,
         "missing_roles_count": missing_count,
         "missing_roles": missing,

@@ -68,6 +68,8 @@ MENU: tuple[MenuEntry, ...] = (
               per_organisation=True, kinds=APPLYING_KINDS),
     MenuEntry(_("开通申报人账号"), "organisations:applicant_open", frozenset({R.ORG_ADMIN}), _WORK,
               per_organisation=True, kinds=APPLYING_KINDS),
+    MenuEntry(_("错峰申报安排"), "stagger:unit_slots", frozenset({R.ORG_ADMIN, R.REVIEW_CLERK, R.REVIEW_LEADER}),
+              _WORK, per_organisation=True, kinds=APPLYING_KINDS),
     MenuEntry(_("下属机构"), "organisations:list", _ORG_STAFF, _WORK, kinds=_SUPERVISING),
     # the title office sets up the year
     MenuEntry(_("年度评审工作"), "campaigns:list",
@@ -76,6 +78,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("评审条件"), "catalog:conditions", frozenset({R.OFFICE_STAFF, R.DISCIPLINE_OBSERVER}), _WORK),
     MenuEntry(_("节假日调整"), "calendar:overrides", frozenset({R.OFFICE_STAFF}), _WORK),
     MenuEntry(_("社保数据导入"), "socialsecurity:imports", frozenset({R.OFFICE_STAFF}), _WORK),
+    MenuEntry(_("论文查重结果导入"), "similarity:import", frozenset({R.OFFICE_STAFF}), _WORK),
+    MenuEntry(_("申报提交量"), "stagger:office_load", frozenset({R.OFFICE_STAFF}), _WORK),
     MenuEntry(_("社保核验"), "socialsecurity:checks", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER}), _WORK,
               kinds=_SUPERVISING),
     MenuEntry(_("机构管理"), "organisations:list",

@@ -143,12 +143,17 @@ class TestCaseFacts:
         wanted = {dt.date(2023, m, 1) for m in range(10, 13)} | {dt.date(2024, m, 1) for m in range(1, 6)}
         assert before == set(sorted(wanted - missing)[-6:])
 
-    def test_papers_carry_their_similarity(self, campaign):
+    def test_papers_carry_the_offices_similarity_result(self, campaign):
+        """§六(七): the office's CNKI result, entered by its staff; the applicant's own column stays empty."""
+        from zhicheng.similarity.models import SimilarityResult
+
         for code, tier, similarity in (("PAPER-CORE-15.00", "core", "15.00"), ("PAPER-CORE-15.01", "core", "15.01"),
                                        ("PAPER-PROVINCIAL-25.01", "provincial", "25.01")):
             paper = dossier_of(code).achievement_items.get(kind="paper")
-            assert (paper.tier, paper.similarity_percent, paper.cnki_indexed) == (tier, Decimal(similarity), True)
-            assert paper.dossier.evidence_files.filter(item_id=paper.pk, purpose="similarity_report").exists()
+            assert (paper.tier, paper.similarity_percent, paper.cnki_indexed) == (tier, None, True)
+            result = SimilarityResult.objects.select_related("entered_by_organisation").get(achievement_id=paper.pk)
+            assert result.percent == Decimal(similarity) and result.source == "office"
+            assert result.entered_by_organisation.name == BY_KEY["zgb"].name
 
     def test_identity_facts(self, campaign):
         assert dossier_of("RETIRE-WOMAN-WORKER-1974").identity.retirement_category == "worker50"

@@ -65,7 +65,7 @@ VALID_ROWS = {
     "series_transfer": {"transferred_on": "2018-03-01", "note": "单位考核合格"},
     "social_security": {"month": "2024-03", "paying_unit": "第一中学", "credit_code": "__credit_code__"},
     "achievement": {"kind": "paper", "title": "桥梁检测方法研究", "achieved_on": "2024-05-01", "journal": "公路",
-                    "tier": "core", "cnki_indexed": "true", "similarity_percent": "12.5"},
+                    "tier": "core", "cnki_indexed": "true"},
     "continuing_education": {"year": "2023", "general_hours": "30", "specialty_hours": "60"},
     "annual_assessment": {"year": "2023", "grade": "excellent"},
     "labour_exemption": {"kind": "legal_rep", "note": "公司法定代表人"},

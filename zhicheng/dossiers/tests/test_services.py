@@ -152,9 +152,10 @@ SECTION_CASES = [
     ("series_transfer", {"transferred_on": "2099-01-01"}, "transferred_on", "不能晚于今天"),
     ("social_security", {"month": "2024-11"}, "month", "不能晚于"),
     ("social_security", {"credit_code": "91620100MA00000000"}, "credit_code", "统一社会信用代码"),
-    ("achievement", {"similarity_percent": "100.01"}, "similarity_percent", "0 至 100"),
-    ("achievement", {"similarity_percent": "-0.5"}, "similarity_percent", "0 至 100"),
-    ("achievement", {"similarity_percent": "abc"}, "similarity_percent", "须为数字"),
+    # §六(七): the applicant never types a similarity result, valid or not
+    ("achievement", {"similarity_percent": "12.5"}, "similarity_percent", "申报人不能填写"),
+    ("achievement", {"similarity_percent": "100.01"}, "similarity_percent", "申报人不能填写"),
+    ("achievement", {"similarity_percent": "abc"}, "similarity_percent", "申报人不能填写"),
     ("achievement", {"journal": ""}, "journal", "刊物名称"),
     ("achievement", {"tier": "cosmic"}, "tier", "取值不正确"),
     ("continuing_education", {"general_hours": "-1"}, "general_hours", "0 至"),
@@ -189,7 +190,7 @@ class TestSectionValidation:
         assert not model.objects.exists()
 
     def test_boundaries_accepted(self, dossier, applicant):
-        for similarity in ("0", "100"):
+        for similarity in ("", None):  # an empty similarity from an older client is ignored
             services.section_item_create(dossier=dossier, actor=applicant, section="achievement",
                                          data=valid_row("achievement", similarity_percent=similarity))
         services.section_item_create(dossier=dossier, actor=applicant, section="continuing_education",

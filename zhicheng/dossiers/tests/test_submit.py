@@ -136,7 +136,7 @@ class TestSnapshot:
             + "-" + applicant.id_number[12:14]
         assert snapshot["person"]["sex"] in ("M", "F")
         achievement = snapshot["sections"]["achievement"][0]
-        assert achievement["similarity_percent"] == "12.50" and achievement["achieved_on"] == "2024-05-01"
+        assert achievement["cnki_indexed"] is True and achievement["achieved_on"] == "2024-05-01"
         assert snapshot_sha256(snapshot) == snapshot_sha256(dossier_snapshot(ready))
 
     def test_evidence_hashes_are_in_the_snapshot_and_version(self, ready, applicant):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zhicheng.eligibility.facts import AchievementFact, CampaignParams, DossierFacts, Finding
 
-from ._base import INFO, Rule, achievement_key, num
+from ._base import INFO, WARN, Rule, achievement_key, num
 
 CUTOFF = Rule("R-CUTOFF", "§六(二)")
 PLAGIARISM = Rule("R-PLAGIARISM", "§六(七)")
@@ -50,11 +50,12 @@ def rule_plagiarism(facts: DossierFacts, params: CampaignParams) -> list[Finding
 def _paper(a: AchievementFact, params: CampaignParams) -> Finding:
     subject = f"achievement:{a.id}"
     lacking = tuple(f"achievement.{name}" for name, value in
-                    (("tier", a.tier or None), ("similarity_percent", a.similarity_percent),
-                     ("cnki_indexed", a.cnki_indexed)) if value is None)
+                    (("tier", a.tier or None), ("cnki_indexed", a.cnki_indexed)) if value is None)
     if lacking:
-        return PLAGIARISM.missing(lacking, f"论文“{a.title}”未填写期刊级别、复制比或知网收录情况",
-                                  f"paper “{a.title}”: journal tier, similarity or CNKI indexing missing", subject)
+        return PLAGIARISM.missing(lacking, f"论文“{a.title}”未填写期刊级别或知网收录情况",
+                                  f"paper “{a.title}”: journal tier or CNKI indexing missing", subject)
+    if a.similarity_percent is None or (not a.cnki_indexed and not a.has_similarity_report):
+        return _awaiting(a, subject)
     # other journals take the provincial limit: a paper there is not held to a looser one than any listed
     limit = params.similarity_core_max if a.tier == CORE else params.similarity_provincial_max
     tier_zh = "核心期刊" if a.tier == CORE else "省级期刊" if a.tier == PROVINCIAL else "其他期刊"
@@ -66,13 +67,21 @@ def _paper(a: AchievementFact, params: CampaignParams) -> Finding:
                                 f"超过 {limit}%",
                                 f"Paper “{a.title}” ({a.tier}): similarity {a.similarity_percent} % exceeds {limit} %",
                                 used, subject)
-    if not a.cnki_indexed and not a.has_similarity_report:
-        return PLAGIARISM.missing(("achievement.similarity_report",), f"论文“{a.title}”未被知网收录，须上传单位盖章的"
-                                  "知网查重报告单", f"paper “{a.title}” is not in CNKI: attach the unit-sealed "
-                                  "similarity report", subject, used)
     return PLAGIARISM.ok(f"论文“{a.title}”（{tier_zh}）复制比 {a.similarity_percent}%，不超过 {limit}%",
                          f"Paper “{a.title}” ({a.tier}): similarity {a.similarity_percent} % within {limit} %",
                          used, subject)
+
+
+def _awaiting(a: AchievementFact, subject: str) -> Finding:
+    """No result yet: the office (CNKI-indexed) or the unit (its stamped report) enters it after submission, so
+    this warns the reviewers rather than stopping the applicant, who cannot enter it (§六(七))."""
+    if a.cnki_indexed:
+        return PLAGIARISM.problem(WARN, f"论文“{a.title}”为知网收录论文，查重结果待职改办录入",
+                                  f"Paper “{a.title}” is indexed by CNKI: the office has not entered its result yet",
+                                  {"cnki_indexed": True, "awaiting": "office"}, subject)
+    return PLAGIARISM.problem(WARN, f"论文“{a.title}”未被知网收录，待所在单位上传签字盖章的知网查重报告单并录入复制比",
+                              f"Paper “{a.title}” is not indexed by CNKI: the unit has not uploaded its stamped "
+                              "report and percentage yet", {"cnki_indexed": False, "awaiting": "unit"}, subject)
 
 
 def ce_years(params: CampaignParams) -> tuple[int, ...]:

@@ -6,6 +6,8 @@ on the policy in rules/; tests that need the real rules say so.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from zhicheng.dossiers.tests.factories import dossier_for, fill, signed, valid_row
@@ -80,3 +82,14 @@ def submitted(dossier, actor):
     add_months(dossier, actor, ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08"],
                credit_code=dossier.socialsecuritymonth_items.first().credit_code)
     return submit(dossier, actor)
+
+
+def office_result(dossier, paper, percent: str) -> None:
+    """The office's CNKI result for the paper (§六(七)), stored as the similarity service stores it."""
+    from zhicheng.accounts.models import Organisation, User
+    from zhicheng.similarity.services import similarity_store
+
+    office = Organisation.objects.get(kind="office")
+    staff = User.objects.filter(memberships__organisation=office).first()
+    similarity_store(dossier=dossier, paper=paper, actor=staff, organisation=office, percent=Decimal(percent),
+                     reference_no="CNKI-1")

@@ -9,7 +9,7 @@ from zhicheng.audit.testing import AUDITED_READ_QUERIES
 from zhicheng.dossiers.models import Dossier
 from zhicheng.eligibility import services
 
-from .helpers import submit, submitted
+from .helpers import office_result, submit, submitted
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/dossiers"
@@ -27,6 +27,7 @@ def _declared_and_submitted(dossier, applicant):
 
 class TestRead:
     def test_applicant_sees_findings_with_clause_and_facts(self, client, dossier, applicant):
+        office_result(dossier, dossier.achievement_items.get(), "12.50")
         body = _as(client, applicant).get(f"{API}/{dossier.pk}/eligibility").json()
         assert body["is_current"] is True and body["dossier_revision"] == dossier.revision
         first = body["findings"][0]

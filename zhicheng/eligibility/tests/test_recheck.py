@@ -8,13 +8,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from zhicheng.dossiers.services import section_item_update
 from zhicheng.dossiers.tests.factories import at, dossier_for, fill
 from zhicheng.eligibility import services
 from zhicheng.eligibility.models import EligibilityCheck, RecheckRun
 from zhicheng.eligibility.selectors import eligibility_latest
 
-from .helpers import INSIDE, add_months
+from .helpers import INSIDE, add_months, office_result
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +24,7 @@ def _made(campaign, applicant, months: int, similarity: str):
         fill(dossier, applicant)
         code = dossier.socialsecuritymonth_items.first().credit_code
         add_months(dossier, applicant, [f"2024-{m:02d}" for m in range(4, 4 + months - 1)], credit_code=code)
-        paper = dossier.achievement_items.get()
-        section_item_update(dossier=dossier, actor=applicant, section="achievement", item_id=paper.pk,
-                            data={"similarity_percent": similarity})
+        office_result(dossier, dossier.achievement_items.get(), similarity)
     return dossier
 
 

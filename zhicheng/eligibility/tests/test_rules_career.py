@@ -18,8 +18,9 @@ class TestSeniority:
     def test_info_with_total_and_level_years(self):
         facts = make_facts(titles=(title("助理工程师", 2, D(2013, 12, 1)), title(obtained=D(2019, 12, 1))))
         (f,) = run("R-SENIORITY", facts)
-        assert f.ok and f.facts_used["total_months"] == 132 and f.facts_used["level_months"] == 60
-        assert "11 年" in f.message_zh and "5 年" in f.message_zh
+        # inclusive on both ends (§六(三)): 2013-12 … 2024-12 is 133 months, 2019-12 … 2024-12 is 61
+        assert f.ok and f.facts_used["total_months"] == 133 and f.facts_used["level_months"] == 61
+        assert "11 年 1 个月" in f.message_zh and "5 年 1 个月" in f.message_zh
 
     def test_no_titles(self):
         assert run("R-SENIORITY", make_facts(titles=()))[0].ok
@@ -30,8 +31,9 @@ class TestSeniority:
 
 
 class TestConditions:
-    @pytest.mark.parametrize(("obtained", "ok"), [(D(2019, 12, 1), True), (D(2020, 1, 1), False)])
+    @pytest.mark.parametrize(("obtained", "ok"), [(D(2020, 1, 1), True), (D(2020, 2, 29), False)])
     def test_bachelor_60_vs_59_months(self, obtained, ok):
+        """5 years at 2024-12-31: obtained 2020-01 counts 60 months (2020-01 … 2024-12), 2020-02 counts 59."""
         (f,) = run("R-CONDITIONS", make_facts(titles=(title(obtained=obtained),)))
         assert f.ok is ok
         if not ok:
@@ -116,9 +118,15 @@ class TestTransfer:
     def test_fewer_than_12_months_in_the_new_series(self):
         params = make_params(year=2025, seniority_date=D(2024, 12, 31))  # seniority date before a year passed
         target = dict(self.lab, title="高级实验师", level_rank=4)
-        facts = make_facts(target=target, transfers=(TransferFact(D(2024, 1, 1), True),))
+        facts = make_facts(target=target, transfers=(TransferFact(D(2024, 2, 1), True),))
         (f,) = run("R-TRANSFER", facts, params)
         assert f.blocking and f.facts_used["months_in_new_series"] == 11
+
+    def test_twelve_months_in_the_new_series_counting_the_transfer_month(self):
+        params = make_params(year=2025, seniority_date=D(2024, 12, 31))
+        target = dict(self.lab, title="高级实验师", level_rank=4)
+        facts = make_facts(target=target, transfers=(TransferFact(D(2024, 1, 31), True),))
+        assert problems(run("R-TRANSFER", facts, params)) == []
 
     def test_transfer_needs_unit_assessment(self):
         facts = make_facts(target=self.lab, transfers=(TransferFact(D(2024, 3, 1), False),))

@@ -56,7 +56,7 @@ def test_all_facts_missing_gives_incomplete_findings_not_a_crash():
     missing = {name for f in findings for name in f.missing}
     assert {"account.id_number", "identity.employment", "identity.is_civil_servant", "identity.file_custody",
             "organisation.credit_code", "rural_service.years", "achievement.achieved_on",
-            "achievement.similarity_percent", "continuing_education", "title_held.obtained_on",
+            "continuing_education", "title_held.obtained_on",
             "title_held.scope"} <= missing
     assert all(f.blocking for f in findings if f.incomplete)
 

@@ -23,17 +23,40 @@ D = dt.date
 
 
 class TestSeniorityMonths:
-    def test_obtained_2019_12_to_2024_12_31_is_60(self):
-        assert seniority_months(D(2019, 12, 1), D(2024, 12, 31)) == 60
+    """§六(三): counted from the month the title was obtained through the month of the seniority date."""
 
-    def test_obtained_2020_01_is_59(self):
-        assert seniority_months(D(2020, 1, 31), D(2024, 12, 31)) == 59
+    def test_obtained_2019_07_to_2024_12_31_is_66(self):
+        assert seniority_months(D(2019, 7, 15), D(2024, 12, 31)) == 66
+
+    def test_obtained_2020_01_is_60(self):
+        assert seniority_months(D(2020, 1, 31), D(2024, 12, 31)) == 60
+
+    def test_obtained_2020_02_is_59(self):
+        assert seniority_months(D(2020, 2, 1), D(2024, 12, 31)) == 59
+
+    def test_obtained_in_the_seniority_month_counts_that_month(self):
+        assert seniority_months(D(2024, 12, 31), D(2024, 12, 1)) == 1
 
     def test_day_of_month_is_ignored(self):
-        assert seniority_months(D(2019, 12, 31), D(2024, 12, 1)) == 60
+        assert seniority_months(D(2019, 12, 31), D(2024, 12, 1)) == 61
 
     def test_never_negative(self):
+        assert seniority_months(D(2025, 1, 1), D(2024, 12, 31)) == 0
         assert seniority_months(D(2025, 3, 1), D(2024, 12, 31)) == 0
+
+    @given(st.dates(D(1900, 1, 1), D(2200, 12, 31)), st.dates(D(1900, 1, 1), D(2200, 12, 31)))
+    def test_inclusive_on_both_ends_for_every_pair_of_months(self, obtained, until):
+        """The count equals the number of calendar months listed from the first through the last."""
+        months = []
+        year, month = obtained.year, obtained.month
+        while (year, month) <= (until.year, until.month):
+            months.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        assert seniority_months(obtained, until) == len(months)
+
+    @given(st.dates(D(1900, 1, 1), D(2200, 12, 31)), st.integers(0, 1200))
+    def test_n_months_later_counts_n_plus_one(self, obtained, n):
+        assert seniority_months(obtained, add_months(obtained, n)) == n + 1
 
     @given(st.dates(), st.dates(), st.dates())
     def test_never_decreases_as_the_reference_date_moves_later(self, obtained, a, b):

@@ -48,9 +48,10 @@ class TestPlagiarism:
         findings = run("R-PLAGIARISM", facts)
         assert [(f.subject, f.ok) for f in findings] == [("achievement:1", True), ("achievement:2", False)]
 
-    def test_similarity_missing_is_incomplete(self):
+    def test_no_result_yet_warns_the_reviewers_and_does_not_stop_submission(self):
+        """The office enters a CNKI result after submission (§六(七)); the applicant cannot supply it."""
         (f,) = run("R-PLAGIARISM", make_facts(achievements=(paper(similarity=None),)))
-        assert f.missing == ("achievement.similarity_percent",)
+        assert not f.ok and not f.blocking and f.missing == () and "待职改办录入" in f.message_zh
 
     def test_tier_and_cnki_missing_are_named(self):
         (f,) = run("R-PLAGIARISM", make_facts(achievements=(paper(tier="", cnki_indexed=None),)))
@@ -58,7 +59,7 @@ class TestPlagiarism:
 
     def test_non_cnki_paper_needs_sealed_report(self):
         (f,) = run("R-PLAGIARISM", make_facts(achievements=(paper(cnki_indexed=False),)))
-        assert f.blocking and f.missing == ("achievement.similarity_report",)
+        assert not f.ok and not f.blocking and "单位" in f.message_zh and "盖章" in f.message_zh
         facts = make_facts(achievements=(paper(cnki_indexed=False, has_similarity_report=True),))
         assert run("R-PLAGIARISM", facts)[0].ok
 

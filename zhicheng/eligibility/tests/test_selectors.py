@@ -16,6 +16,15 @@ from .helpers import add_months, submit
 pytestmark = pytest.mark.django_db
 
 
+def unit_result(dossier, paper, percent: str):
+    """The unit's result with its stamped report (§六(七)), as the similarity service stores it."""
+    from zhicheng.similarity.models import SimilarityResult
+
+    return SimilarityResult.objects.create(
+        dossier=dossier, achievement_id=paper.pk, source="unit", percent=Decimal(percent), report="similarity/r.pdf",
+        entered_by=dossier.applicant, entered_by_organisation=dossier.organisation, entered_at=dt.datetime.now(dt.UTC))
+
+
 def _file(dossier, section, item_id, purpose, deleted=False):
     return EvidenceFile.objects.create(
         dossier=dossier, section=section, item_id=item_id, purpose=purpose, kind="pdf", file="evidence/x.pdf",
@@ -28,7 +37,8 @@ class TestDossierFacts:
     def test_values_from_every_section(self, dossier, applicant):
         paper = dossier.achievement_items.get()
         ce = dossier.continuingeducation_items.get()
-        _file(dossier, "achievement", paper.pk, "similarity_report")
+        _file(dossier, "achievement", paper.pk, "similarity_report")  # the applicant's upload counts for nothing
+        unit_result(dossier, paper, "12.50")
         _file(dossier, "continuing_education", ce.pk, "ce_certificate", deleted=True)
         facts = dossier_facts(dossier)
         assert facts.target.series == "工程" and facts.target.level_rank == 4
@@ -53,7 +63,7 @@ class TestDossierFacts:
         assert facts.social_security == () and facts.rural_service_years is None
 
     def test_query_count_does_not_grow_with_rows(self, dossier, applicant, django_assert_num_queries):
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             dossier_facts(dossier)
         add_months(dossier, applicant, ["2024-04", "2024-05", "2024-06"])
         from zhicheng.dossiers.services import section_item_create
@@ -61,7 +71,7 @@ class TestDossierFacts:
         for _ in range(3):
             section_item_create(dossier=dossier, actor=applicant, section="achievement",
                                 data=valid_row("achievement"))
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             facts = dossier_facts(dossier)
         assert len(facts.social_security) == 4 and len(facts.achievements) == 4
 
