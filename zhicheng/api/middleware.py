@@ -2,9 +2,9 @@
 
 Why a middleware: a multipart body (with or without a boundary) sent with a session cookie was parsed by the CSRF
 check (request.POST) and then read again as JSON by ninja, which raised RawPostDataException or
-MultiPartParserError — 500s. No API endpoint takes a form or a file (uploads go through the streamed page views,
-docs/decisions.md 21), so a write whose body carries data in any other format is a 415, a broken multipart body a
-400, an unreadable charset a 415, an oversized body a 413, all in the API's error shape; the body is read once
+MultiPartParserError — 500s. Only the endpoints in MULTIPART_PATHS take a file (other uploads go through the
+streamed page views, docs/decisions.md 21), so a write whose body carries data in any other format is a 415, a
+broken multipart body a 400, an unreadable charset a 415, an oversized body a 413, all in the API's error shape; the body is read once
 (cached) before anything else looks at it. An empty form (a client's way of sending nothing) passes.
 """
 
@@ -19,6 +19,8 @@ from django.http.multipartparser import MultiPartParserError
 
 API_PREFIX = "/api/"  # config/urls.py mounts the API at /api/v1/
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The few endpoints that declare a file (ninja `File`): a well-formed multipart body is theirs to read
+MULTIPART_PATHS = frozenset({"/api/v1/similarity/imports"})
 
 
 def _error(status: int, code: str, message: str, details: dict | None = None) -> HttpResponse:
@@ -77,6 +79,8 @@ class ApiJsonBodyMiddleware:
             return None
         if why == "media" and _is_form(request):
             try:
+                if request.path in MULTIPART_PATHS and (request.POST or request.FILES):
+                    return None
                 if not request.POST and not request.FILES and _only_delimiters(body):
                     return None  # an empty form (what many clients send for "no body") carries nothing to refuse
             except MultiPartParserError:

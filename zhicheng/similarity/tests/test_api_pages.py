@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from zhicheng.accounts.tests.factories import login_verified
-from zhicheng.dossiers.tests.files import pdf_bytes
+from zhicheng.files.tests.samples import pdf_bytes
 from zhicheng.similarity.models import SimilarityResult
 
 pytestmark = pytest.mark.django_db

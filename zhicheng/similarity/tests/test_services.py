@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from zhicheng.audit.events import EventType
 from zhicheng.audit.models import AuditEvent
 from zhicheng.core.errors import ApplicationError
-from zhicheng.dossiers.tests.files import pdf_bytes
 from zhicheng.eligibility.services import eligibility_current
+from zhicheng.files.tests.samples import pdf_bytes
 from zhicheng.similarity.models import SimilarityResult, SimilaritySource
 from zhicheng.similarity.services import similarity_record
 
