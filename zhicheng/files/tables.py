@@ -44,6 +44,9 @@ def _csv_lines(binary: BinaryIO, encoding: str) -> Iterator[tuple[int, list]]:
         reader = csv.reader(text)
         for cells in reader:
             yield reader.line_num, cells
+    except (UnicodeDecodeError, csv.Error) as exc:  # bytes that are neither UTF-8 nor GB 18030, a NUL, a bad quote
+        raise ApplicationError("table_unreadable", "文件内容无法识别（请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx）",
+                               "The file cannot be read: save it as CSV in UTF-8 or GBK, or as .xlsx") from exc
     finally:
         with contextlib.suppress(ValueError):  # already closed with the binary file
             text.detach()  # the caller owns the binary file: closing the wrapper would close it
