@@ -5,7 +5,8 @@ check (request.POST) and then read again as JSON by ninja, which raised RawPostD
 MultiPartParserError — 500s. Only the endpoints in MULTIPART_PATHS take a file (other uploads go through the
 streamed page views, docs/decisions.md 21), so a write whose body carries data in any other format is a 415, a
 broken multipart body a 400, an unreadable charset a 415, an oversized body a 413, all in the API's error shape;
-the body is read once (cached) before anything else looks at it. An empty form (a client's way of sending nothing) passes.
+the body is read once (cached) before anything else looks at it. An empty form (a client's way of sending
+nothing) passes.
 """
 
 from __future__ import annotations
