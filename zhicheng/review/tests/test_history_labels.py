@@ -38,7 +38,7 @@ def _assert_labels_not_codes(text: str) -> None:
 
 
 def _assert_timeline_labels_not_codes(text: str) -> None:
-    """The timeline reads DossierStateChange (decision 36): steps, decisions and returns, each in words."""
+    """The timeline reads DossierStateChange (decision 37): steps, decisions and returns, each in words."""
     assert "单位推荐" in text and "审核部门退回单位" in text
     assert shown_event_codes(text) == [] and LATER_CODE not in text
     assert "review.department_returned" not in text and "department_return" not in text
