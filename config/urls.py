@@ -5,7 +5,7 @@ from zhicheng.api.views import api_not_found
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", api_not_found),  # an id that is not a number, an unknown path: JSON 404
+    re_path(r"^api/(?P<rest>(?s:.*))$", api_not_found),  # an id that is not a number, an unknown path: JSON 404
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("zhicheng.web.urls")),
     path("accounts/", include("zhicheng.accounts.urls")),

@@ -84,3 +84,10 @@ def test_session_write_sent_as_a_form_is_415_not_a_parser_crash():
     from zhicheng.catalog.models import Specialty
 
     assert not Specialty.objects.filter(name="新专业").exists()
+
+
+def test_a_newline_in_an_api_path_gets_the_json_404(client):
+    """An id with a line feed (`%0A`) did not match the catch-all and fell through to the HTML 404 page."""
+    response = client.patch("/api/v1/catalog/specialties/%C3%B5%0A%20.Tv", data=b"{}", content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
