@@ -43,7 +43,7 @@ class ChainCheck:
             anchored = f"，与 {self.anchor.at:%Y-%m-%d %H:%M} UTC 的锚定一致" if self.anchor else "，尚无锚定"
             return f"审计链完整：{self.count} 条（{self.chains} 条链{anchored}）"
         if self.seq is None:
-            where = "" if self.chain is None else f"链 {self.chain} 的链头"
+            where = "锚定文件" if self.chain is None else f"链 {self.chain} 的链头"
         elif self.event_id is None:
             where = f"链 {self.chain} 第 {self.seq} 条"
         else:
