@@ -8,9 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install chromium demo serve test lint check bench messages clean
+.PHONY: install system chromium demo serve test lint check bench messages clean
 
-install: $(STAMP) chromium
+install: $(STAMP) system
 
 # The venv alone; re-run only when pyproject.toml changes. Installs python3-venv if Debian lacks it.
 $(STAMP): pyproject.toml
@@ -21,10 +21,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	@touch $(STAMP)
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own).
-chromium:
-	@test -x /usr/bin/chromium || { echo "installing chromium (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+# Debian packages the app and its tests use: Chromium for the browser tests (Playwright drives it; it never
+# downloads a browser of its own), a CJK font embedded in our PDFs, pdftotext/pdftoppm and zbarimg with which the
+# tests read our PDFs and QR codes back. Installed with apt-get only when one is missing.
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei poppler-utils zbar-tools
+SYSTEM_FILES := /usr/bin/chromium /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/bin/pdftotext /usr/bin/zbarimg
+system:
+	@for f in $(SYSTEM_FILES); do test -e $$f || missing=1; done; \
+	  if [ -n "$$missing" ]; then echo "installing $(SYSTEM_PACKAGES) (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); fi
+
+chromium: system
 
 demo: install
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --noinput

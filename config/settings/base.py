@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "zhicheng.socialsecurity",
     "zhicheng.review",
     "zhicheng.publicity",
+    "zhicheng.committees",
+    "zhicheng.certificates",
     "zhicheng.api",
     "zhicheng.web",
     "zhicheng.demo",

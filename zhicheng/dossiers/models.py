@@ -32,6 +32,18 @@ class DossierState(models.TextChoices):
     DEPARTMENT_PASSED = "dept_passed", _("审核部门通过")  # with the title office
     OFFICE_ACCEPTED = "office_accepted", _("职改办受理")  # accepted for evaluation
     OFFICE_REJECTED = "office_rejected", _("资格审查未通过")
+    # -- evaluation (committees app): the district's own committee, or entrusted to another one -------------------
+    SCHEDULED = "scheduled", _("已排入评审会议")  # on a meeting's agenda
+    IN_MEETING = "in_meeting", _("评审中")  # the meeting has started (defence, ballot)
+    ENTRUSTED_SENT = "entrusted_sent", _("已送委托评审")  # dispatched to the entrusted committee
+    PASSED = "passed", _("评审通过")  # the chair signed the tally (or the entrusted result came back: passed)
+    FAILED = "failed", _("评审未通过")
+    # -- results (publicity's result kind, certificates app) --------------------------------------------------------
+    IN_RESULT_PUBLICITY = "result_publicity", _("评审结果公示中")
+    RESULT_PUBLICITY_DONE = "result_public_done", _("结果公示期满")  # waiting for the title document
+    RESULT_OBJECTION_UPHELD = "result_objected", _("结果公示异议成立")
+    CONFERRED = "conferred", _("已发文确认资格")  # in an approved title document; certificate issued
+    REVOKED = "revoked", _("资格已撤销")
 
 
 class EligibilityStatus(models.TextChoices):
@@ -87,6 +99,13 @@ class Dossier(TimeStampedModel):
         _("状态"), max_length=20, choices=DossierState.choices, default=DossierState.DRAFT, db_index=True
     )
     state_changed_at = models.DateTimeField(_("进入当前状态时间"), null=True, blank=True)
+    # Who acts on it now and since when, kept by dossier_transition (holders.py says who holds each state):
+    # queues filter and sort on these instead of recomputing the holder per row. None: the applicant, or nobody.
+    held_by = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("当前办理单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    held_since = models.DateTimeField(_("到达当前办理单位时间"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("修改次数"), default=0)
     eligibility_status = models.CharField(_("申报条件"), max_length=12, choices=EligibilityStatus.choices,
                                           default=EligibilityStatus.NOT_CHECKED)

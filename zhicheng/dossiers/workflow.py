@@ -23,7 +23,7 @@ from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import ALLOW, Decision, require
 
 from .guards import GuardContext, guards_decide, guards_run
-from .holders import holder_organisation
+from .holders import holder_level, holder_organisation
 from .models import Dossier, DossierState, DossierStateChange
 from .permissions import is_dossier_owner, is_holder_leader, is_holder_staff
 
@@ -158,8 +158,13 @@ def dossier_transition(
     now = timezone.now()
     guards_run(transition.guards, GuardContext(locked, actor, data, now, to, decision))
     before, organisation = locked.state, _acting_organisation(locked)
+    level_before = holder_level(locked)
     locked.state, locked.state_changed_at = to, now
     changed = transition.enter(locked, data, now) if transition.enter else []
+    held_by = holder_organisation(locked)
+    if getattr(held_by, "pk", None) != locked.held_by_id or holder_level(locked) != level_before:
+        locked.held_by, locked.held_since = held_by, now
+    changed += ["held_by", "held_since"]
     locked.save(update_fields=["state", "state_changed_at", "updated_at", *changed])
     for name in ("state", "state_changed_at", "updated_at", *changed):  # the caller's object shows the new state too
         setattr(dossier, name, getattr(locked, name))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhicheng.accounts.models import Role
 from zhicheng.accounts.tests.factories import member
+from zhicheng.dossiers.holders import holder_organisation
 from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.dossiers.tests.factories import PASSWORD, at, campaign_2024, dossier_for, fill, people, signed
 
@@ -65,8 +66,11 @@ def dossier_in_state(applicant, campaign, state: str = DossierState.SUBMITTED, *
         if filled:
             fill(dossier, applicant)
     when = dt.datetime.fromisoformat(submitted_at)
+    dossier.state = state
+    held_by = holder_organisation(dossier)  # as dossier_transition would have kept it
     Dossier.objects.filter(pk=dossier.pk).update(
-        state=state, submitted_at=None if state == DossierState.DRAFT else when, state_changed_at=when
+        state=state, submitted_at=None if state == DossierState.DRAFT else when, state_changed_at=when,
+        held_by=held_by, held_since=when,
     )
     dossier.refresh_from_db()
     return dossier

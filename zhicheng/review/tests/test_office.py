@@ -126,3 +126,15 @@ def test_other_offices_and_departments_get_404_on_the_api(client, tree, dossier)
     response = client.post(f"/api/v1/review/dossiers/{dossier.pk}/decisions", {"action": "pass"},
                            content_type="application/json")
     assert response.status_code == 404
+
+
+def test_the_holder_and_since_when_are_kept_by_each_transition(tree, dossier):
+    """Queues read Dossier.held_by/held_since: the department's pass hands it to the office at that instant."""
+    from zhicheng.dossiers.holders import title_office_of
+
+    assert dossier.held_by == title_office_of(dossier.organisation)
+    assert dossier.held_since == dossier.state_changed_at
+    with at(DEC):
+        decided(dossier, "reject", clerk=tree["office_staff"], leader=tree["office_leader"], reason="不符合条件")
+    dossier.refresh_from_db()
+    assert dossier.state == S.OFFICE_REJECTED and dossier.held_by is None
