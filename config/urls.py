@@ -2,8 +2,11 @@ from django.urls import include, path, re_path
 
 from zhicheng.api.api import api
 from zhicheng.api.views import api_not_found
+from zhicheng.web.health import healthz, readyz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # liveness: the process answers (no database)
+    path("readyz", readyz, name="readyz"),  # readiness: database, storage, migrations (zhicheng/web/health.py)
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>(?s:.*))$", api_not_found),  # an id that is not a number, an unknown path: JSON 404
     path("i18n/", include("django.conf.urls.i18n")),

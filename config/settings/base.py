@@ -113,7 +113,38 @@ def database_from_url(url: str) -> dict:
     else:
         db["CONN_MAX_AGE"] = 60
         db["CONN_HEALTH_CHECKS"] = True
+        pool = os.environ.get("ZHICHENG_DB_POOL", "").strip()
+        if pool and db["ENGINE"] == "django.db.backends.postgresql":
+            # psycopg's pool in each process (decision "connection pooling"): "MIN:MAX" or "MAX" connections;
+            # Django then hands a connection back after each request, so persistent connections are off
+            low, _sep, high = pool.rpartition(":")
+            db["OPTIONS"] = {"pool": {"min_size": int(low or 1), "max_size": int(high),
+                                      "timeout": int(os.environ.get("ZHICHENG_DB_POOL_TIMEOUT", "10"))}}
+            db["CONN_MAX_AGE"] = 0
     return db
+
+
+def storages_from_env(env) -> dict:
+    """Where stored files live: the private folder (default) or an S3-compatible bucket (ZHICHENG_STORAGE=s3), so
+    that several app servers and workers share one store (docs/operations.md, "Scale-out")."""
+    static = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+    if env.get("ZHICHENG_STORAGE", "filesystem") != "s3":
+        # evidence files are private: never served by URL, only through permission-checking views
+        return {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                            "OPTIONS": {"base_url": None}}, "staticfiles": static}
+    options = {
+        "bucket_name": env["ZHICHENG_S3_BUCKET"],
+        "endpoint_url": env.get("ZHICHENG_S3_ENDPOINT_URL") or None,  # empty: AWS itself
+        "region_name": env.get("ZHICHENG_S3_REGION") or None,
+        "access_key": env.get("ZHICHENG_S3_ACCESS_KEY") or None,  # empty: boto3's own chain (role, env, file)
+        "secret_key": env.get("ZHICHENG_S3_SECRET_KEY") or None,
+        "location": env.get("ZHICHENG_S3_PREFIX", ""),
+        "default_acl": None,  # the bucket's own policy: private
+        "querystring_auth": True,  # files are streamed by our views; no public URL is ever handed out
+        "file_overwrite": False,
+        "addressing_style": env.get("ZHICHENG_S3_ADDRESSING", "path"),
+    }
+    return {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, "staticfiles": static}
 
 
 DATABASES = {
@@ -186,11 +217,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "zhicheng" / "static"]  # the shell's CSS and vendored htmx
 MEDIA_ROOT = VAR_DIR / "private"
-STORAGES = {
-    # evidence files are private: never served by URL, only through permission-checking views
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"base_url": None}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
+STORAGES = storages_from_env(os.environ)
 
 # Notifications: e-mail through Django's backend (SMTP settings from the environment in production), SMS through
 # the gateway class named here (docs/operations.md), failed attempts retried with backoff up to the limit

@@ -35,6 +35,8 @@ SECURE_SSL_REDIRECT = os.environ.get("ZHICHENG_SSL_REDIRECT", "1") not in ("0", 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("ZHICHENG_HSTS_SUBDOMAINS", "1") not in ("0", "false", "False")
 SECURE_HSTS_PRELOAD = os.environ.get("ZHICHENG_HSTS_PRELOAD", "1") not in ("0", "false", "False")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# the load balancer's probes reach each app server over plain HTTP, without X-Forwarded-Proto
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Notifications go out over real SMTP (the unit's or the province's relay)
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -1,5 +1,6 @@
 """Test settings: fast hashing, immediate tasks, a temporary media folder."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -12,7 +13,8 @@ ZHICHENG_AUDIT_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="zhicheng-test-audit-"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MEDIA_ROOT = tempfile.mkdtemp(prefix="zhicheng-test-media-")
+# a test that starts app servers of its own gives them and itself one folder through the environment
+MEDIA_ROOT = os.environ.get("ZHICHENG_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="zhicheng-test-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
