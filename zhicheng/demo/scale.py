@@ -432,6 +432,7 @@ class _Seeder:
         self._versions(people)
         self._checks(people)
         self._state_changes(people, steps)
+        self._publicity(people, steps)
         self._audit(people, steps)
 
     def _walk(self, p: dict[str, Any]) -> list[tuple[str, str, str, EventType | None, dt.datetime, int | None, int]]:
@@ -564,6 +565,36 @@ class _Seeder:
                                         "blocking_count", "facts_sha256", "rules_version"],
                      ((p["dossier"], 12, p["version"], p["submitted"], findings, 0,
                        hashlib.sha256(str(p["dossier"]).encode()).hexdigest(), "seed_scale") for p in checked))
+
+    def _publicity(self, people: list[dict[str, Any]], steps: list[list[tuple]]) -> None:
+        """Each unit's publicity of this batch: the running one (today inside its period) and the closed one."""
+        from zhicheng.publicity.models import PublicityBatch, PublicityEntry
+
+        today = timezone.localdate(self.now)
+        groups: dict[tuple[int, bool], list[tuple[int, dt.datetime]]] = {}
+        for p, path in zip(people, steps, strict=True):
+            published = [at for _f, _t, name, _e, at, _a, _o in path if name == "publicity_publish"]
+            if published:
+                running = p["state"] == S.IN_PUBLICITY
+                groups.setdefault((p["unit"].pk, running), []).append((p["dossier"], published[0]))
+        if not groups:
+            return
+        first = self.w.next_ids(PublicityBatch, len(groups))
+        batches = []
+        entries = []
+        for n, ((unit_pk, running), members) in enumerate(sorted(groups.items())):
+            unit = next(u for u in self.units if u.pk == unit_pk)
+            at = min(when for _d, when in members)
+            starts = today - dt.timedelta(days=2) if running else timezone.localdate(at)
+            ends = starts + dt.timedelta(days=7)
+            closed = None if running else min(self.now, at + dt.timedelta(days=8))
+            batches.append((first + n, unit_pk, self.campaign.pk, "unit", starts, ends, 5, "working", unit.clerk, at,
+                            None if running else unit.clerk, closed, at, closed or at))
+            entries += [(first + n, dossier, "unit", when, closed) for dossier, when in members]
+        self.w.write(PublicityBatch, ["id", "organisation", "campaign", "kind", "starts_on", "ends_on", "length",
+                                      "length_unit", "published_by", "published_at", "closed_by", "closed_at",
+                                      "created_at", "updated_at"], batches)
+        self.w.write(PublicityEntry, ["batch", "dossier", "kind", "created_at", "closed_at"], entries)
 
     def _state_changes(self, people: list[dict[str, Any]], steps: list[list[tuple]]) -> None:
         self.w.write(DossierStateChange, ["dossier", "from_state", "to_state", "transition", "actor", "organisation",

@@ -62,6 +62,13 @@ def test_the_data_set_has_every_state_with_its_holder_history_and_audit():
         assert dossier.held_since in {change.at for change in history}
         assert dossier.held_since <= timezone.now()
         assert DossierVersion.objects.filter(dossier=dossier).exists() == (dossier.submitted_at is not None)
+    # what is in unit publicity now is on the public list; what went through it has a closed entry
+    from zhicheng.publicity.models import PublicityEntry
+
+    running = Dossier.objects.filter(state=DossierState.IN_PUBLICITY)
+    assert set(PublicityEntry.objects.filter(closed_at__isnull=True).values_list("dossier", flat=True)) == set(
+        running.values_list("pk", flat=True))
+    assert PublicityEntry.objects.filter(dossier__state=DossierState.RECOMMENDED, closed_at__isnull=False).exists()
     # each applicant applies through their unit; the chain of audit rows verifies under the key
     applicant = Dossier.objects.first().applicant
     assert Membership.objects.filter(user=applicant, role=Role.APPLICANT, organisation__kind="unit").exists()
