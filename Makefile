@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install system chromium demo serve test lint check bench messages clean
+.PHONY: install system chromium demo serve test lint check bench bench-surge messages clean
 
 install: $(STAMP) system
 
@@ -61,6 +61,12 @@ test: install lint check
 
 bench: install
 	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(PY) "$$b" || exit 1; done
+
+# The last day before the deadline on the production stack (bench/surge/README.md): PostgreSQL (started if down), a
+# fresh database seeded by seed_scale, the app and the bare ceiling project under SURGE_SERVER (gunicorn, granian or
+# both), the task worker and locust headless for SURGE_DURATION seconds; prints the report and checks 0 lost/doubled.
+bench-surge: install
+	$(PY) bench/surge/run.py
 
 messages: install
 	cd zhicheng && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
