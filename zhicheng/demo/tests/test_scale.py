@@ -90,14 +90,18 @@ def test_a_second_run_adds_to_the_data_set_and_ids_continue():
     assert audit_chain_verify().ok
 
 
-def test_a_ready_applicant_submits_through_the_services_once_the_certificate_is_attached():
+def test_ready_applicants_submit_through_the_services_once_the_certificate_is_attached():
+    seed_scale(dossiers=2, ready=2)
+    campaign = Campaign.objects.get(status=CampaignStatus.ACTIVE)
+    assert campaign_submission_is_open(campaign, timezone.now())
+    for n in range(2):  # one man, one woman (the ID number's sex decides the retirement age R-EXCL checks)
+        _submit_as(User.objects.get(username=SURGE_USERNAME.format(n)))
+
+
+def _submit_as(user):
     from zhicheng.dossiers.evidence import evidence_attach
     from zhicheng.dossiers.services import dossier_submit, pledge_sign
 
-    seed_scale(dossiers=2, ready=1)
-    campaign = Campaign.objects.get(status=CampaignStatus.ACTIVE)
-    assert campaign_submission_is_open(campaign, timezone.now())
-    user = User.objects.get(username=SURGE_USERNAME.format(0))
     assert user.check_password("Zhicheng-2024!")
     dossier = Dossier.objects.get(applicant=user)
     assert dossier.state == DossierState.DRAFT
