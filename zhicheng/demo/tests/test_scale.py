@@ -69,6 +69,9 @@ def test_the_data_set_has_every_state_with_its_holder_history_and_audit():
     assert set(PublicityEntry.objects.filter(closed_at__isnull=True).values_list("dossier", flat=True)) == set(
         running.values_list("pk", flat=True))
     assert PublicityEntry.objects.filter(dossier__state=DossierState.RECOMMENDED, closed_at__isnull=False).exists()
+    from zhicheng.publicity.selectors import public_entries
+
+    assert set(running.values_list("pk", flat=True)) <= set(public_entries().values_list("dossier", flat=True))
     # each applicant applies through their unit; the chain of audit rows verifies under the key
     applicant = Dossier.objects.first().applicant
     assert Membership.objects.filter(user=applicant, role=Role.APPLICANT, organisation__kind="unit").exists()
