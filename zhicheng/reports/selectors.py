@@ -1,0 +1,22 @@
+"""Reading exports: a user's own requests (nobody else's, whatever their role)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zhicheng.core.errors import NotFound
+
+from .models import Export
+
+
+def exports_of(user) -> QuerySet[Export]:
+    if not getattr(user, "is_authenticated", False):
+        return Export.objects.none()
+    return Export.objects.filter(requested_by_id=user.pk).order_by("-created_at", "-id")
+
+
+def export_get_for(user, pk) -> Export:
+    export = exports_of(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if export is None:
+        raise NotFound("not_found", "导出文件不存在或无权查看", "Export not found")
+    return export
