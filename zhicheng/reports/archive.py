@@ -249,7 +249,7 @@ def _evidence(rows: list[EvidenceFile]) -> Iterator[_Evidence]:
                 yield _Evidence(row, data, pages, caption)
             else:
                 yield _Evidence(row, _image_page(data, caption), 1, caption)
-        except (OSError, ValueError, Exception):  # noqa: BLE001 - an unreadable file must not lose the bundle
+        except Exception:  # an unreadable file must not lose the whole bundle
             yield _Evidence(row, _missing_page(caption), 1, caption)
 
 

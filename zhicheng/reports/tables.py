@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 
 _BOLD = Font(bold=True)
 _SHEET_TITLE_MAX = 31
-_BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
+_BAD_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
 def _sheet_title(title: str) -> str:
