@@ -171,3 +171,17 @@ def test_download_page_for_the_requester_only(tree, campaign):
     assert stranger.get(f"/reports/exports/{export.pk}/download/").status_code == 404
     assert stranger.post(f"/reports/archive/dossier/{dossier.pk + 999}/").status_code == 404
     assert DossierStateChange.objects.filter(dossier=dossier).count() == 4
+
+
+def test_dossier_page_offers_the_bundle_to_the_office_and_unit_only_once_finished(tree, campaign):
+    dossier = finished_dossier(tree, campaign)
+    waiting = make_dossier(campaign, tree["unit"], "office_accepted")
+    for who, shown in (("office_staff", True), ("unit_clerk", True), ("department_clerk", False),
+                       ("applicant", False)):
+        client = Client()
+        login_verified(client, tree[who])
+        html = client.get(f"/dossiers/{dossier.pk}/").content.decode()
+        assert (f"/reports/archive/dossier/{dossier.pk}/" in html) is shown, who
+    client = Client()
+    login_verified(client, tree["office_staff"])
+    assert "/reports/archive/dossier/" not in client.get(f"/dossiers/{waiting.pk}/").content.decode()
