@@ -127,7 +127,7 @@ def _target_rows(snapshot: dict, person: dict, show_id) -> list[list]:
         ["项目", "内容"],
         ["姓名", person.get("real_name", "")],
         ["证件号码", show_id(person.get("id_number", ""))],
-        ["性别", {"M": "男", "F": "女"}.get(person.get("sex"), person.get("sex", ""))],
+        ["性别", {"M": "男", "F": "女"}.get(str(person.get("sex") or ""), "")],
         ["出生日期", person.get("birth_date", "")],
         ["年度评审", name_of(Campaign, target.get("campaign"))],
         ["申报单位", name_of(Organisation, target.get("organisation"))],
