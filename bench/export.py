@@ -34,6 +34,15 @@ def rss_kb(pid: int) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (independent of how busy the machine is)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def build(env: dict) -> tuple[int, int]:
     """Migrate and fill the throwaway database; queue the two exports; return their ids."""
     os.environ.update(env)
@@ -95,14 +104,15 @@ def main() -> int:
         env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL,
     )
     baseline = peak = None
-    big_started = None
+    big_started = cpu_start = cpu_end = None
     while worker.poll() is None:
-        rss = rss_kb(worker.pid)
+        rss, cpu = rss_kb(worker.pid), cpu_seconds(worker.pid)
         states = dict(Export.objects.filter(pk__in=(warm_id, big_id)).values_list("pk", "status"))
         if baseline is None and states.get(warm_id) == "ready":
-            baseline, big_started = rss, time.perf_counter()
+            baseline, big_started, cpu_start = rss, time.perf_counter(), cpu
         elif baseline is not None and rss is not None:
             peak = max(peak or 0, rss)
+            cpu_end = cpu if states.get(big_id) != "ready" or cpu_end is None else cpu_end
         time.sleep(0.05)
     elapsed = time.perf_counter() - (big_started or time.perf_counter())
     big = Export.objects.get(pk=big_id)
@@ -118,7 +128,9 @@ def main() -> int:
         rows = sum(1 for _ in sheet.iter_rows(min_row=2))
     growth_mb = (peak - baseline) / 1024
     print(f"rows: {rows} (header: {', '.join(header[:4])} …), file {big.size / 1e6:.1f} MB")
-    print(f"rows/s: {rows / elapsed:,.0f} ({elapsed:.1f} s)")
+    print(f"rows/s: {rows / elapsed:,.0f} ({elapsed:.1f} s wall clock; load average {os.getloadavg()[0]:.1f})")
+    if cpu_start is not None and cpu_end is not None and cpu_end > cpu_start:
+        print(f"rows per CPU-second of the worker: {rows / (cpu_end - cpu_start):,.0f}")
     print(f"worker RSS: {baseline / 1024:.1f} MB after warm-up, peak {peak / 1024:.1f} MB, growth {growth_mb:.1f} MB "
           f"(target < {TARGET_GROWTH_MB} MB)")
     return 0 if rows == COUNT and growth_mb < TARGET_GROWTH_MB else 1

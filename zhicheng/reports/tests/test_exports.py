@@ -187,3 +187,26 @@ def test_page_refusal_names_the_limit(tree, queue, settings):
                                                      "back": back}, follow=True)
     assert "上限 1 行" in response.content.decode()
     assert not Export.objects.exists()
+
+
+def test_the_list_polls_while_an_export_is_being_made_and_shows_progress(tree):
+    export = Export.objects.create(requested_by=tree["office_staff"], kind="queue", title="审核队列（新区组织部）",
+                                   status=ExportStatus.RUNNING, rows_total=4000, rows_done=1000)
+    client = _client(tree["office_staff"])
+    part = client.get("/reports/exports/", HTTP_HX_REQUEST="true").content.decode()
+    assert part.startswith('<div id="exports-table"') and 'hx-trigger="every 2s"' in part
+    assert 'value="25"' in part and "1000 / 4000" in part and "/download/" not in part
+    Export.objects.filter(pk=export.pk).update(status=ExportStatus.READY, file="exports/x.xlsx")
+    part = client.get("/reports/exports/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in part and f"/reports/exports/{export.pk}/download/" in part
+
+
+def test_rows_stream_with_progress_reports(tmp_path):
+    from zhicheng.reports.tables import xlsx_write
+
+    seen: list[int] = []
+    rows = ([n, f"第{n}行"] for n in range(7))
+    assert xlsx_write(tmp_path / "t.xlsx", [("表", ["序号", "内容"], rows)], progress=seen.append, every=2) == 7
+    assert seen == [2, 4, 6]
+    sheet = load_workbook(tmp_path / "t.xlsx").active
+    assert sheet["A1"].value == "序号" and sheet["A1"].font.bold and sheet["B8"].value == "第6行"
