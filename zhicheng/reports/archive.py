@@ -10,6 +10,7 @@ counts its own pages (pypdf; an image is one page). The bundle is written to a f
 from __future__ import annotations
 
 import io
+import logging
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from zhicheng.files.pdf import pdf_cjk_font
 
 from .permissions import area_ids, id_number_masked
 
+logger = logging.getLogger(__name__)
 S = DossierState
 # A dossier whose evaluation has ended (passed or failed, and what follows a result) can be archived
 ARCHIVE_STATES = (S.PASSED, S.FAILED, S.IN_RESULT_PUBLICITY, S.RESULT_PUBLICITY_DONE, S.RESULT_OBJECTION_UPHELD,
@@ -304,6 +306,27 @@ def _index(entries: list[IndexEntry], pages: int) -> bytes:
 # -- the bundle ------------------------------------------------------------------------------------------------------
 
 
+def _number_pages(writer) -> None:
+    """Print "第 n 页 / 共 N 页" at the foot of every page, so the index's numbers are the printed ones."""
+    from pypdf import PdfReader
+
+    total = len(writer.pages)
+    out = io.BytesIO()
+    c = rl_canvas.Canvas(out, pagesize=A4)
+    font = pdf_cjk_font()
+    for n in range(1, total + 1):
+        c.setFont(font, 8)
+        c.drawCentredString(_W / 2, 8 * mm, f"第 {n} 页 / 共 {total} 页")
+        c.showPage()
+    c.save()
+    numbers = PdfReader(io.BytesIO(out.getvalue()))
+    for page, number in zip(writer.pages, numbers.pages, strict=True):
+        try:
+            page.merge_page(number)
+        except Exception:  # a page pypdf cannot merge onto keeps its content, without the printed number
+            logger.warning("archive: page number not printed on one page", exc_info=True)
+
+
 def archive_bundle_write(dossier: Dossier, target, *, full_id: bool = False) -> Bundle:
     """Write the dossier's archive bundle to `target` (a binary file); answer its page count and index."""
     from pypdf import PdfReader, PdfWriter
@@ -342,6 +365,7 @@ def archive_bundle_write(dossier: Dossier, target, *, full_id: bool = False) -> 
     for part in (_cover(dossier, version, show_id), _index(entries, index_pages), rendered,
                  *(e.pdf for e in evidence)):
         writer.append(PdfReader(io.BytesIO(part)))
+    _number_pages(writer)
     writer.add_metadata({"/Title": f"职称评审档案 {dossier.applicant.real_name}"})
     writer.write(target)
     return Bundle(pages=page - 1, entries=entries)

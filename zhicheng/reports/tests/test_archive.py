@@ -115,6 +115,8 @@ def test_bundle_index_points_at_the_right_pages(tree, campaign, tmp_path):
     png_entry = next(p for title, p in entries.items() if title.endswith("title.png"))
     assert jpeg_entry == pdf_entry + 2 and png_entry == jpeg_entry + 1 == total
     assert "award.jpg" in _page_text(path, jpeg_entry) and "title.png" in _page_text(path, png_entry)
+    for page in (1, jpeg_entry, pdf_entry + 1):  # the printed page numbers are the index's
+        assert f"第{page}页/共{total}页" in re.sub(r"\s", "", _page_text(path, page))
     # the unit's staff see a masked ID number, the office the full one
     assert tree["applicant"].id_number in _page_text(path, 1)
 
