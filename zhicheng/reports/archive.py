@@ -252,6 +252,7 @@ def _evidence(rows: list[EvidenceFile]) -> Iterator[_Evidence]:
             else:
                 yield _Evidence(row, _image_page(data, caption), 1, caption)
         except Exception:  # an unreadable file must not lose the whole bundle
+            logger.warning("archive: evidence %s unreadable", row.pk, exc_info=True)
             yield _Evidence(row, _missing_page(caption), 1, caption)
 
 
