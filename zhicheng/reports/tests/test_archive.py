@@ -187,3 +187,13 @@ def test_dossier_page_offers_the_bundle_to_the_office_and_unit_only_once_finishe
     client = Client()
     login_verified(client, tree["office_staff"])
     assert "/reports/archive/dossier/" not in client.get(f"/dossiers/{waiting.pk}/").content.decode()
+
+
+def test_an_unreadable_evidence_file_becomes_a_page_saying_so(tree, campaign, tmp_path):
+    dossier = finished_dossier(tree, campaign)
+    png = EvidenceFile.objects.get(dossier=dossier, original_name="title.png")
+    default_storage.delete(png.file.name)
+    path = _bundle_file(archive_request(actor=tree["office_staff"], dossier_id=dossier.pk), tmp_path)
+    total = len(PdfReader(path).pages)
+    last = _page_text(path, total)
+    assert "title.png" in last and "不可读" in last
