@@ -21,6 +21,7 @@ from zhicheng.core.http import client_ip
 
 from . import selectors, services
 from .models import Export, ExportStatus
+from .permissions import id_or_none
 from .sources import statistics_organisation_get
 from .statistics import statistics_figures
 
@@ -91,7 +92,8 @@ def statistics(request, organisation: int | None = None, campaign: str = ""):
     if campaign == "all":
         chosen = None
     elif campaign:
-        chosen = Campaign.objects.filter(pk=campaign).first() if campaign.isdigit() else None
+        pk = id_or_none(campaign)
+        chosen = Campaign.objects.filter(pk=pk).first() if pk else None
         if chosen is None:
             raise NotFound("not_found", "年度评审不存在", "Campaign not found")
     else:

@@ -17,6 +17,12 @@ ARCHIVE_UNIT_ROLES = frozenset({Role.REVIEW_CLERK, Role.REVIEW_LEADER, Role.ORG_
 _MAX_TREE_DEPTH = 6
 
 
+def id_or_none(raw) -> int | None:
+    """A database id from user input: digits only and short enough for a bigint (a longer one is no id, not a 500)."""
+    text = str(raw if raw is not None else "").strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 def statistics_organisations_for(user) -> list[Organisation]:
     """The office/departments where the user holds a statistics role (in kind then name order)."""
     if not getattr(user, "is_authenticated", False):

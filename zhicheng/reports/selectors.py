@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from zhicheng.core.errors import NotFound
 
 from .models import Export
+from .permissions import id_or_none
 
 
 def exports_of(user) -> QuerySet[Export]:
@@ -16,7 +17,8 @@ def exports_of(user) -> QuerySet[Export]:
 
 
 def export_get_for(user, pk) -> Export:
-    export = exports_of(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    pk = id_or_none(pk)
+    export = exports_of(user).filter(pk=pk).first() if pk else None
     if export is None:
         raise NotFound("not_found", "导出文件不存在或无权查看", "Export not found")
     return export

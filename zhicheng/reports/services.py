@@ -14,7 +14,7 @@ from zhicheng.dossiers.models import Dossier
 
 from .archive import ARCHIVE_STATES, archive_dossiers_for
 from .models import Export, ExportKind
-from .permissions import can_download_archive
+from .permissions import can_download_archive, id_or_none
 from .sources import export_source, statistics_organisation_get
 
 
@@ -66,7 +66,7 @@ def archive_request(*, actor, dossier_id, ip: str | None = None) -> Export:
     from .tasks import archive_run_task
 
     dossier = (Dossier.objects.select_related("organisation__parent__parent", "applicant")
-               .filter(pk=dossier_id).first() if str(dossier_id).isdigit() else None)
+               .filter(pk=id_or_none(dossier_id) or 0).first())
     if dossier is None or not can_download_archive(actor, dossier):
         raise NotFound("not_found", "申报材料不存在或无权下载其归档材料", "Dossier not found")
     if dossier.state not in ARCHIVE_STATES:
@@ -91,7 +91,7 @@ def archive_batch_request(*, actor, campaign_id, organisation_id=None, ip: str |
     organisation = statistics_organisation_get(actor, organisation_id)
     if organisation.kind != "office":
         raise PermissionDenied("office_only", "年度归档材料仅职改办可生成", "Only the title office makes the batch")
-    campaign = Campaign.objects.filter(pk=campaign_id).first() if str(campaign_id).isdigit() else None
+    campaign = Campaign.objects.filter(pk=id_or_none(campaign_id) or 0).first()
     if campaign is None:
         raise NotFound("not_found", "年度评审不存在", "Campaign not found")
     count = archive_dossiers_for(organisation, campaign).count()

@@ -28,7 +28,13 @@ from zhicheng.publicity.selectors import publicity_batch_get_for, publicity_entr
 from zhicheng.review import selectors as review_selectors
 
 from .models import ExportKind
-from .permissions import can_view_statistics, id_number_masked, may_see_full_id, statistics_organisations_for
+from .permissions import (
+    can_view_statistics,
+    id_number_masked,
+    id_or_none,
+    may_see_full_id,
+    statistics_organisations_for,
+)
 from .statistics import PASSED_STATES, statistics_dossiers, statistics_figures
 
 ACCEPTED_AND_LATER_EXCLUDED = ("draft", "submitted", "withdrawn", "returned", "not_accepted", "unit_passed",
@@ -64,7 +70,7 @@ def _campaign(filters: dict) -> Campaign | None:
     raw = str((filters or {}).get("campaign") or "")
     if not raw:
         return None
-    campaign = Campaign.objects.filter(pk=raw).first() if raw.isdigit() else None
+    campaign = Campaign.objects.filter(pk=id_or_none(raw) or 0).first()
     if campaign is None:
         raise NotFound("not_found", "年度评审不存在", "Campaign not found")
     return campaign
@@ -96,7 +102,11 @@ def _queue(user, filters: dict) -> Source:
 
     organisation = review_selectors.queue_organisation_get(user, filters.get("organisation"))
     form = QueueFilterForm(_query(filters), organisation=organisation, counts=[])
-    qs = review_selectors.queue_for(organisation, form.filters())
+    try:
+        chosen = form.filters()
+    except OverflowError as exc:  # an id longer than the database's integers: not a filter anyone could mean
+        raise ApplicationError("invalid_filter", "筛选条件不正确", "Invalid filter") from exc
+    qs = review_selectors.queue_for(organisation, chosen)
     show_id = _id_shower(user)
 
     def rows():
@@ -122,9 +132,10 @@ def _dossiers(user, filters: dict) -> Source:
 
 def _publicity(user, filters: dict) -> Source:
     raw = str(filters.get("batch") or "")
-    if not raw.isdigit():
+    batch_id = id_or_none(raw)
+    if batch_id is None:
         raise ApplicationError("batch_required", "请指定公示批次", "Name the publicity batch")
-    batch = publicity_batch_get_for(user, int(raw))
+    batch = publicity_batch_get_for(user, batch_id)
     entries = publicity_entries_of(batch)
     show_id = _id_shower(user)
 

@@ -19,7 +19,7 @@ from zhicheng.core.http import client_ip, refusals_go_back
 from . import selectors, services
 from .charts import bar_chart
 from .models import ExportStatus
-from .permissions import statistics_organisations_for
+from .permissions import id_or_none, statistics_organisations_for
 from .sources import statistics_organisation_get
 from .statistics import statistics_figure, statistics_figures
 from .tables import csv_text, xlsx_bytes
@@ -33,7 +33,7 @@ def _campaign_from(request) -> tuple[Campaign | None, str]:
     if raw == "all":
         return None, "all"
     if raw:
-        campaign = Campaign.objects.filter(pk=raw).first() if raw.isdigit() else None
+        campaign = Campaign.objects.filter(pk=id_or_none(raw) or 0).first()
         if campaign is None:
             raise NotFound("not_found", "年度评审不存在", "Campaign not found")
         return campaign, str(campaign.pk)

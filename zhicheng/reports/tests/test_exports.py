@@ -210,3 +210,19 @@ def test_rows_stream_with_progress_reports(tmp_path):
     assert seen == [2, 4, 6]
     sheet = load_workbook(tmp_path / "t.xlsx").active
     assert sheet["A1"].value == "序号" and sheet["A1"].font.bold and sheet["B8"].value == "第6行"
+
+
+def test_ids_longer_than_the_database_holds_are_refused_not_errors(tree, queue):
+    client = _client(tree["unit_clerk"])
+    huge = "9" * 30
+    for data in ({"kind": "publicity", "batch": huge}, {"kind": "queue", "organisation": tree["unit"].pk,
+                                                       "query": f"series={huge}"}):
+        response = client.post("/reports/exports/new/", data)
+        assert response.status_code in (302, 400, 404), data
+    assert client.get("/reports/statistics/", {"campaign": huge}).status_code == 403  # not statistics staff
+    office = _client(tree["office_staff"])
+    assert office.get("/reports/statistics/", {"campaign": huge}).status_code == 404
+    assert office.get(f"/reports/exports/{huge}/download/").status_code == 404
+    assert office.post(f"/reports/archive/dossier/{huge}/").status_code == 404
+    # the queue page ignores a filter it cannot read (its form is invalid), and so does its export
+    assert list(Export.objects.values_list("kind", flat=True)) == ["queue"]
