@@ -28,4 +28,5 @@ urlpatterns = [
     path("notifications/", include("zhicheng.notifications.urls")),
     path("publicity/", include("zhicheng.publicity.urls")),
     path("public/publicity/", include("zhicheng.publicity.urls_public")),
+    path("reports/", include("zhicheng.reports.urls")),
 ]

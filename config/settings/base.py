@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zhicheng.publicity",
     "zhicheng.committees",
     "zhicheng.certificates",
+    "zhicheng.reports",
     "zhicheng.api",
     "zhicheng.web",
     "zhicheng.demo",
@@ -228,6 +229,11 @@ ZHICHENG_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("ZHICHENG_NOTIFICATION_M
 ZHICHENG_NOTIFICATION_BACKOFF_SECONDS = int(os.environ.get("ZHICHENG_NOTIFICATION_BACKOFF_SECONDS", "60"))
 ZHICHENG_NOTIFICATION_ADMIN_ROLES = ("system_admin",)
 ZHICHENG_SITE_URL = os.environ.get("ZHICHENG_SITE_URL", "")
+
+# Exports and archive bundles (reports): the most rows one export may hold; more is refused with the limit named
+ZHICHENG_EXPORT_MAX_ROWS = int(os.environ.get("ZHICHENG_EXPORT_MAX_ROWS", "200000"))
+# Roles that see ID numbers in full in exports (everyone else sees 6201**********123X)
+ZHICHENG_EXPORT_FULL_ID_ROLES = ("office_staff",)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

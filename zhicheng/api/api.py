@@ -92,6 +92,7 @@ def _register_routers() -> None:
     from zhicheng.notifications.api import router as notifications_router
     from zhicheng.publicity.api import public_router as public_publicity_router
     from zhicheng.publicity.api import router as publicity_router
+    from zhicheng.reports.api import router as reports_router
     from zhicheng.review.api_decisions import router as review_decisions_router
     from zhicheng.review.api_queues import router as review_queues_router
     from zhicheng.similarity.api import router as similarity_router
@@ -117,6 +118,7 @@ def _register_routers() -> None:
     api.add_router("/public/", public_publicity_router)
     api.add_router("/socialsecurity/", socialsecurity_router)
     api.add_router("/notifications/", notifications_router)
+    api.add_router("/reports/", reports_router)
 
 
 _register_routers()

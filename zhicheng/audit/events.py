@@ -26,6 +26,7 @@ class EventArea(models.TextChoices):
     AUDIT = "audit", _("审计")
     NOTIFICATION = "notification", _("通知与提醒")
     ACCESS = "access", _("查阅与拒绝访问")
+    REPORTS = "reports", _("统计、导出与归档")
 
 
 # The prefix before the dot of an event type, per area
@@ -44,6 +45,7 @@ AREA_PREFIXES: dict[str, tuple[str, ...]] = {
     EventArea.AUDIT: ("audit",),
     EventArea.NOTIFICATION: ("notification",),
     EventArea.ACCESS: ("access",),
+    EventArea.REPORTS: ("reports",),
 }
 _AREA_OF_PREFIX = {prefix: area for area, prefixes in AREA_PREFIXES.items() for prefix in prefixes}
 
@@ -184,6 +186,11 @@ class EventType(models.TextChoices):
     # -- access: staff reads of others' personal data, refusals (one row per request, audit.middleware) ---------
     ACCESS_READ = "access.read", _("查阅他人申报材料")
     ACCESS_DENIED = "access.denied", _("拒绝访问")
+
+    # -- reports: exports and archive bundles (who asked for which data, who downloaded it) -----------------------
+    REPORTS_EXPORT_REQUESTED = "reports.export_requested", _("申请导出数据")
+    REPORTS_EXPORT_DOWNLOADED = "reports.export_downloaded", _("下载导出文件")
+    REPORTS_ARCHIVE_REQUESTED = "reports.archive_requested", _("生成归档材料")
 
     @classmethod
     def area_of(cls, value: str) -> EventArea | None:

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from zhicheng.core.panels import Panel, PanelFunc
 from zhicheng.dossiers.models import Dossier
 from zhicheng.eligibility.panels import checklist_panel
+from zhicheng.reports.panels import archive_panel
 from zhicheng.review.panels import decision_panel, timeline_panel
 from zhicheng.socialsecurity.panels import check_panel
 
@@ -32,7 +33,7 @@ def _owner_only(panel: PanelFunc) -> PanelFunc:
 
 # page (the dossiers URL name) -> slot -> panels, top to bottom
 DOSSIER_PAGES: dict[str, dict[str, Sequence[PanelFunc]]] = {
-    "detail": {"beside": [checklist_panel, decision_panel, check_panel], "after": [timeline_panel]},
+    "detail": {"beside": [checklist_panel, decision_panel, check_panel, archive_panel], "after": [timeline_panel]},
     "mine": {"beside": [checklist_panel]},
     "pledge": {"beside": [checklist_panel]},
     "section": {"after": [_owner_only(checklist_panel)]},

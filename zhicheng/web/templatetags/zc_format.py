@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from zhicheng.reports.permissions import id_number_masked
 from zhicheng.web import dates
 
 register = template.Library()
@@ -38,8 +39,5 @@ def countdown(value) -> str:
 
 @register.filter
 def masked(value) -> str:
-    """Show an ID number as 6201**********123X: enough to recognise, not enough to copy."""
-    value = str(value or "")
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    """Show an ID number as 6201**********123X: enough to recognise, not enough to copy (as exports do)."""
+    return id_number_masked(value)
