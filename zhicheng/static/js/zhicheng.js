@@ -71,7 +71,7 @@
     }
     if (key === "d") {
       var panel = document.getElementById("review-panel");
-      if (panel) { event.preventDefault(); panel.scrollIntoView({block: "start"}); var first = panel.querySelector("input, select, textarea, button"); if (first) { first.focus(); } }
+      if (panel) { event.preventDefault(); panel.scrollIntoView({block: "start"}); var first = panel.querySelector("input:not([type=hidden]):not([disabled]), select, textarea, button, a[href]"); if (first) { first.focus(); } }
       return;
     }
     if (key === "?") {
