@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from zhicheng.accounts.models import OrganisationKind, Role
 from zhicheng.accounts.selectors import organisation_role_gaps
 
-from . import dates, selectors
+from . import dates, selectors, worktodo
 
 # Which dashboard template a role gets
 DASHBOARD_OF_ROLE = {
@@ -139,6 +139,8 @@ def reviewer_dashboard(membership, campaign, now: dt.datetime) -> dict:
         }
     is_leader = membership.role == Role.REVIEW_LEADER
     return {
+        "work": worktodo.reviewer_work(membership, now),
+        "timeline": worktodo.campaign_phases(campaign, now) if campaign else [],
         "organisation": org,
         "children_count": selectors.organisation_children_count(org),
         "review": review,
@@ -160,7 +162,8 @@ def office_dashboard(membership, campaign, now: dt.datetime) -> dict:
         "missing_roles_count": missing_count,
         "missing_roles": missing,
         "kind_counts": selectors.organisation_counts_by_kind(),
-        "timeline": campaign_timeline(campaign, now) if campaign else [],
+        "work": worktodo.reviewer_work(membership, now),
+        "timeline": worktodo.campaign_phases(campaign, now) if campaign else [],
         "submission": submission_summary(campaign, now),
     }
 
@@ -168,7 +171,7 @@ def office_dashboard(membership, campaign, now: dt.datetime) -> dict:
 def committee_dashboard(membership, campaign, now: dt.datetime) -> dict:
     return {
         "organisation": membership.organisation,
-        "timeline": campaign_timeline(campaign, now) if campaign else [],
+        "timeline": worktodo.campaign_phases(campaign, now) if campaign else [],
     }
 
 
