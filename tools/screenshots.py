@@ -55,7 +55,7 @@ def _serve() -> tuple[subprocess.Popen, str]:
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
-            urllib.request.urlopen(f"{url}/accounts/login/", timeout=2)  # noqa: S310 (our own loopback server)
+            urllib.request.urlopen(f"{url}/accounts/login/", timeout=2)
             return server, url
         except OSError:
             time.sleep(0.5)

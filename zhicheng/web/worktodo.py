@@ -17,6 +17,8 @@ from zhicheng.publicity.models import ObjectionStatus
 from zhicheng.publicity.selectors import objections_for
 from zhicheng.review.selectors import QueueFilters, queue_base, queue_filter, queue_organisations_for
 
+from . import dates
+
 
 @dataclass(frozen=True)
 class WorkCount:
@@ -83,15 +85,16 @@ class Phase:
 
 def campaign_phases(campaign, now: dt.datetime) -> list[Phase]:
     """The campaign's phases in order; a past phase is done only when no dossier of the campaign is still in it."""
-    from .dashboards import campaign_timeline
+    from .dashboards import campaign_steps
 
     left = dict(Dossier.objects.filter(campaign=campaign).values_list("state").annotate(n=Count("pk"))
                 .values_list("state", "n"))
     phases = []
-    for key, step in zip(PHASE_STATES, campaign_timeline(campaign, now), strict=True):
+    for key, (label, start, end) in zip(PHASE_STATES, campaign_steps(campaign), strict=True):
         remaining = sum(left.get(state, 0) for state in PHASE_STATES[key])
-        state = step.state
+        state = {"before": "upcoming", "open": "current", "closed": "done"}[dates.window_state(start, end, now)]
         if state == "done" and remaining:
             state = "late"
-        phases.append(Phase(step.label, step.when, state, remaining))
+        when = f"{dates.format_month_day(start)} — {dates.format_month_day(end, deadline=True)}"
+        phases.append(Phase(str(label), when, state, remaining))
     return phases

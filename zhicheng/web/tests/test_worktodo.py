@@ -123,6 +123,14 @@ class TestPhases:
 
     def test_the_office_dashboard_marks_the_current_phase(self, tree, campaign):
         html = _dashboard(tree["office_staff"])
-        current = re.findall(r'<li class="phase phase-current" aria-current="step">\s*<span class="phase-label">([^<]+)',
-                             html)
+        current = re.findall(
+            r'<li class="phase phase-current" aria-current="step">\s*<span class="phase-label">([^<]+)', html)
         assert current == ["单位审核推荐"]
+
+    def test_the_office_is_told_when_every_phase_is_past_but_the_campaign_still_runs(self, tree, campaign):
+        for when, shown in (("2024-12-31T23:00:00+08:00", False), ("2025-01-01T00:00:00+08:00", True)):
+            client = Client()
+            with at(when):
+                login_verified(client, tree["office_staff"])
+                html = client.get(reverse("web:dashboard")).content.decode()
+            assert ("各环节期限均已过" in html) is shown, when
