@@ -50,6 +50,9 @@ def _free_port() -> int:
 def _serve() -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "ZHICHENG_DEMO_NO_OTP": "1"}
+    # the evidence previews waiting for the task worker (make serve runs one beside the server)
+    subprocess.run([sys.executable, "manage.py", "db_worker", "--batch", "--no-reload", "--queue-name", "*"],
+                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, timeout=600)
     server = subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -132,6 +135,14 @@ def main() -> None:
                 tabs = page.get_by_role("tab")
                 tallest = max(_tab_height(page, tabs.nth(i)) for i in range(tabs.count()))
                 print(f"  the tallest tab makes the page {tallest} px tall")
+                page.get_by_role("tab").nth(2).click()  # the first section after the checklist and identity
+                _shoot(page, out, "reviewer-dossier-section", "reviewer's dossier page, a section's rows")
+                thumb = page.locator(".tab-pane.active button[data-preview]").first
+                if thumb.count():
+                    thumb.click()
+                    page.locator("#evidence-modal img").wait_for(state="visible")
+                    page.screenshot(path=str(out / "reviewer-evidence.png"))
+                    print(f"{out / 'reviewer-evidence.png'}  evidence previewed in the page")
             else:
                 print("no reviewer found a dossier to open")
             browser.close()
