@@ -38,6 +38,8 @@ ROLES = [
     ("platform-admin", "sysadmin", "platform admin's dashboard"),
     ("security-admin", "secadmin", "security admin's dashboard"),
 ]
+# (file name, demo log-in, page, what the picture shows): the lists the dashboards' counts open
+PAGES = [("unit-clerk-queue", "yizhong_clerk", "/review/queue/", "unit clerk's queue")]
 REVIEWERS = ["yizhong_clerk", "zgb_clerk", "jtj_clerk"]  # the first whose queue (or list) has a dossier
 
 
@@ -130,6 +132,10 @@ def main() -> None:
                     _shoot(page, out, name, what)
                 else:
                     print(f"{username}: could not log in (is this the demo, with ZHICHENG_DEMO_NO_OTP=1?)")
+            for name, username, path, what in PAGES:
+                if _log_in(page, username):
+                    page.goto(path)
+                    _shoot(page, out, name, what)
             if _reviewer_page(page):
                 _shoot(page, out, "reviewer-dossier", "reviewer's dossier page (first tab)")
                 tabs = page.get_by_role("tab")
