@@ -1,6 +1,6 @@
 /* Zhicheng's few behaviours on top of Bootstrap (served from our own static files: the CSP allows no inline script).
    - the reviewer's dossier page: evidence shown beside its row, tabs remembered in the address, shortcuts
-     (n / p: next / previous dossier in my queue, 1–9: section tabs, d: the decision panel, ?: the shortcut list). */
+     (n / p: next / previous dossier in my queue, 1–9: section tabs, d: the decision panel). */
 (function () {
   "use strict";
 
@@ -72,11 +72,6 @@
     if (key === "d") {
       var panel = document.getElementById("review-panel");
       if (panel) { event.preventDefault(); panel.scrollIntoView({block: "start"}); var first = panel.querySelector("input:not([type=hidden]):not([disabled]), select, textarea, button, a[href]"); if (first) { first.focus(); } }
-      return;
-    }
-    if (key === "?") {
-      var help = document.getElementById("shortcut-help");
-      if (help) { event.preventDefault(); help.hidden = !help.hidden; }
     }
   });
 }());
