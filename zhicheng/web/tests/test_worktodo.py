@@ -94,6 +94,16 @@ def test_the_queue_filters_by_pending_and_by_the_organisations_move(tree, work):
     assert {d.pk for d in queue_for(unit, QueueFilters(todo=True))} == {d.pk for d in work["todo"]}
 
 
+def test_the_api_queue_filters_the_same_way(tree, work):
+    client = Client()
+    login_verified(client, tree["unit_clerk"])
+    with at(DURING_UNIT_REVIEW):
+        pending = client.get("/api/v1/review/queue", {"pending": "true"}).json()
+        todo = client.get("/api/v1/review/queue", {"todo": "true"}).json()
+    assert [row["id"] for row in pending["items"]] == [work["proposed"].pk]
+    assert {row["id"] for row in todo["items"]} == {d.pk for d in work["todo"]}
+
+
 def test_the_dashboard_counts_in_a_bounded_number_of_queries(tree, work, django_assert_max_num_queries):
     client = Client()
     login_verified(client, tree["unit_clerk"])
