@@ -33,7 +33,7 @@ def private_response(response: HttpResponse) -> HttpResponse:
 def _placeholder(status: str, text: str, http_status: int) -> HttpResponse:
     response = HttpResponse(_PLACEHOLDER.format(text=escape(text)), content_type="image/svg+xml; charset=utf-8",
                             status=http_status)
-    response["X-Preview-Status"] = status
+    response["X-Preview-Status"] = str(getattr(status, "value", status))  # wsgiref wants a plain str
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return private_response(response)
 
@@ -58,5 +58,5 @@ def preview_response(name: str, *, filename: str) -> HttpResponse:
     if status != PreviewStatus.READY or not preview or not default_storage.exists(preview):
         return _placeholder(PreviewStatus.UNAVAILABLE, _("无法预览，请下载查看"), 404)
     response = FileResponse(default_storage.open(preview, "rb"), content_type="image/jpeg", filename=filename)
-    response["X-Preview-Status"] = PreviewStatus.READY
+    response["X-Preview-Status"] = PreviewStatus.READY.value
     return private_response(response)

@@ -31,6 +31,8 @@ class QueueQuery(Schema):
     unit: int | None = None
     blocking: bool | None = None
     overdue: bool | None = None
+    pending: bool | None = None  # a proposal waits for a leader's confirmation
+    todo: bool = False  # only what the organisation must act on (no proposal waiting, not with the applicant)
     sort: str = selectors.DEFAULT_SORT
     page: int = Field(1, ge=1, le=MAX_PAGE)
 
@@ -121,7 +123,8 @@ def queue_list(request, q: Query[QueueQuery]):
     """The dossiers the organisation holds, filtered and sorted, one page at a time."""
     organisation = selectors.queue_organisation_get(request.user, q.organisation)
     filters = selectors.QueueFilters(state=q.state, series=q.series, level=q.level, unit=q.unit,
-                                     blocking=q.blocking, overdue=q.overdue, sort=q.sort)
+                                     blocking=q.blocking, overdue=q.overdue, sort=q.sort, pending=q.pending,
+                                     todo=q.todo)
     paginator = Paginator(selectors.queue_for(organisation, filters), PAGE_SIZE)
     page = paginator.get_page(q.page)
     rows = selectors.queue_rows(page.object_list, organisation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +47,8 @@ class QueueFilters:
     blocking: bool | None = None
     overdue: bool | None = None
     sort: str = DEFAULT_SORT
+    pending: bool | None = None  # a proposal waits for a leader's confirmation
+    todo: bool = False  # the organisation's move: no proposal waiting, not with the applicant
 
 
 def queue_organisations_for(user) -> QuerySet[Organisation]:
@@ -154,6 +156,12 @@ def queue_filter(qs: QuerySet[Dossier], filters: QueueFilters) -> QuerySet[Dossi
         )
     if filters.overdue is not None:
         qs = qs.filter(is_overdue=filters.overdue)
+    if filters.pending is not None or filters.todo:
+        open_decision = Exists(ReviewDecision.objects.filter(dossier=OuterRef("pk"), confirmed_at__isnull=True,
+                                                             cancelled_at__isnull=True))
+        qs = qs.filter(open_decision) if filters.pending else qs.exclude(open_decision)
+    if filters.todo:
+        qs = qs.exclude(state=S.RETURNED)
     return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 

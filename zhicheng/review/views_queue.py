@@ -35,6 +35,8 @@ class QueueFilterForm(forms.Form):
     unit = forms.TypedChoiceField(label=gettext_lazy("单位"), required=False, coerce=int, empty_value=None)
     blocking = forms.ChoiceField(label=gettext_lazy("有不符合项"), choices=_YES_NO, required=False)
     overdue = forms.ChoiceField(label=gettext_lazy("已超期"), choices=_YES_NO, required=False)
+    pending = forms.ChoiceField(label=gettext_lazy("待领导确认"), choices=_YES_NO, required=False)
+    todo = forms.BooleanField(label=gettext_lazy("只看待本机构办理"), required=False)
     sort = forms.ChoiceField(label=gettext_lazy("排序"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, organisation, counts, **kwargs):
@@ -53,6 +55,7 @@ class QueueFilterForm(forms.Form):
             state=data["state"] or "", series=getattr(data["series"], "pk", None),
             level=getattr(data["level"], "pk", None), unit=data["unit"], blocking=flag.get(data["blocking"]),
             overdue=flag.get(data["overdue"]), sort=data["sort"] or selectors.DEFAULT_SORT,
+            pending=flag.get(data["pending"]), todo=bool(data["todo"]),
         )
 
 

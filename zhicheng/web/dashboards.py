@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from zhicheng.accounts.models import OrganisationKind, Role
 from zhicheng.accounts.selectors import organisation_role_gaps
 
-from . import dates, selectors
+from . import dates, selectors, worktodo
 
 # Which dashboard template a role gets
 DASHBOARD_OF_ROLE = {
@@ -46,10 +46,10 @@ def _state(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> str:
     return {"before": "upcoming", "open": "current", "closed": "done"}[dates.window_state(start, end, now)]
 
 
-def campaign_timeline(campaign, now: dt.datetime) -> list[Step]:
-    """The campaign's steps (domain brief §2) in order, each marked done, current or upcoming."""
+def campaign_steps(campaign) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    """(label, start, end) of the campaign's steps (domain brief §2), in order."""
     c = campaign
-    rows = [
+    return [
         (_("政策宣传"), _day_start(c.policy_publicity_start), _day_end(c.policy_publicity_end)),
         (_("个人申报"), c.submission_opens_at, c.submission_closes_at),
         (_("单位审核推荐"), _day_start(c.unit_review_start), c.unit_recommendation_deadline),
@@ -58,6 +58,11 @@ def campaign_timeline(campaign, now: dt.datetime) -> list[Step]:
         (_("答辩与评审会议"), c.supplement_cutoff, _day_end(c.meetings_by)),
         (_("结果公示、印发文件和证书"), _day_end(c.meetings_by), _day_end(c.issue_by)),
     ]
+
+
+def campaign_timeline(campaign, now: dt.datetime) -> list[Step]:
+    """The campaign's steps in order, each marked done, current or upcoming."""
+    rows = campaign_steps(campaign)
     return [
         Step(str(label), f"{dates.format_datetime(start)} — {dates.format_datetime(end, deadline=True)}",
              _state(start, end, now))
@@ -139,6 +144,8 @@ def reviewer_dashboard(membership, campaign, now: dt.datetime) -> dict:
         }
     is_leader = membership.role == Role.REVIEW_LEADER
     return {
+        "work": worktodo.reviewer_work(membership, now),
+        "timeline": worktodo.campaign_phases(campaign, now) if campaign else [],
         "organisation": org,
         "children_count": selectors.organisation_children_count(org),
         "review": review,
@@ -153,6 +160,7 @@ def office_dashboard(membership, campaign, now: dt.datetime) -> dict:
 
     missing_count, missing = selectors.organisations_missing_roles(membership.user)
     not_ready_count, not_ready = organisations_not_ready(now)
+    phases = worktodo.campaign_phases(campaign, now) if campaign else []
     return {
         "reset": reset_state(membership.organisation, now, campaign),
         "reset_not_ready_count": not_ready_count, "reset_not_ready": not_ready,
@@ -160,7 +168,9 @@ def office_dashboard(membership, campaign, now: dt.datetime) -> dict:
         "missing_roles_count": missing_count,
         "missing_roles": missing,
         "kind_counts": selectors.organisation_counts_by_kind(),
-        "timeline": campaign_timeline(campaign, now) if campaign else [],
+        "work": worktodo.reviewer_work(membership, now),
+        "timeline": phases,
+        "phases_over": bool(phases) and all(p.state in ("done", "late") for p in phases),
         "submission": submission_summary(campaign, now),
     }
 
@@ -168,7 +178,7 @@ def office_dashboard(membership, campaign, now: dt.datetime) -> dict:
 def committee_dashboard(membership, campaign, now: dt.datetime) -> dict:
     return {
         "organisation": membership.organisation,
-        "timeline": campaign_timeline(campaign, now) if campaign else [],
+        "timeline": worktodo.campaign_phases(campaign, now) if campaign else [],
     }
 
 

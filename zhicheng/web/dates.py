@@ -58,3 +58,9 @@ def countdown_text(closes_at: dt.datetime, now: dt.datetime) -> str:
     if days <= 0:
         return gettext("今天 %(time)s 截止") % {"time": format_datetime(closes_at, deadline=True).split(" ")[-1]}
     return ngettext("距截止还有 %(n)d 天", "距截止还有 %(n)d 天", days) % {"n": days}
+
+
+def format_month_day(value: dt.datetime, *, deadline: bool = False) -> str:
+    """10月10日 (English: 10 Oct), for a phase within its year; a midnight deadline is the day before."""
+    day = deadline_day(value) if deadline else timezone.localtime(value).date()
+    return f"{day.day} {day:%b}" if _english() else f"{day.month}月{day.day}日"

@@ -23,6 +23,8 @@ from zhicheng.reports.panels import archive_panel
 from zhicheng.review.panels import decision_panel, timeline_panel
 from zhicheng.socialsecurity.panels import check_panel
 
+from . import review_page
+
 
 def _owner_only(panel: PanelFunc) -> PanelFunc:
     def for_owner(request: HttpRequest, dossier: Dossier) -> Panel | None:
@@ -37,6 +39,10 @@ DOSSIER_PAGES: dict[str, dict[str, Sequence[PanelFunc]]] = {
     "mine": {"beside": [checklist_panel]},
     "pledge": {"beside": [checklist_panel]},
     "section": {"after": [_owner_only(checklist_panel)]},
+}
+# The reviewer's page (the detail page for anyone but the applicant, review_page.py): each panel in a place of its own
+REVIEW_PAGE: dict[str, Sequence[PanelFunc]] = {
+    "side": [decision_panel, check_panel], "checklist": [checklist_panel], "history": [timeline_panel],
 }
 
 
@@ -62,7 +68,11 @@ def composed(view: Callable[..., HttpResponse], page: str) -> Callable[..., Http
         response = view(request, *args, **kwargs)
         if isinstance(response, TemplateResponse) and isinstance(response.context_data, dict):
             dossier = response.context_data.get("dossier")
-            if isinstance(dossier, Dossier):
+            if isinstance(dossier, Dossier) and page == "detail" and dossier.applicant_id != request.user.pk:
+                response.template_name = review_page.TEMPLATE
+                response.context_data["panels"] = panels_render(request, dossier, REVIEW_PAGE)
+                response.context_data.update(review_page.review_page_context(request, dossier))
+            elif isinstance(dossier, Dossier):
                 response.context_data["panels"] = panels_render(request, dossier, slots)
         return response
 

@@ -41,3 +41,23 @@ def countdown(value) -> str:
 def masked(value) -> str:
     """Show an ID number as 6201**********123X: enough to recognise, not enough to copy (as exports do)."""
     return id_number_masked(value)
+
+
+# The colour family of each dossier state (zhicheng.css .state-*): whose move it is, or how it ended
+STATE_FAMILY = {
+    "draft": "applicant", "returned": "applicant",
+    "submitted": "review", "unit_passed": "review", "publicity_done": "review", "recommended": "review",
+    "dept_returned": "review", "dept_passed": "review", "office_accepted": "review",
+    "in_publicity": "public", "result_publicity": "public", "result_public_done": "public",
+    "scheduled": "evaluation", "in_meeting": "evaluation", "entrusted_sent": "evaluation",
+    "passed": "good", "conferred": "good",
+    "not_accepted": "ended", "not_recommended": "ended", "dept_rejected": "ended", "office_rejected": "ended",
+    "failed": "ended", "result_objected": "ended", "revoked": "ended",
+    "withdrawn": "closed",
+}
+
+
+@register.filter
+def state_family(state) -> str:
+    """The CSS class of a dossier state's badge (state-review, state-ended …); the words are always shown too."""
+    return f"state-{STATE_FAMILY.get(str(state), 'closed')}"

@@ -41,10 +41,13 @@ def _page(client, user, dossier) -> str:
 
 class TestComposedPage:
     def test_the_reviewer_sees_each_apps_panel_in_order(self, client, tree, submitted):
+        """The reviewer's page: the checklist, each section and the history as tabs, the decision panel beside."""
         content = _page(client, tree["unit_clerk"], submitted)
         order = [content.find(marker) for marker in
-                 ('id="eligibility-checklist"', 'id="review-panel"', 'id="section-', 'id="timeline"')]
+                 ('id="eligibility-checklist"', 'id="tab-education"', 'id="timeline"', '<aside class="decision-side"',
+                  'id="review-panel"')]
         assert -1 not in order and order == sorted(order)
+        assert content.count('role="tab"') == 1 + 11 + 2  # the checklist, identity and ten sections, versions, history
 
     def test_the_applicant_sees_the_checklist_but_not_the_reviewers_history(self, client, tree, submitted):
         content = _page(client, tree["applicant"], submitted)

@@ -21,8 +21,8 @@ def test_review_clerk_sees_the_eligibility_checklist_of_a_submitted_dossier(page
         log_in_with_code(page, clerk)
         page.goto(f"/dossiers/{dossier.pk}/")
 
-        expect(page.get_by_role("heading", level=1)).to_contain_text("申报材料")
-        expect(page.get_by_role("main")).to_contain_text(tree["applicant"].real_name)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(tree["applicant"].real_name)
+        expect(page.get_by_role("tab", name="资格条件")).to_have_attribute("aria-selected", "true")
         checklist = page.locator("#eligibility-checklist")
         expect(checklist.get_by_role("heading", level=2)).to_contain_text("资格条件检查")
         findings = checklist.locator("tbody tr")
