@@ -35,7 +35,7 @@ class MeetingOut(Schema):
 
     @staticmethod
     def resolve_committee(obj) -> str:
-        return obj.committee.name
+        return obj["committee"] if isinstance(obj, dict) else obj.committee.name
 
 
 class ItemOut(Schema):
@@ -227,7 +227,8 @@ def _get(model, pk, what: str):
 
 def _meeting_detail(meeting) -> dict:
     present, members, met = services.meeting_quorum(meeting)
-    return {**MeetingOut.from_orm(meeting).dict(), "present": present, "members": members, "quorum_met": met,
+    fields = {f: getattr(meeting, f) for f in ("id", "name", "held_on", "status", "size")}
+    return {**fields, "committee": meeting.committee.name, "present": present, "members": members, "quorum_met": met,
             "seats": list(meeting.members.select_related("expert__user").order_by("position")),
             "items": list(selectors.meeting_items(meeting))}
 

@@ -26,12 +26,19 @@ def secretary_committee_org_ids(user) -> set[int]:
                                          organisation__kind="committee").values_list("organisation_id", flat=True))
 
 
+def office_role_ids(user) -> set[int]:
+    """The title offices where the user holds an office role (staff, leader) or is the office's own secretary."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Membership.objects.filter(user_id=user.pk, role__in=OFFICE_ROLES | SECRETARY_ROLES, is_active=True,
+                                         organisation__kind="office").values_list("organisation_id", flat=True))
+
+
 def managed_office_ids(user) -> set[int]:
     """The title offices whose pool the user manages: office staff there, or a secretary of a committee under it."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    own = set(Membership.objects.filter(user_id=user.pk, role__in=OFFICE_ROLES, is_active=True,
-                                        organisation__kind="office").values_list("organisation_id", flat=True))
+    own = office_role_ids(user)
     parents = set(Organisation.objects.filter(pk__in=secretary_committee_org_ids(user))
                   .values_list("parent_id", flat=True))
     return own | {pk for pk in parents if pk}
@@ -46,8 +53,8 @@ def can_manage_pool(user, office) -> Decision:
 def can_run_committee(user, committee: Committee) -> Decision:
     """The committee's secretary, or the staff of the office above it."""
     org = committee.organisation
-    if committee.organisation_id in secretary_committee_org_ids(user) or _roles_in(user, [org.parent_id],
-                                                                                      OFFICE_ROLES):
+    if committee.organisation_id in secretary_committee_org_ids(user) or _roles_in(
+            user, [org.parent_id], OFFICE_ROLES | SECRETARY_ROLES):
         return ALLOW
     return deny("您不是该评审委员会的秘书", "You are not this committee's secretary")
 

@@ -21,7 +21,7 @@ from .models import (
     MeetingMember,
     SeatStatus,
 )
-from .permissions import managed_office_ids, secretary_committee_org_ids
+from .permissions import managed_office_ids, office_role_ids, secretary_committee_org_ids
 
 SEATED = [SeatStatus.CONFIRMED, SeatStatus.INVITED]
 
@@ -35,7 +35,7 @@ def expert_of(user) -> Expert | None:
 def committees_for(user) -> QuerySet[Committee]:
     """Committees the user runs: as their secretary, or as staff of the office above them."""
     return (Committee.objects.filter(Q(organisation_id__in=secretary_committee_org_ids(user))
-                                     | Q(organisation__parent_id__in=managed_office_ids(user)))
+                                     | Q(organisation__parent_id__in=office_role_ids(user)))
             .select_related("series", "level", "organisation", "chair__user").order_by("id"))
 
 
