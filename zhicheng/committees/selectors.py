@@ -126,3 +126,26 @@ def quota_usage(campaign) -> list[dict]:
                      "used": used.get(key, 0), "pending": pending.get(key, 0),
                      "remaining": plan.count - used.get(key, 0)})
     return rows
+
+
+def secretary_work(user) -> list[dict]:
+    """The secretary's meetings not yet signed, each with what comes next."""
+    work = []
+    for meeting in meetings_for_secretary(user).exclude(status="signed")[:20]:
+        open_ballots = meeting.items.filter(ballot_state=BallotState.OPEN).count()
+        work.append({"meeting": meeting, "open_ballots": open_ballots, "next": {
+            "planned": "排入议程并随机抽取专家", "drawn": "专家签到，达到法定人数后开始会议",
+            "in_progress": "逐一开始、结束投票，请主任委员签署计票结果"}.get(meeting.status, "")})
+    return work
+
+
+def expert_work(user) -> list[dict]:
+    """The expert's meetings not yet signed: invitations to answer, the pledge to sign, ballots waiting for them."""
+    work = []
+    for meeting in meetings_for_expert(user).exclude(status="signed")[:20]:
+        seat = expert_seat(user, meeting.pk)
+        waiting = expert_candidates(seat).filter(ballot_state=BallotState.OPEN, my_vote=0).count() \
+            if seat.present else 0
+        work.append({"meeting": meeting, "seat": seat, "ballots_waiting": waiting,
+                     "pledge_needed": seat.pledge_signed_at is None, "answer_needed": seat.status == "invited"})
+    return work
