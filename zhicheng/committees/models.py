@@ -106,6 +106,9 @@ class ExpertRelation(models.Model):
         verbose_name = _("专家利害关系")
         verbose_name_plural = _("专家利害关系")
 
+    def __str__(self) -> str:
+        return f"{self.expert_id}: {self.kind}"
+
 
 # -- committees -------------------------------------------------------------------------------------------------
 
@@ -204,6 +207,9 @@ class Draw(models.Model):
         verbose_name = _("随机抽取")
         verbose_name_plural = _("随机抽取")
 
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.seed[:12]}"
+
 
 class SeatStatus(models.TextChoices):
     INVITED = "invited", _("待确认")
@@ -227,6 +233,9 @@ class MeetingMember(models.Model):
         verbose_name_plural = _("会议委员")
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["meeting", "expert"], name="meetingmember_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}/{self.position}"
 
 
 class BallotState(models.TextChoices):
@@ -263,6 +272,9 @@ class AgendaItem(models.Model):
             models.UniqueConstraint(fields=["meeting", "dossier"], name="agendaitem_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.meeting_id}/{self.position}"
+
 
 class ConflictSource(models.TextChoices):
     SAME_UNIT = "same_unit", _("与申报人同一单位")
@@ -287,6 +299,9 @@ class Conflict(models.Model):
         verbose_name_plural = _("回避")
         constraints = [models.UniqueConstraint(fields=["expert", "dossier", "source"], name="conflict_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.expert_id} × {self.dossier_id}: {self.source}"
+
 
 class VoteChoice(models.TextChoices):
     YES = "yes", _("同意")
@@ -306,6 +321,9 @@ class BallotParticipation(models.Model):
         verbose_name_plural = _("投票记录")
         constraints = [models.UniqueConstraint(fields=["item", "expert"], name="participation_once")]
 
+    def __str__(self) -> str:
+        return f"participation {self.item_id}"
+
 
 class Ballot(models.Model):
     """One anonymous choice on one candidate: no person, no time, a random key."""
@@ -318,6 +336,9 @@ class Ballot(models.Model):
         verbose_name = _("选票")
         verbose_name_plural = _("选票")
 
+    def __str__(self) -> str:
+        return f"ballot {self.item_id}"
+
 
 class RevoteDecision(models.Model):
     """The chair's recorded decision to vote again on a candidate (the earlier ballots are discarded)."""
@@ -326,6 +347,9 @@ class RevoteDecision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("理由"), max_length=300)
     decided_at = models.DateTimeField(_("决定时间"))
+
+    def __str__(self) -> str:
+        return f"revote {self.item_id}"
 
 
 class DefenceScore(models.Model):
@@ -339,6 +363,9 @@ class DefenceScore(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "expert", "criterion"], name="defencescore_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.criterion}"
+
 
 class PanelOpinion(models.Model):
     """A review panel's (评议组, ≥ 3 experts) written opinion on a candidate."""
@@ -348,6 +375,9 @@ class PanelOpinion(models.Model):
     experts = models.ManyToManyField(Expert, related_name="+")
     opinion = models.TextField(_("评议意见"))
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.panel_name}"
 
 
 # -- the entrusted route ----------------------------------------------------------------------------------------
@@ -370,3 +400,6 @@ class Entrustment(models.Model):
     class Meta:
         verbose_name = _("委托评审")
         verbose_name_plural = _("委托评审")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.receiving_committee}"

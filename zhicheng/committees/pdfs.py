@@ -148,7 +148,8 @@ def entrustment_package(entrustment: Entrustment) -> StoredFile:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("申报材料.pdf", dossier_bundle_pdf(dossier))
         data = {"dossier": dossier.pk, "applicant": dossier.applicant.real_name, "unit": dossier.organisation.name,
-                "series": dossier.series.name, "level": dossier.level.name, "committee": entrustment.receiving_committee}
+                "series": dossier.series.name, "level": dossier.level.name,
+                "committee": entrustment.receiving_committee}
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
         for evidence in dossier.evidence_files.all():
             try:

@@ -122,7 +122,8 @@ def committee_save(*, actor, organisation, name: str, series: Series, level: Lev
     if min_size is not None and min_size < rule_min:
         raise _bad("min_size_too_small", f"最少委员人数不得低于 {rule_min} 人", f"At least {rule_min}")
     if valid_until < valid_from or not rules.within_years(valid_from, valid_until):
-        raise _bad("validity_too_long", "评审委员会核准备案有效期不得超过 3 年", "A committee's approval lasts ≤ 3 years")
+        raise _bad("validity_too_long", "评审委员会核准备案有效期不得超过 3 年",
+                   "A committee's approval lasts ≤ 3 years")
     if not approval_number.strip():
         raise _bad("approval_required", "请填写核准备案文号", "Give the approval document number")
     committee = Committee.objects.create(
@@ -368,7 +369,8 @@ def meeting_start(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
     meeting = _lock_meeting(meeting)
     require(can_run_committee(actor, meeting.committee))
     if meeting.status != MeetingStatus.DRAWN:
-        raise _bad("meeting_not_ready", "请先抽取专家；会议只能开始一次", "Draw first; a meeting starts once", status=409)
+        raise _bad("meeting_not_ready", "请先抽取专家；会议只能开始一次", "Draw first; a meeting starts once",
+                   status=409)
     present, members, met = meeting_quorum(meeting)
     if not met:
         raise _bad("quorum_not_met", f"出席委员 {present} 人，未达到 {members} 人的"
@@ -523,7 +525,8 @@ def ballot_revote(*, actor, item: AgendaItem, reason: str, ip: str | None = None
     if item.meeting.status == MeetingStatus.SIGNED:
         raise _bad("meeting_signed", "结果已签署，不能重新投票", "Already signed", status=409)
     if item.ballot_state != BallotState.CLOSED:
-        raise _bad("ballot_not_closed", "只能对已计票的候选人重新投票", "Only a closed ballot is voted again", status=409)
+        raise _bad("ballot_not_closed", "只能对已计票的候选人重新投票", "Only a closed ballot is voted again",
+                   status=409)
     if not reason.strip():
         raise _bad("reason_required", "请填写重新投票的理由", "Give the reason")
     RevoteDecision.objects.create(item=item, decided_by=actor, reason=reason.strip()[:300], decided_at=timezone.now())
@@ -583,8 +586,8 @@ def tally_sign(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
                  .order_by("position"))
     open_items = [i for i in items if i.ballot_state != BallotState.CLOSED]
     if open_items:
-        raise _bad("ballots_open", f"还有 {len(open_items)} 名候选人未完成计票", f"{len(open_items)} ballots not closed",
-                   status=409)
+        raise _bad("ballots_open", f"还有 {len(open_items)} 名候选人未完成计票",
+                   f"{len(open_items)} ballots not closed", status=409)
     # lock the plan rows this meeting touches so two meetings cannot both take the last place
     keys = {(i.dossier.series_id, i.dossier.level_id) for i in items}
     for series_id, level_id in sorted(keys):
@@ -651,7 +654,7 @@ def panel_opinion_record(*, actor, item: AgendaItem, panel_name: str, experts: l
     """A review panel (≥ 3 experts of the meeting, none recused on the candidate) writes its opinion."""
     item = _lock_item(item.pk)
     require(can_run_committee(actor, item.meeting.committee))
-    if len(set(e.pk for e in experts)) < 3:
+    if len({e.pk for e in experts}) < 3:
         raise _bad("panel_too_small", "评议组至少由 3 名专家组成", "A review panel has at least 3 experts")
     if Conflict.objects.filter(dossier_id=item.dossier_id, expert__in=experts).exists():
         raise _bad("panel_conflict", "评议组中有须回避该候选人的专家", "A panel member must recuse", status=409)
@@ -703,7 +706,8 @@ def entrustment_dispatch(*, actor, dossier: Dossier, reference: str = "", ip: st
     _require_office(actor, dossier)
     entrustment = Entrustment.objects.select_for_update().filter(dossier=dossier).first()
     if entrustment is None:
-        raise _bad("entrustment_missing", "请先生成委托函和送评材料", "Prepare the letter and package first", status=409)
+        raise _bad("entrustment_missing", "请先生成委托函和送评材料", "Prepare the letter and package first",
+                   status=409)
     entrustment.dispatched_at, entrustment.dispatch_reference = timezone.now(), reference.strip()[:80]
     entrustment.save(update_fields=["dispatched_at", "dispatch_reference"])
     dossier_transition(dossier=dossier, to=S.ENTRUSTED_SENT, actor=actor, ip=ip,

@@ -143,7 +143,7 @@ def entrusted(request):
                 .select_related("applicant", "organisation", "series", "level", "entrustment")
                 .order_by("state", "id"))
     return render(request, "committees/entrusted.html", {
-        "dossiers": Paginator(dossiers, 50).get_page(request.GET.get("page")), "today": dt.date.today(),
+        "dossiers": Paginator(dossiers, 50).get_page(request.GET.get("page")),
     })
 
 

@@ -44,7 +44,8 @@ _GIVEN = "建国志强海涛立新文华明远国庆振华红军永刚德胜"
 
 
 def _at(day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2024, 12, day, hour, minute, tzinfo=_TZ)
+    """An instant on the given day of December 2024 (a day ≤ 0 falls in late November)."""
+    return dt.datetime(2024, 12, 1, hour, minute, tzinfo=_TZ) + dt.timedelta(days=day - 1)
 
 
 def _user(username: str) -> User:

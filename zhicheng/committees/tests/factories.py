@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from zhicheng.accounts.models import OrganisationKind, Role
 from zhicheng.accounts.tests.factories import OrganisationFactory, member
 from zhicheng.catalog.models import Level, Series
@@ -62,7 +61,8 @@ def meeting_ready(tree: dict, campaign, *, members: int = 25, present: int | Non
     everyone confirmed, `present` checked in (default all), the first expert chair. Returns (meeting, experts,
     dossiers)."""
     committee = committee_make(tree, size_min=min(25, members) if members < 25 else None)
-    experts = [expert_make(tree, unit=(expert_units or {}).get(i)) for i in range(members)]
+    for i in range(members):
+        expert_make(tree, unit=(expert_units or {}).get(i))
     meeting = services.meeting_create(actor=tree["secretary"], committee=committee, campaign=campaign,
                                       name="2024年度工程系列高级职称评审会", held_on=HELD_ON, size=size or members,
                                       alternates_per_member=0)

@@ -158,8 +158,9 @@ def test_the_quota_stops_the_extra_pass(tree, campaign):
 
 
 def test_the_quota_guard_refuses_a_pass_beyond_the_plan(tree, campaign):
-    from zhicheng.dossiers.guards import GuardContext, GUARDS
     from django.utils import timezone
+
+    from zhicheng.dossiers.guards import GUARDS, GuardContext
 
     series, level = engineering()
     CampaignQuota.objects.update_or_create(campaign=campaign, series=series, level=level, defaults={"count": 1})

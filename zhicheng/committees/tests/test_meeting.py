@@ -124,7 +124,7 @@ def test_results_are_invisible_before_the_close(tree, campaign, client):
 
 
 def test_only_the_chair_signs_and_only_when_every_ballot_is_closed(tree, campaign):
-    meeting, experts, dossiers = meeting_ready(tree, campaign, members=25, present=17, candidates=2)
+    meeting, experts, _dossiers = meeting_ready(tree, campaign, members=25, present=17, candidates=2)
     first, second = meeting.items.order_by("position")
     services.meeting_start(actor=tree["secretary"], meeting=meeting)
     services.ballot_open(actor=tree["secretary"], item=first)

@@ -55,7 +55,7 @@ def test_a_ballot_row_names_nobody_and_carries_no_time():
 
 
 def test_no_query_as_secretary_or_admin_links_a_ballot_to_an_expert(tree, campaign):
-    meeting, experts, _dossiers, item = _voted_meeting(tree, campaign, yes=12)
+    meeting, _experts, _dossiers, item = _voted_meeting(tree, campaign, yes=12)
     auditor = member(OrganisationFactory(name="省平台", kind=OrganisationKind.PROVINCE, parent=None, credit_code=None,
                                          unit_type=""), Role.AUDIT_ADMIN)
     secretary = client_for(tree["secretary"])
@@ -145,9 +145,9 @@ def test_a_self_run_dossier_is_not_entrusted_and_another_office_sees_nothing(tre
 
 
 def test_another_committees_secretary_and_a_non_member_get_404(tree, campaign):
-    meeting, experts, _dossiers = meeting_ready(tree, campaign, members=25, present=17)
-    other_org = OrganisationFactory(name="新区卫生系列评审委员会", kind=OrganisationKind.COMMITTEE, parent=tree["office"],
-                                    credit_code=None, unit_type="")
+    meeting, _experts, _dossiers = meeting_ready(tree, campaign, members=25, present=17)
+    other_org = OrganisationFactory(name="新区卫生系列评审委员会", kind=OrganisationKind.COMMITTEE,
+                                    parent=tree["office"], credit_code=None, unit_type="")
     stranger = client_for(member(other_org, Role.COMMITTEE_SECRETARY))
     assert stranger.get(f"/committees/meetings/{meeting.pk}/").status_code == 404
     assert stranger.get(f"/api/v1/committees/meetings/{meeting.pk}").status_code == 404
@@ -188,7 +188,7 @@ def test_vote_through_the_page_with_csrf_and_through_the_api(tree, campaign, dja
 
 
 def test_secretary_api_runs_a_meeting(tree, campaign):
-    meeting, experts, _dossiers = meeting_ready(tree, campaign, members=25, present=16)
+    meeting, _experts, _dossiers = meeting_ready(tree, campaign, members=25, present=16)
     api = client_for(tree["secretary"])
     refused = api.post(f"/api/v1/committees/meetings/{meeting.pk}/start")
     assert refused.status_code == 409 and refused.json()["code"] == "quorum_not_met"

@@ -8,12 +8,12 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 
+from zhicheng.accounts.models import User
 from zhicheng.accounts.tests.factories import login_verified
 from zhicheng.committees.models import Committee, EvaluationResult, Meeting, MeetingStatus
 from zhicheng.committees.services import draw_verify
 from zhicheng.demo.evaluation import COMMITTEE_NAME
 from zhicheng.dossiers.models import DossierState
-from zhicheng.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 S = DossierState
