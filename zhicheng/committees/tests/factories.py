@@ -56,7 +56,7 @@ def candidate(tree: dict, campaign, *, unit=None, route: str = "self", level: st
 
 
 def meeting_ready(tree: dict, campaign, *, members: int = 25, present: int | None = None, candidates: int = 1,
-                  expert_units=None, size: int | None = None):
+                  expert_units=None, size: int | None = None, candidate_units=None):
     """A committee, a pool of `members` experts, a meeting of all of them with `candidates` on the agenda, drawn,
     everyone confirmed, `present` checked in (default all), the first expert chair. Returns (meeting, experts,
     dossiers)."""
@@ -66,7 +66,8 @@ def meeting_ready(tree: dict, campaign, *, members: int = 25, present: int | Non
     meeting = services.meeting_create(actor=tree["secretary"], committee=committee, campaign=campaign,
                                       name="2024年度工程系列高级职称评审会", held_on=HELD_ON, size=size or members,
                                       alternates_per_member=0)
-    dossiers = [candidate(tree, campaign) for _ in range(candidates)]
+    units = candidate_units or [None] * candidates
+    dossiers = [candidate(tree, campaign, unit=unit) for unit in units]
     for dossier in dossiers:
         services.agenda_add(actor=tree["secretary"], meeting=meeting, dossier=dossier)
     services.meeting_draw(actor=tree["secretary"], meeting=meeting)
