@@ -463,3 +463,32 @@ def entrusted_result(request, dossier_id: int, payload: ResultIn):
         committee_name=payload.committee_name, document_number=payload.document_number,
         decided_on=payload.decided_on, ip=client_ip(request))
     return Status(201, result)
+
+
+# -- defences and review panels ----------------------------------------------------------------------------------
+
+
+class ScoresIn(Schema):
+    scores: dict[str, int]
+
+
+class PanelIn(Schema):
+    panel_name: str
+    expert_ids: list[int]
+    opinion: str
+
+
+@router.post("/items/{item_id}/defence-scores", response={201: dict})
+def defence_scores(request, item_id: int, payload: ScoresIn):
+    item = _item_for_chair(request.auth, item_id)  # any seated member of the meeting (NotFound otherwise)
+    rows = services.defence_score(actor=request.auth, item=item, scores=payload.scores, ip=client_ip(request))
+    return Status(201, {"saved": len(rows)})
+
+
+@router.post("/items/{item_id}/panel-opinions", response={201: dict})
+def panel_opinion(request, item_id: int, payload: PanelIn):
+    item = _item_for_secretary(request.auth, item_id)
+    experts = list(Expert.objects.filter(pk__in=payload.expert_ids, seats__meeting_id=item.meeting_id).distinct())
+    opinion = services.panel_opinion_record(actor=request.auth, item=item, panel_name=payload.panel_name,
+                                            experts=experts, opinion=payload.opinion, ip=client_ip(request))
+    return Status(201, {"id": opinion.pk})

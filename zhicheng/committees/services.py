@@ -518,6 +518,29 @@ def ballot_close(*, actor, item: AgendaItem, ip: str | None = None) -> AgendaIte
 
 
 @transaction.atomic
+def meeting_ballots_close(*, actor, meeting: Meeting, ip: str | None = None) -> int:
+    """Close every open ballot of the meeting at once: one count over all its ballots, totals written together."""
+    from django.db.models import Count
+
+    meeting = _lock_meeting(meeting)
+    require(can_run_committee(actor, meeting.committee))
+    items = list(AgendaItem.objects.select_for_update().filter(meeting=meeting, ballot_state=BallotState.OPEN))
+    counts: dict[int, Counter] = {item.pk: Counter() for item in items}
+    for item_id, choice, n in (Ballot.objects.filter(item__in=items).values_list("item_id", "choice")
+                               .annotate(n=Count("id")).order_by()):
+        counts[item_id][choice] = n
+    for item in items:
+        c = counts[item.pk]
+        item.yes, item.no, item.abstain = c[VoteChoice.YES], c[VoteChoice.NO], c[VoteChoice.ABSTAIN]
+        item.passed, item.ballot_state = rules.passes(item.yes, item.eligible or 0), BallotState.CLOSED
+    AgendaItem.objects.bulk_update(items, ["yes", "no", "abstain", "passed", "ballot_state"])
+    audit_event_record(event_type=EventType.COMMITTEE_BALLOT_CLOSED, actor=actor, obj=meeting,
+                       organisation=meeting.committee.organisation,
+                       data={"items": [i.pk for i in items], "passed": sum(1 for i in items if i.passed)}, ip=ip)
+    return len(items)
+
+
+@transaction.atomic
 def ballot_revote(*, actor, item: AgendaItem, reason: str, ip: str | None = None) -> AgendaItem:
     """Only by the chair's recorded decision: the candidate's ballots are discarded and the ballot is pending again."""
     item = _lock_item(item.pk)

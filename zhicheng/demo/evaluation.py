@@ -6,8 +6,8 @@
   minutes archived — its candidate passed;
 - meeting 2 on 12-12: under way, one ballot open, so expert01 and the secretary (pwh_gc_sec) land on work to do;
   one expert works in the candidate's company and is recused (the candidate is absent from their list);
-- the entrusted 正高级 dossier (SENIOR-ENTRUSTED): department pass and office acceptance, the entrustment letter and
-  package, the dispatch, and the provincial committee's recorded result.
+- the entrusted 正高级 dossier (SENIOR-ENTRUSTED, accepted by the office in the review chain): the entrustment letter
+  and package, the dispatch, and the provincial committee's recorded result.
 Running it again changes nothing: it stops when the committee exists.
 """
 
@@ -24,10 +24,7 @@ from zhicheng.campaigns.models import Campaign
 from zhicheng.catalog.models import Level, Series
 from zhicheng.committees import services
 from zhicheng.committees.models import Committee, Expert, MeetingMember, SeatStatus
-from zhicheng.dossiers.holders import holder_organisation
 from zhicheng.dossiers.models import Dossier, DossierState
-from zhicheng.review.models import DecisionAction
-from zhicheng.review.services import decision_confirm, decision_propose
 
 from .dossiers import CAMPAIGN_YEAR, replayed_clock
 from .identifiers import resident_id
@@ -81,16 +78,6 @@ def _extra_experts(committee_org: Organisation) -> list[User]:
 def _office_accepted(campaign: Campaign, *, level: str) -> list[Dossier]:
     return list(Dossier.objects.filter(campaign=campaign, state=S.OFFICE_ACCEPTED, route="self", series__name="工程",
                                        level__name=level).select_related("organisation", "applicant").order_by("pk"))
-
-
-def _decide(dossier: Dossier, at: dt.datetime, keys: dict[int, str], **kw) -> None:
-    holder = keys[holder_organisation(dossier).pk]
-    with replayed_clock(at):
-        decision = decision_propose(dossier=dossier, action=DecisionAction.PASS, actor=_user(f"{holder}_clerk"),
-                                    **kw)
-    with replayed_clock(at + dt.timedelta(minutes=6)):
-        decision_confirm(decision=decision, actor=_user(f"{holder}_leader"))
-    dossier.refresh_from_db()
 
 
 def _run_meeting(*, secretary, committee, campaign, name: str, day: int, candidates: list[Dossier], present: int,
@@ -172,14 +159,10 @@ def demo_evaluation_seed() -> None:
 def _entrusted(campaign: Campaign, office_staff: User) -> None:
     by_code = {p.case.code: p.username for p in demo_people() if p.case is not None}
     dossier = Dossier.objects.filter(campaign=campaign, applicant__username=by_code.get("SENIOR-ENTRUSTED"),
-                                     state=S.RECOMMENDED).select_related("organisation").first()
+                                     state=S.OFFICE_ACCEPTED, route="entrusted").select_related("organisation").first()
     if dossier is None:
-        logger.warning("demo evaluation: the entrusted dossier is not with its department; skipped")
+        logger.warning("demo evaluation: the entrusted dossier was not accepted by the office; skipped")
         return
-    names = {spec.name: spec.key for spec in ORGANISATIONS}
-    keys = {org.pk: names[org.name] for org in Organisation.objects.filter(name__in=names)}
-    _decide(dossier, dt.datetime(2024, 10, 28, 9, 0, tzinfo=_TZ), keys)
-    _decide(dossier, dt.datetime(2024, 11, 6, 9, 0, tzinfo=_TZ), keys, data={"route": "entrusted"})
     with replayed_clock(_at(2, 10)):
         services.entrustment_prepare(actor=office_staff, dossier=dossier, receiving_committee=ENTRUSTED_COMMITTEE)
         services.entrustment_dispatch(actor=office_staff, dossier=dossier, reference="EMS 1190 2024 1202")

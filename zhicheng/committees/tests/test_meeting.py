@@ -160,3 +160,40 @@ def test_revote_only_by_the_chairs_recorded_decision(tree, campaign):
     assert item.revote_decisions.get().reason == "计票有误"
     services.ballot_open(actor=tree["secretary"], item=item)
     services.vote_cast(actor=experts[0].user, item_id=item.pk, choice="yes")  # voting again is allowed now
+
+
+def test_closing_every_open_ballot_at_once_counts_each_candidate(tree, campaign):
+    meeting, experts, _dossiers = meeting_ready(tree, campaign, members=25, present=17, candidates=3)
+    services.meeting_start(actor=tree["secretary"], meeting=meeting)
+    items = list(meeting.items.order_by("position"))
+    for item, yes in zip(items, (12, 11, 0), strict=True):
+        services.ballot_open(actor=tree["secretary"], item=item)
+        _vote_all(item, experts[:17], yes)
+    assert services.meeting_ballots_close(actor=tree["secretary"], meeting=meeting) == 3
+    totals = [(i.yes, i.no, i.passed) for i in meeting.items.order_by("position")]
+    assert totals == [(12, 5, True), (11, 6, False), (0, 17, False)]
+
+
+def test_defence_scores_and_review_panels(tree, campaign):
+    meeting, experts, dossiers = meeting_ready(tree, campaign, members=25, present=17)
+    item = meeting.items.get()
+    rows = services.defence_score(actor=experts[1].user, item=item, scores={"专业理论": 25, "业绩成果": 40})
+    assert sorted(r.score for r in rows) == [25, 40]
+    with pytest.raises(ApplicationError, match="0–30"):
+        services.defence_score(actor=experts[1].user, item=item, scores={"答辩表现": 31})
+    Conflict.objects.create(expert=experts[2], dossier=dossiers[0], source=ConflictSource.DECLARED)
+    with pytest.raises(ApplicationError) as recused:
+        services.defence_score(actor=experts[2].user, item=item, scores={"专业理论": 20})
+    assert recused.value.status == 404
+    with pytest.raises(ApplicationError, match="至少由 3 名"):
+        services.panel_opinion_record(actor=tree["secretary"], item=item, panel_name="第一评议组",
+                                      experts=experts[3:5], opinion="业绩突出")
+    with pytest.raises(ApplicationError, match="须回避"):
+        services.panel_opinion_record(actor=tree["secretary"], item=item, panel_name="第一评议组",
+                                      experts=experts[2:5], opinion="业绩突出")
+    opinion = services.panel_opinion_record(actor=tree["secretary"], item=item, panel_name="第一评议组",
+                                            experts=experts[3:6], opinion="业绩突出，同意提交评委会表决")
+    assert opinion.experts.count() == 3
+    AgendaItem.objects.filter(pk=item.pk).update(defence_no_show=True)
+    with pytest.raises(ApplicationError, match="未到场"):
+        services.defence_score(actor=experts[1].user, item=item, scores={"专业理论": 20})
