@@ -108,7 +108,7 @@ class MeetingIn(Schema):
     held_on: dt.date
     size: int
     place: str = ""
-    alternates_per_member: float = 1
+    alternates_per_member: float = 1.0
     exclude_conflicted: bool = False
 
 

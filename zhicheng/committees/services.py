@@ -45,6 +45,7 @@ from .models import (
     MeetingMember,
     MeetingStatus,
     PanelOpinion,
+    RelationKind,
     RevoteDecision,
     SeatStatus,
     VoteChoice,
@@ -95,11 +96,13 @@ def relation_declare(*, actor, kind: str, person=None, person_id_number: str = "
     expert = Expert.objects.filter(user_id=actor.pk).first()
     if expert is None:
         raise PermissionDenied("not_expert", "您不在专家库中", "You are not in the expert pool")
+    if kind not in RelationKind.values:
+        raise _bad("relation_kind", "请选择关系类别（近亲属、原工作单位、合作者或其他）", "Choose the kind of relation")
     if person is None and not person_id_number.strip() and organisation is None:
         raise _bad("relation_empty", "请填写相关人员或原工作单位", "Name the person or the former unit")
     relation = ExpertRelation.objects.create(expert=expert, kind=kind, person=person,
                                              person_id_number=person_id_number.strip().upper(),
-                                             organisation=organisation, until=until, note=note)
+                                             organisation=organisation, until=until, note=note[:200])
     for item in _open_items_of(expert):
         conflicts_detect(expert, item.dossier)
     audit_event_record(event_type=EventType.COMMITTEE_RELATION_DECLARED, actor=actor, obj=relation,
@@ -147,6 +150,8 @@ def meeting_create(*, actor, committee: Committee, campaign, name: str, held_on:
         raise _bad("meeting_size", "；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
     if not (committee.valid_from <= held_on <= committee.valid_until):
         raise _bad("committee_expired", "会议日期不在评审委员会核准有效期内", "The committee is not valid that day")
+    if not (0 <= alternates_per_member <= 5):
+        raise _bad("alternates_invalid", "备选比例须在 0 到 5 之间", "The alternates ratio lies between 0 and 5")
     if not (0 < quorum_numerator <= quorum_denominator):
         raise _bad("quorum_invalid", "法定人数比例不正确", "Invalid quorum")
     meeting = Meeting.objects.create(
@@ -173,6 +178,9 @@ def agenda_add(*, actor, meeting: Meeting, dossier: Dossier, ip: str | None = No
     if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.DRAWN):
         raise _bad("agenda_closed", "会议已开始，不能再调整议程", "The meeting has started", status=409)
     committee = meeting.committee
+    if dossier.state != S.OFFICE_ACCEPTED or getattr(title_office_of(dossier.organisation), "pk", None) != (
+            committee.organisation.parent_id):
+        raise NotFound("not_found", "申报材料不存在或不在待评审之列", "No such dossier waiting for evaluation")
     if dossier.series_id != committee.series_id or dossier.level_id != committee.level_id:
         raise _bad("agenda_wrong_committee", "该申报人的系列或级别不属于本评审委员会",
                    "The candidate's series or level is not this committee's")
@@ -484,9 +492,7 @@ def vote_cast(*, actor, item_id, choice: str, ip: str | None = None) -> None:
     if item.ballot_state != BallotState.OPEN:
         raise VoteRefused("ballot_not_open", "投票尚未开始", "The ballot is not open", status=409, actor=actor,
                           item_id=item_id)
-    if seat.expert_id not in voters_of(item):  # checked in after the ballot opened cannot happen; kept as a guard
-        raise VoteRefused("not_voter", "您对该候选人没有表决权", "You have no vote on this candidate", status=403,
-                          actor=actor, item_id=item_id)
+    # present and not recused is exactly `voters_of(item)`: attendance is fixed once the meeting starts
     try:
         with transaction.atomic():
             BallotParticipation.objects.create(item=item, expert=seat.expert)
