@@ -492,3 +492,61 @@ def panel_opinion(request, item_id: int, payload: PanelIn):
     opinion = services.panel_opinion_record(actor=request.auth, item=item, panel_name=payload.panel_name,
                                             experts=experts, opinion=payload.opinion, ip=client_ip(request))
     return Status(201, {"id": opinion.pk})
+
+
+# -- committees ---------------------------------------------------------------------------------------------------
+
+
+class CommitteeIn(Schema):
+    organisation_id: int
+    name: str
+    series_id: int
+    level_id: int
+    approval_number: str
+    valid_from: dt.date
+    valid_until: dt.date
+    formed_by: str = "series"
+    specialty_id: int | None = None
+    min_size: int | None = None
+    chair_id: int | None = None
+    vice_chair_ids: list[int] = []
+
+
+class CommitteeOut(Schema):
+    id: int
+    name: str
+    min_size: int
+    approval_number: str
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+@router.get("/committees", response=list[CommitteeOut])
+@paginate(Pagination, page_size=50)
+def committee_list(request):
+    return selectors.committees_for(request.auth)
+
+
+@router.post("/committees", response={201: CommitteeOut})
+def committee_create(request, payload: CommitteeIn):
+    from zhicheng.catalog.models import Specialty
+
+    from .models import FormedBy
+
+    organisation = Organisation.objects.filter(pk=payload.organisation_id, kind="committee").first()
+    if organisation is None:
+        raise NotFound("not_found", "评委会机构不存在", "Committee organisation not found")
+    if payload.formed_by not in FormedBy.values:
+        from zhicheng.core.errors import ApplicationError
+
+        raise ApplicationError("formed_by_invalid", "组建方式须为按系列或按专业", "formed_by: series or specialty")
+    pool = selectors.pool_for(request.auth)
+    committee = services.committee_save(
+        actor=request.auth, organisation=organisation, name=payload.name,
+        series=_get(Series, payload.series_id, "系列"), level=_get(Level, payload.level_id, "级别"),
+        approval_number=payload.approval_number, valid_from=payload.valid_from, valid_until=payload.valid_until,
+        formed_by=payload.formed_by, min_size=payload.min_size,
+        specialty=_get(Specialty, payload.specialty_id, "专业") if payload.specialty_id else None,
+        chair=pool.filter(pk=payload.chair_id).first() if payload.chair_id else None,
+        vice_chairs=list(pool.filter(pk__in=payload.vice_chair_ids)), ip=client_ip(request))
+    return Status(201, committee)

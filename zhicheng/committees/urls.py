@@ -6,6 +6,7 @@ app_name = "committees"
 urlpatterns = [
     path("", views.secretary_home, name="home"),
     path("pool/", views.pool, name="pool"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:meeting_id>/", views.meeting, name="meeting"),
     path("meetings/<int:meeting_id>/<str:action>/", views.meeting_act, name="meeting_act"),
     path("meetings/<int:meeting_id>/files/<str:which>/", views.meeting_file, name="meeting_file"),

@@ -48,6 +48,30 @@ def secretary_home(request):
 
 
 @login_required
+@require_POST
+@refusals_go_back(lambda request, **kw: reverse("committees:home"))
+def meeting_new(request):
+    from django.contrib import messages
+
+    committee = selectors.committees_for(request.user).filter(pk=request.POST.get("committee") or 0).first()
+    campaign = campaign_current()
+    if committee is None or campaign is None:
+        raise NotFound("not_found", "评审委员会不存在或无权查看", "Committee not found")
+    from zhicheng.core.errors import ApplicationError
+
+    try:
+        held_on = dt.date.fromisoformat(request.POST.get("held_on", ""))
+        size = int(request.POST.get("size", ""))
+    except ValueError:
+        raise ApplicationError("meeting_invalid", "请填写会议日期和委员人数", "Give the date and the size") from None
+    meeting = services.meeting_create(actor=request.user, committee=committee, campaign=campaign,
+                                      name=request.POST.get("name", "").strip() or committee.name, held_on=held_on,
+                                      size=size, place=request.POST.get("place", ""), ip=client_ip(request))
+    messages.success(request, _("评审会议已安排"))
+    return redirect("committees:meeting", meeting_id=meeting.pk)
+
+
+@login_required
 def pool(request):
     from django.core.paginator import Paginator
 

@@ -221,3 +221,35 @@ def test_pledge_and_decline_takes_the_next_alternate(tree, campaign):
     seats = list(MeetingMember.objects.filter(meeting=meeting).order_by("position"))
     assert seats[0].pledge_signed_at is not None and seats[1].status == SeatStatus.DECLINED
     assert [s.status for s in seats[25:]] == [SeatStatus.INVITED, SeatStatus.RESERVE]
+
+
+def test_secretary_arranges_a_meeting_on_the_page_and_a_committee_through_the_api(tree, campaign):
+    from zhicheng.campaigns.models import Campaign
+
+    from ..models import Committee, Meeting
+    from .factories import committee_make, engineering
+
+    Campaign.objects.filter(pk=campaign.pk).update(status="active")
+    committee = committee_make(tree)
+    page = client_for(tree["secretary"], csrf=True)
+    page.get("/committees/")
+    token = page.cookies["csrftoken"].value
+    even = page.post("/committees/meetings/new/", {"committee": committee.pk, "name": "会", "held_on": "2024-12-10",
+                                                  "size": "26", "csrfmiddlewaretoken": token}, follow=True)
+    assert "单数" in even.content.decode() and not Meeting.objects.exists()
+    made = page.post("/committees/meetings/new/", {"committee": committee.pk, "name": "会", "held_on": "2024-12-10",
+                                                  "size": "25", "csrfmiddlewaretoken": token})
+    assert made.status_code == 302 and Meeting.objects.get().size == 25
+    series, level = engineering()
+    api = client_for(tree["office_staff"])
+    body = {"organisation_id": tree["committee_org"].pk, "name": "新区工程系列高级评委会（专业组）",
+            "series_id": series.pk, "level_id": level.pk, "approval_number": "甘人社〔2024〕2号",
+            "valid_from": "2024-01-01", "valid_until": "2027-01-02", "formed_by": "specialty"}
+    too_long = api.post("/api/v1/committees/committees", body, content_type="application/json")
+    assert too_long.status_code == 400 and too_long.json()["code"] == "validity_too_long"
+    created = api.post("/api/v1/committees/committees", {**body, "valid_until": "2027-01-01"},
+                       content_type="application/json")
+    assert created.status_code == 201 and created.json()["min_size"] == 11
+    assert Committee.objects.count() == 2
+    stranger = client_for(tree["unit_clerk"])
+    assert stranger.post("/api/v1/committees/committees", body, content_type="application/json").status_code == 403
