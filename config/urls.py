@@ -27,6 +27,7 @@ urlpatterns = [
     path("audit/", include("zhicheng.auditlog.urls")),
     path("notifications/", include("zhicheng.notifications.urls")),
     path("publicity/", include("zhicheng.publicity.urls")),
+    path("committees/", include("zhicheng.committees.urls")),
     path("public/publicity/", include("zhicheng.publicity.urls_public")),
     path("reports/", include("zhicheng.reports.urls")),
 ]

@@ -87,6 +87,7 @@ def _register_routers() -> None:
     from zhicheng.auditlog.api import router as audit_router
     from zhicheng.campaigns.api import router as campaigns_router
     from zhicheng.catalog.api import router as catalog_router
+    from zhicheng.committees.api import router as committees_router
     from zhicheng.dossiers.api import router as dossiers_router
     from zhicheng.eligibility.api import router as eligibility_router
     from zhicheng.notifications.api import router as notifications_router
@@ -119,6 +120,8 @@ def _register_routers() -> None:
     api.add_router("/socialsecurity/", socialsecurity_router)
     api.add_router("/notifications/", notifications_router)
     api.add_router("/reports/", reports_router)
+
+    api.add_router("/committees/", committees_router)
 
 
 _register_routers()

@@ -28,6 +28,8 @@ class EventArea(models.TextChoices):
     ACCESS = "access", _("查阅与拒绝访问")
     REPORTS = "reports", _("统计、导出与归档")
 
+    COMMITTEE = "committee", _("评审委员会与评审会议")
+
 
 # The prefix before the dot of an event type, per area
 AREA_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -46,6 +48,8 @@ AREA_PREFIXES: dict[str, tuple[str, ...]] = {
     EventArea.NOTIFICATION: ("notification",),
     EventArea.ACCESS: ("access",),
     EventArea.REPORTS: ("reports",),
+
+    EventArea.COMMITTEE: ("committee",),
 }
 _AREA_OF_PREFIX = {prefix: area for area, prefixes in AREA_PREFIXES.items() for prefix in prefixes}
 
@@ -191,6 +195,35 @@ class EventType(models.TextChoices):
     REPORTS_EXPORT_REQUESTED = "reports.export_requested", _("申请导出数据")
     REPORTS_EXPORT_DOWNLOADED = "reports.export_downloaded", _("下载导出文件")
     REPORTS_ARCHIVE_REQUESTED = "reports.archive_requested", _("生成归档材料")
+
+    # -- committee: expert pool, committees, draws, meetings, ballots, tally, entrusted evaluation -----------------
+    COMMITTEE_EXPERT_SAVED = "committee.expert_saved", _("登记评审专家")
+    COMMITTEE_RELATION_DECLARED = "committee.relation_declared", _("专家申报利害关系")
+    COMMITTEE_SAVED = "committee.committee_saved", _("登记评审委员会")
+    COMMITTEE_MEETING_SAVED = "committee.meeting_saved", _("安排评审会议")
+    COMMITTEE_AGENDA_CHANGED = "committee.agenda_changed", _("调整会议议程")
+    COMMITTEE_DRAWN = "committee.drawn", _("随机抽取评审专家")
+    COMMITTEE_INVITATION_ANSWERED = "committee.invitation_answered", _("专家答复抽取邀请")
+    COMMITTEE_PLEDGE_SIGNED = "committee.pledge_signed", _("专家签署保密和回避承诺")
+    COMMITTEE_CONFLICT_RECORDED = "committee.conflict_recorded", _("登记专家回避")
+    COMMITTEE_CHECKED_IN = "committee.checked_in", _("专家签到")
+    COMMITTEE_MEETING_STARTED = "committee.meeting_started", _("评审会议开始")
+    COMMITTEE_BALLOT_OPENED = "committee.ballot_opened", _("开始投票")
+    COMMITTEE_VOTE_CAST = "committee.vote_cast", _("专家投票")
+    COMMITTEE_VOTE_REFUSED = "committee.vote_refused", _("拒绝投票")
+    COMMITTEE_BALLOT_CLOSED = "committee.ballot_closed", _("结束投票并计票")
+    COMMITTEE_REVOTE_DECIDED = "committee.revote_decided", _("主任委员决定重新投票")
+    COMMITTEE_QUOTA_RESOLVED = "committee.quota_resolved", _("主任委员按名额排序确定")
+    COMMITTEE_TALLY_SIGNED = "committee.tally_signed", _("主任委员签署计票结果")
+    COMMITTEE_DEFENCE_SCORED = "committee.defence_scored", _("答辩评分")
+    COMMITTEE_PANEL_OPINION = "committee.panel_opinion", _("评议组意见")
+    COMMITTEE_DOSSIER_SCHEDULED = "committee.dossier_scheduled", _("排入评审会议")
+    COMMITTEE_DOSSIER_IN_MEETING = "committee.dossier_in_meeting", _("进入评审")
+    COMMITTEE_DOSSIER_PASSED = "committee.dossier_passed", _("评审通过")
+    COMMITTEE_DOSSIER_FAILED = "committee.dossier_failed", _("评审未通过")
+    COMMITTEE_ENTRUSTMENT_PREPARED = "committee.entrustment_prepared", _("生成委托函和送评材料")
+    COMMITTEE_ENTRUSTMENT_SENT = "committee.entrustment_sent", _("送委托评审")
+    COMMITTEE_ENTRUSTED_RESULT = "committee.entrusted_result", _("登记委托评审结果")
 
     @classmethod
     def area_of(cls, value: str) -> EventArea | None:

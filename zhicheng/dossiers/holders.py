@@ -21,6 +21,13 @@ HOLDER_LEVEL: dict[str, str] = {
     S.DEPARTMENT_RETURNED: UNIT,
     S.RECOMMENDED: DEPARTMENT,
     S.DEPARTMENT_PASSED: OFFICE,
+    # evaluation: the title office organises the meeting (its committee) or the entrusted dispatch, and holds a
+    # passed dossier until result publicity; a failed one is final
+    S.OFFICE_ACCEPTED: OFFICE,
+    S.SCHEDULED: OFFICE,
+    S.IN_MEETING: OFFICE,
+    S.ENTRUSTED_SENT: OFFICE,
+    S.PASSED: OFFICE,
 }
 
 

@@ -89,3 +89,22 @@ def is_holder_leader(user, dossier) -> Decision:
     if _has_role_in(user, holder_organisation(dossier), {Role.REVIEW_LEADER}):
         return ALLOW
     return deny("须由当前办理单位的审查领导确认", "A review leader of the holding organisation must confirm")
+
+
+# Roles that act in the evaluation steps (the office, the committee's secretary, the chair who signs)
+EVALUATION_ROLES = frozenset({Role.OFFICE_STAFF, Role.REVIEW_LEADER, Role.COMMITTEE_SECRETARY, Role.EXPERT})
+
+
+def is_evaluation_actor(user, dossier) -> Decision:
+    """Office staff or leaders of the title office, or a secretary or expert of a committee under it.
+
+    The committees app checks the finer rule (the meeting's secretary, its chair) before it asks for the step."""
+    from .holders import title_office_of
+
+    office = title_office_of(dossier.organisation)
+    if office is not None and getattr(user, "is_authenticated", False) and Membership.objects.filter(
+        user_id=user.pk, is_active=True, role__in=EVALUATION_ROLES,
+        organisation__in=[office.pk, *office.children.filter(kind="committee").values_list("pk", flat=True)],
+    ).exists():
+        return ALLOW
+    return deny("您不是本次评审的办理人员", "You do not act in this evaluation")

@@ -25,7 +25,7 @@ from zhicheng.core.permissions import ALLOW, Decision, require
 from .guards import GuardContext, guards_decide, guards_run
 from .holders import holder_level, holder_organisation
 from .models import Dossier, DossierState, DossierStateChange
-from .permissions import is_dossier_owner, is_holder_leader, is_holder_staff
+from .permissions import is_dossier_owner, is_evaluation_actor, is_holder_leader, is_holder_staff
 
 State = DossierState
 Event = EventType
@@ -55,7 +55,7 @@ class Transition:
 
 
 T = Transition
-OWNER, LEADER, STAFF = is_dossier_owner, is_holder_leader, is_holder_staff
+OWNER, LEADER, STAFF, EVALUATION = is_dossier_owner, is_holder_leader, is_holder_staff, is_evaluation_actor
 ANSWER = ("return_answer_open", "back_where_returned_from", "pledge_current", "pledge_signed_after_return",
           "eligibility_clear")
 
@@ -95,6 +95,23 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         "office_accept", LEADER, ("eligibility_clear", "route_confirmed"), Event.REVIEW_OFFICE_ACCEPTED
     ),
     (State.DEPARTMENT_PASSED, State.OFFICE_REJECTED): T("office_reject", LEADER, (), Event.REVIEW_OFFICE_REJECTED),
+    # -- evaluation (committees app): the district's own meeting, or the entrusted committee ------------------
+    (State.OFFICE_ACCEPTED, State.SCHEDULED): T("meeting_schedule", EVALUATION, ("route_self_run", "on_agenda"),
+                                                Event.COMMITTEE_DOSSIER_SCHEDULED),
+    (State.SCHEDULED, State.IN_MEETING): T("meeting_start", EVALUATION, ("quorum_met",),
+                                           Event.COMMITTEE_DOSSIER_IN_MEETING),
+    (State.IN_MEETING, State.PASSED): T("meeting_pass", EVALUATION, ("ballot_closed", "chair_signed",
+                                                                     "quota_available"),
+                                        Event.COMMITTEE_DOSSIER_PASSED),
+    (State.IN_MEETING, State.FAILED): T("meeting_fail", EVALUATION, ("ballot_closed", "chair_signed"),
+                                        Event.COMMITTEE_DOSSIER_FAILED),
+    (State.OFFICE_ACCEPTED, State.ENTRUSTED_SENT): T("entrusted_send", EVALUATION,
+                                                     ("route_entrusted", "entrustment_prepared"),
+                                                     Event.COMMITTEE_ENTRUSTMENT_SENT),
+    (State.ENTRUSTED_SENT, State.PASSED): T("entrusted_pass", EVALUATION, ("entrusted_result_recorded",),
+                                            Event.COMMITTEE_ENTRUSTED_RESULT),
+    (State.ENTRUSTED_SENT, State.FAILED): T("entrusted_fail", EVALUATION, ("entrusted_result_recorded",),
+                                            Event.COMMITTEE_ENTRUSTED_RESULT),
     # -- unit publicity and objections (publicity app) -------------------------------------------------------
     (State.UNIT_PASSED, State.IN_PUBLICITY): T("publicity_publish", STAFF, ("publicity_published",),
                                                Event.DOSSIER_PUBLICITY_STARTED),

@@ -172,13 +172,26 @@ def office_dashboard(membership, campaign, now: dt.datetime) -> dict:
         "timeline": phases,
         "phases_over": bool(phases) and all(p.state in ("done", "late") for p in phases),
         "submission": submission_summary(campaign, now),
+        "quota": _quota(campaign),
     }
 
 
+def _quota(campaign) -> list[dict]:
+    from zhicheng.committees.selectors import quota_usage
+
+    return quota_usage(campaign) if campaign else []
+
+
 def committee_dashboard(membership, campaign, now: dt.datetime) -> dict:
+    """The secretary's meetings to run, or the expert's meetings (open ballots first): work to do on landing."""
+    from zhicheng.committees.selectors import expert_work, secretary_work
+
+    user = membership.user
     return {
         "organisation": membership.organisation,
         "timeline": worktodo.campaign_phases(campaign, now) if campaign else [],
+        "is_expert": membership.role == Role.EXPERT,
+        "work": expert_work(user) if membership.role == Role.EXPERT else secretary_work(user),
     }
 
 

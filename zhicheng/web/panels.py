@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString, mark_safe
 
+from zhicheng.committees.panels import evaluation_panel
 from zhicheng.core.panels import Panel, PanelFunc
 from zhicheng.dossiers.models import Dossier
 from zhicheng.eligibility.panels import checklist_panel
@@ -35,14 +36,16 @@ def _owner_only(panel: PanelFunc) -> PanelFunc:
 
 # page (the dossiers URL name) -> slot -> panels, top to bottom
 DOSSIER_PAGES: dict[str, dict[str, Sequence[PanelFunc]]] = {
-    "detail": {"beside": [checklist_panel, decision_panel, check_panel, archive_panel], "after": [timeline_panel]},
+    "detail": {"beside": [checklist_panel, decision_panel, evaluation_panel, check_panel, archive_panel],
+               "after": [timeline_panel]},
     "mine": {"beside": [checklist_panel]},
     "pledge": {"beside": [checklist_panel]},
     "section": {"after": [_owner_only(checklist_panel)]},
 }
 # The reviewer's page (the detail page for anyone but the applicant, review_page.py): each panel in a place of its own
 REVIEW_PAGE: dict[str, Sequence[PanelFunc]] = {
-    "side": [decision_panel, check_panel], "checklist": [checklist_panel], "history": [timeline_panel],
+    "side": [decision_panel, evaluation_panel, check_panel, archive_panel], "checklist": [checklist_panel],
+    "history": [timeline_panel],
 }
 
 

@@ -1,0 +1,30 @@
+"""The evaluation panel on the reviewer's dossier page: meeting, entrustment, and the final result."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from zhicheng.core.panels import Panel
+from zhicheng.dossiers.models import Dossier
+
+from .models import AgendaItem, Entrustment, EvaluationResult, MeetingStatus
+
+EVALUATION_STATES = frozenset({"office_accepted", "scheduled", "in_meeting", "entrusted_sent", "passed", "failed"})
+
+
+def evaluation_panel(request: HttpRequest, dossier: Dossier) -> Panel | None:
+    """For staff who may open the dossier, once it is in evaluation: where it is evaluated and the signed result.
+
+    Totals appear only once the meeting's chair signed (sealed until then); never for the applicant here."""
+    if dossier.applicant_id == request.user.pk:
+        return None
+    result = EvaluationResult.objects.filter(dossier=dossier).first()
+    if dossier.state not in EVALUATION_STATES and result is None:
+        return None
+    item = (AgendaItem.objects.select_related("meeting", "meeting__committee").filter(dossier=dossier)
+            .order_by("-meeting_id").first())
+    return Panel("committees/panel.html", {
+        "dossier": dossier, "result": result, "item": item,
+        "signed": item is not None and item.meeting.status == MeetingStatus.SIGNED,
+        "entrustment": Entrustment.objects.filter(dossier=dossier).first(),
+    })

@@ -1,0 +1,764 @@
+"""Acting in evaluation: the pool, committees, the draw, the meeting, the secret ballot, the tally, entrusted dispatch.
+
+Each service is keyword-only, one transaction, checks who may act and records its audit event. Refused votes
+(after the close, off the agenda, a non-member, twice, a recused expert) are audited after the refusal's rollback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import secrets
+from collections import Counter
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhicheng.audit.events import EventType
+from zhicheng.audit.services import audit_event_record
+from zhicheng.campaigns.models import CampaignQuota
+from zhicheng.catalog.models import Level, Series
+from zhicheng.core.errors import ApplicationError, NotFound, PermissionDenied
+from zhicheng.core.permissions import require
+from zhicheng.dossiers.holders import title_office_of
+from zhicheng.dossiers.models import Dossier, DossierState
+from zhicheng.dossiers.workflow import dossier_transition
+
+from . import rules
+from .conflicts import conflicts_detect, conflicts_found
+from .models import (
+    AgendaItem,
+    Ballot,
+    BallotParticipation,
+    BallotState,
+    Committee,
+    Conflict,
+    ConflictSource,
+    DefenceScore,
+    Draw,
+    EvaluationResult,
+    EvaluationRoute,
+    Expert,
+    ExpertRelation,
+    Meeting,
+    MeetingMember,
+    MeetingStatus,
+    PanelOpinion,
+    RelationKind,
+    RevoteDecision,
+    SeatStatus,
+    VoteChoice,
+)
+from .permissions import can_manage_pool, can_run_committee, is_meeting_chair, seat_of
+
+S = DossierState
+
+
+def _bad(code: str, zh: str, en: str, status: int = 400, **details: Any) -> ApplicationError:
+    return ApplicationError(code, zh, en, status=status, details=details)
+
+
+# -- the pool --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def expert_save(*, actor, office, user, series: Series, level: Level, title: str, term_start: dt.date,
+                term_end: dt.date, unit=None, unit_name: str = "", specialties: str = "", is_active: bool = True,
+                ip: str | None = None) -> Expert:
+    """Put a person in the pool (or update their entry): term of service at most 3 years."""
+    require(can_manage_pool(actor, office))
+    if term_end < term_start or not rules.within_years(term_start, term_end):
+        raise _bad("term_too_long", "专家聘期不得超过 3 年", "An expert serves at most 3 years",
+                   fields={"term_end": ["聘期不得超过 3 年"]})
+    if not title.strip():
+        raise _bad("title_required", "请填写专家本人职称", "Give the expert's own title")
+    expert, _created = Expert.objects.update_or_create(user=user, defaults={
+        "office": office, "series": series, "level": level, "title": title.strip(), "unit": unit,
+        "unit_name": unit_name or getattr(unit, "name", ""), "specialties": specialties, "term_start": term_start,
+        "term_end": term_end, "is_active": is_active,
+    })
+    audit_event_record(event_type=EventType.COMMITTEE_EXPERT_SAVED, actor=actor, organisation=office, obj=expert,
+                       data={"level": level.name, "series": series.name, "active": is_active}, ip=ip)
+    return expert
+
+
+def _open_items_of(expert: Expert):
+    return AgendaItem.objects.filter(meeting__members__expert=expert).exclude(
+        meeting__status=MeetingStatus.SIGNED).select_related("dossier", "dossier__organisation",
+                                                             "dossier__applicant")
+
+
+@transaction.atomic
+def relation_declare(*, actor, kind: str, person=None, person_id_number: str = "", organisation=None,
+                     until: dt.date | None = None, note: str = "", ip: str | None = None) -> ExpertRelation:
+    """The expert declares a relative, co-author or former unit; their open meetings' conflicts are re-detected."""
+    expert = Expert.objects.filter(user_id=actor.pk).first()
+    if expert is None:
+        raise PermissionDenied("not_expert", "您不在专家库中", "You are not in the expert pool")
+    if kind not in RelationKind.values:
+        raise _bad("relation_kind", "请选择关系类别（近亲属、原工作单位、合作者或其他）", "Choose the kind of relation")
+    if person is None and not person_id_number.strip() and organisation is None:
+        raise _bad("relation_empty", "请填写相关人员或原工作单位", "Name the person or the former unit")
+    relation = ExpertRelation.objects.create(expert=expert, kind=kind, person=person,
+                                             person_id_number=person_id_number.strip().upper(),
+                                             organisation=organisation, until=until, note=note[:200])
+    for item in _open_items_of(expert):
+        conflicts_detect(expert, item.dossier)
+    audit_event_record(event_type=EventType.COMMITTEE_RELATION_DECLARED, actor=actor, obj=relation,
+                       data={"kind": kind}, ip=ip)
+    return relation
+
+
+# -- committees and meetings -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def committee_save(*, actor, organisation, name: str, series: Series, level: Level, approval_number: str,
+                   valid_from: dt.date, valid_until: dt.date, formed_by: str = "series", specialty=None,
+                   min_size: int | None = None, chair: Expert | None = None, vice_chairs=(),
+                   ip: str | None = None) -> Committee:
+    """Register an approved committee: validity at most 3 years, a minimum size not below the rule's."""
+    office = organisation.parent
+    require(can_manage_pool(actor, office))
+    rule_min = rules.committee_min_size(level.rank, formed_by)
+    if min_size is not None and min_size < rule_min:
+        raise _bad("min_size_too_small", f"最少委员人数不得低于 {rule_min} 人", f"At least {rule_min}")
+    if valid_until < valid_from or not rules.within_years(valid_from, valid_until):
+        raise _bad("validity_too_long", "评审委员会核准备案有效期不得超过 3 年",
+                   "A committee's approval lasts ≤ 3 years")
+    if not approval_number.strip():
+        raise _bad("approval_required", "请填写核准备案文号", "Give the approval document number")
+    committee = Committee.objects.create(
+        organisation=organisation, name=name, series=series, level=level, formed_by=formed_by, specialty=specialty,
+        min_size=min_size or rule_min, approval_number=approval_number.strip(), valid_from=valid_from,
+        valid_until=valid_until, chair=chair,
+    )
+    committee.vice_chairs.set(list(vice_chairs))
+    audit_event_record(event_type=EventType.COMMITTEE_SAVED, actor=actor, organisation=organisation, obj=committee,
+                       data={"name": name, "min_size": committee.min_size}, ip=ip)
+    return committee
+
+
+@transaction.atomic
+def meeting_create(*, actor, committee: Committee, campaign, name: str, held_on: dt.date, size: int,
+                   place: str = "", alternates_per_member: float = 1, exclude_conflicted: bool = False,
+                   quorum_numerator: int = 2, quorum_denominator: int = 3, ip: str | None = None) -> Meeting:
+    require(can_run_committee(actor, committee))
+    problems = rules.size_problems(size, committee.min_size)
+    if problems:
+        raise _bad("meeting_size", "；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
+    if not (committee.valid_from <= held_on <= committee.valid_until):
+        raise _bad("committee_expired", "会议日期不在评审委员会核准有效期内", "The committee is not valid that day")
+    if not (0 <= alternates_per_member <= 5):
+        raise _bad("alternates_invalid", "备选比例须在 0 到 5 之间", "The alternates ratio lies between 0 and 5")
+    if not (0 < quorum_numerator <= quorum_denominator):
+        raise _bad("quorum_invalid", "法定人数比例不正确", "Invalid quorum")
+    meeting = Meeting.objects.create(
+        committee=committee, campaign=campaign, name=name, held_on=held_on, place=place, size=size,
+        alternates_per_member=alternates_per_member, exclude_conflicted=exclude_conflicted,
+        quorum_numerator=quorum_numerator, quorum_denominator=quorum_denominator, created_by=actor,
+        chair=committee.chair,
+    )
+    audit_event_record(event_type=EventType.COMMITTEE_MEETING_SAVED, actor=actor, organisation=committee.organisation,
+                       obj=meeting, data={"name": name, "size": size}, ip=ip)
+    return meeting
+
+
+def _lock_meeting(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("committee", "committee__organisation",
+                                                              "committee__level").get(pk=meeting.pk)
+
+
+@transaction.atomic
+def agenda_add(*, actor, meeting: Meeting, dossier: Dossier, ip: str | None = None) -> AgendaItem:
+    """Put an accepted self-run dossier of the committee's series and level on the agenda (→ scheduled)."""
+    meeting = _lock_meeting(meeting)
+    require(can_run_committee(actor, meeting.committee))
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.DRAWN):
+        raise _bad("agenda_closed", "会议已开始，不能再调整议程", "The meeting has started", status=409)
+    committee = meeting.committee
+    if dossier.state != S.OFFICE_ACCEPTED or getattr(title_office_of(dossier.organisation), "pk", None) != (
+            committee.organisation.parent_id):
+        raise NotFound("not_found", "申报材料不存在或不在待评审之列", "No such dossier waiting for evaluation")
+    if dossier.series_id != committee.series_id or dossier.level_id != committee.level_id:
+        raise _bad("agenda_wrong_committee", "该申报人的系列或级别不属于本评审委员会",
+                   "The candidate's series or level is not this committee's")
+    if committee.specialty_id and dossier.specialty_id != committee.specialty_id:
+        raise _bad("agenda_wrong_committee", "该申报人的专业不属于本评审委员会", "Not this committee's specialty")
+    if dossier.campaign_id != meeting.campaign_id:
+        raise _bad("agenda_wrong_campaign", "该申报材料不属于本年度评审", "Another campaign's dossier")
+    position = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    item = AgendaItem.objects.create(meeting=meeting, dossier=dossier, position=position)
+    dossier_transition(dossier=dossier, to=S.SCHEDULED, actor=actor, ip=ip, data={"meeting": meeting.pk})
+    for seat in meeting.members.select_related("expert", "expert__unit"):
+        conflicts_detect(seat.expert, dossier)
+    audit_event_record(event_type=EventType.COMMITTEE_AGENDA_CHANGED, actor=actor, obj=meeting,
+                       organisation=committee.organisation, data={"added": dossier.pk, "position": position}, ip=ip)
+    return item
+
+
+def _pool_snapshot(meeting: Meeting) -> list[dict]:
+    committee = meeting.committee
+    office_id = committee.organisation.parent_id
+    candidates = [item.dossier for item in meeting.items.select_related("dossier", "dossier__organisation",
+                                                                         "dossier__applicant")]
+    snapshot = []
+    experts = Expert.objects.filter(office_id=office_id).select_related("level", "unit", "user").order_by("pk")
+    for expert in experts:
+        conflicted: list[int] = []
+        if meeting.exclude_conflicted:
+            conflicted = [d.pk for d in candidates if conflicts_found(expert, d)]
+        snapshot.append({
+            "id": expert.pk, "series_id": expert.series_id, "level_rank": expert.level.rank,
+            "active": expert.is_active, "term_start": expert.term_start.isoformat(),
+            "term_end": expert.term_end.isoformat(), "conflicted_with": conflicted,
+        })
+    return snapshot
+
+
+def _entry(row: dict) -> rules.PoolEntry:
+    return rules.PoolEntry(id=row["id"], series_id=row["series_id"], level_rank=row["level_rank"],
+                           active=row["active"], term_start=dt.date.fromisoformat(row["term_start"]),
+                           term_end=dt.date.fromisoformat(row["term_end"]),
+                           conflicted_with=tuple(row["conflicted_with"]))
+
+
+def draw_compute(*, seed: str, snapshot: list[dict], series_id: int, reviewed_rank: int, on: dt.date,
+                 exclude_conflicted: bool, wanted: int) -> tuple[list[int], list[dict]]:
+    """The picked experts (in order) and the exclusions with reasons, from a seed and a pool snapshot alone."""
+    eligible, exclusions = [], []
+    for row in snapshot:
+        reason = rules.draw_exclusion(_entry(row), series_id=series_id, reviewed_rank=reviewed_rank, on=on,
+                                      exclude_conflicted=exclude_conflicted)
+        if reason is None:
+            eligible.append(row["id"])
+        else:
+            exclusions.append({"expert": row["id"], "reason": reason[0], "reason_en": reason[1]})
+    return rules.draw_order(seed, eligible)[:wanted], exclusions
+
+
+@transaction.atomic
+def meeting_draw(*, actor, meeting: Meeting, seed: str | None = None, ip: str | None = None) -> Draw:
+    """Draw the members and alternates at random from the eligible pool; seed and snapshot are recorded."""
+    meeting = _lock_meeting(meeting)
+    committee = meeting.committee
+    require(can_run_committee(actor, committee))
+    if meeting.status != MeetingStatus.PLANNED:
+        raise _bad("already_drawn", "本次会议已抽取专家", "Already drawn", status=409)
+    seed = seed or secrets.token_hex(32)
+    alternates = rules.alternates_for(meeting.size, float(meeting.alternates_per_member))
+    snapshot = _pool_snapshot(meeting)
+    picked, exclusions = draw_compute(
+        seed=seed, snapshot=snapshot, series_id=committee.series_id, reviewed_rank=committee.level.rank,
+        on=meeting.held_on, exclude_conflicted=meeting.exclude_conflicted, wanted=meeting.size + alternates,
+    )
+    if len(picked) < meeting.size:
+        reasons = Counter(e["reason"] for e in exclusions)
+        why = "；".join(f"{reason} {count} 人" for reason, count in reasons.most_common())
+        missing = meeting.size - len(picked)
+        raise _bad("draw_short", f"符合条件的专家只有 {len(picked)} 人，还缺 {missing} 人（排除：{why or '无'}）",
+                   f"Only {len(picked)} eligible experts; {missing} missing", status=409, missing=missing,
+                   excluded=dict(reasons))
+    now = timezone.now()
+    draw = Draw.objects.create(meeting=meeting, seed=seed, requested=meeting.size, alternates=alternates,
+                               pool_snapshot=snapshot, exclusions=exclusions, picked=picked, drawn_at=now,
+                               drawn_by=actor)
+    experts = Expert.objects.in_bulk(picked)
+    for position, pk in enumerate(picked, start=1):
+        MeetingMember.objects.create(meeting=meeting, expert=experts[pk], position=position,
+                                     status=SeatStatus.INVITED if position <= meeting.size else SeatStatus.RESERVE)
+    meeting.status = MeetingStatus.DRAWN
+    meeting.save(update_fields=["status"])
+    for item in meeting.items.select_related("dossier", "dossier__organisation", "dossier__applicant"):
+        for pk in picked:
+            conflicts_detect(experts[pk], item.dossier)
+    audit_event_record(event_type=EventType.COMMITTEE_DRAWN, actor=actor, organisation=committee.organisation,
+                       obj=meeting, data={"seed": seed, "picked": len(picked), "excluded": len(exclusions)}, ip=ip)
+    return draw
+
+
+def draw_verify(draw: Draw) -> bool:
+    """Draw again from the recorded seed and pool snapshot: the same experts in the same order."""
+    meeting = draw.meeting
+    picked, _ex = draw_compute(seed=draw.seed, snapshot=draw.pool_snapshot, series_id=meeting.committee.series_id,
+                               reviewed_rank=meeting.committee.level.rank, on=meeting.held_on,
+                               exclude_conflicted=meeting.exclude_conflicted, wanted=draw.requested + draw.alternates)
+    return picked == list(draw.picked)
+
+
+@transaction.atomic
+def invitation_answer(*, actor, meeting: Meeting, accept: bool, ip: str | None = None) -> MeetingMember:
+    """The expert confirms or declines; a declined seat goes to the next alternate in draw order."""
+    meeting = _lock_meeting(meeting)
+    seat = seat_of(actor, meeting)
+    if seat is None:
+        raise NotFound("not_member", "您不是本次会议的委员", "You are not a member of this meeting")
+    if meeting.status != MeetingStatus.DRAWN:
+        raise _bad("meeting_started", "会议已开始，不能再答复", "The meeting has started", status=409)
+    seat.status = SeatStatus.CONFIRMED if accept else SeatStatus.DECLINED
+    seat.save(update_fields=["status"])
+    if not accept:
+        alternate = meeting.members.filter(status=SeatStatus.RESERVE).order_by("position").first()
+        if alternate is not None:
+            alternate.status = SeatStatus.INVITED
+            alternate.save(update_fields=["status"])
+    audit_event_record(event_type=EventType.COMMITTEE_INVITATION_ANSWERED, actor=actor, obj=meeting,
+                       data={"accept": accept}, ip=ip)
+    return seat
+
+
+@transaction.atomic
+def pledge_sign(*, actor, meeting: Meeting, ip: str | None = None) -> MeetingMember:
+    """The expert signs the confidentiality and recusal pledge for this meeting."""
+    seat = seat_of(actor, meeting)
+    if seat is None:
+        raise NotFound("not_member", "您不是本次会议的委员", "You are not a member of this meeting")
+    if seat.pledge_signed_at is None:
+        seat.pledge_signed_at = timezone.now()
+        seat.save(update_fields=["pledge_signed_at"])
+        audit_event_record(event_type=EventType.COMMITTEE_PLEDGE_SIGNED, actor=actor, obj=meeting, ip=ip)
+    return seat
+
+
+@transaction.atomic
+def conflict_record(*, actor, meeting: Meeting, expert: Expert, dossier: Dossier, note: str = "",
+                    ip: str | None = None) -> Conflict:
+    """The expert declares a conflict on a candidate, or the secretary flags one."""
+    if expert.user_id == actor.pk:
+        source = ConflictSource.DECLARED
+        if seat_of(actor, meeting) is None:
+            raise NotFound("not_member", "您不是本次会议的委员", "You are not a member of this meeting")
+    else:
+        require(can_run_committee(actor, meeting.committee))
+        source = ConflictSource.FLAGGED
+    if not meeting.items.filter(dossier=dossier).exists():
+        raise NotFound("not_on_agenda", "该申报人不在本次会议议程中", "Not on this meeting's agenda")
+    if meeting.items.filter(dossier=dossier).exclude(ballot_state=BallotState.PENDING).exists():
+        raise _bad("ballot_started", "该候选人的投票已开始，不能再登记回避", "The ballot has started", status=409)
+    conflict, _c = Conflict.objects.get_or_create(expert=expert, dossier=dossier, source=source,
+                                                  defaults={"note": note[:300]})
+    audit_event_record(event_type=EventType.COMMITTEE_CONFLICT_RECORDED, actor=actor, obj=meeting,
+                       data={"expert": expert.pk, "dossier": dossier.pk, "source": source}, ip=ip)
+    return conflict
+
+
+@transaction.atomic
+def attendance_check_in(*, actor, meeting: Meeting, expert: Expert, present: bool = True,
+                        ip: str | None = None) -> MeetingMember:
+    """The secretary checks a confirmed member in (or out) — until the meeting starts."""
+    meeting = _lock_meeting(meeting)
+    require(can_run_committee(actor, meeting.committee))
+    if meeting.status != MeetingStatus.DRAWN:
+        raise _bad("attendance_closed", "会议已开始，出席情况已确定", "Attendance is fixed once the meeting starts",
+                   status=409)
+    seat = meeting.members.filter(expert=expert, status__in=[SeatStatus.CONFIRMED, SeatStatus.INVITED]).first()
+    if seat is None:
+        raise NotFound("not_member", "该专家不是本次会议的委员", "Not a member of this meeting")
+    seat.present = present
+    seat.save(update_fields=["present"])
+    audit_event_record(event_type=EventType.COMMITTEE_CHECKED_IN, actor=actor, obj=meeting,
+                       data={"expert": expert.pk, "present": present}, ip=ip)
+    return seat
+
+
+def meeting_quorum(meeting: Meeting) -> tuple[int, int, bool]:
+    """(present, members, quorum met) — members are the seats taken (not declined, not alternates in reserve)."""
+    seats = list(meeting.members.filter(status__in=[SeatStatus.CONFIRMED, SeatStatus.INVITED])
+                 .values_list("present", flat=True))
+    present = sum(1 for p in seats if p)
+    return present, len(seats), rules.quorum_met(present, len(seats), meeting.quorum_numerator,
+                                                 meeting.quorum_denominator)
+
+
+@transaction.atomic
+def meeting_start(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
+    """Open the meeting: only with a quorum; every scheduled candidate is now in the meeting."""
+    meeting = _lock_meeting(meeting)
+    require(can_run_committee(actor, meeting.committee))
+    if meeting.status != MeetingStatus.DRAWN:
+        raise _bad("meeting_not_ready", "请先抽取专家；会议只能开始一次", "Draw first; a meeting starts once",
+                   status=409)
+    present, members, met = meeting_quorum(meeting)
+    if not met:
+        raise _bad("quorum_not_met", f"出席委员 {present} 人，未达到 {members} 人的"
+                   f"{meeting.quorum_numerator}/{meeting.quorum_denominator}，不能开始投票",
+                   f"{present} of {members} present: no quorum", status=409, present=present, members=members)
+    chair_seat = meeting.members.filter(expert_id=meeting.chair_id, present=True).exists()
+    if meeting.chair_id is None or not chair_seat:
+        raise _bad("chair_absent", "主持会议的主任（副主任）委员须出席", "The presiding chair must attend", status=409)
+    meeting.status, meeting.started_at = MeetingStatus.IN_PROGRESS, timezone.now()
+    meeting.save(update_fields=["status", "started_at"])
+    for item in meeting.items.select_related("dossier"):
+        dossier_transition(dossier=item.dossier, to=S.IN_MEETING, actor=actor, ip=ip, data={"meeting": meeting.pk})
+    audit_event_record(event_type=EventType.COMMITTEE_MEETING_STARTED, actor=actor, obj=meeting,
+                       organisation=meeting.committee.organisation, data={"present": present, "members": members},
+                       ip=ip)
+    return meeting
+
+
+@transaction.atomic
+def meeting_chair_set(*, actor, meeting: Meeting, expert: Expert, ip: str | None = None) -> Meeting:
+    """The presiding chair: the committee's chair or a vice-chair, or a member the secretary names."""
+    meeting = _lock_meeting(meeting)
+    require(can_run_committee(actor, meeting.committee))
+    if meeting.status == MeetingStatus.SIGNED:
+        raise _bad("meeting_signed", "会议结果已签署", "Already signed", status=409)
+    meeting.chair = expert
+    meeting.save(update_fields=["chair"])
+    audit_event_record(event_type=EventType.COMMITTEE_MEETING_SAVED, actor=actor, obj=meeting,
+                       data={"chair": expert.pk}, ip=ip)
+    return meeting
+
+
+def voters_of(item: AgendaItem) -> list[int]:
+    """The experts entitled to vote on this candidate: attending members without a conflict on it."""
+    present = set(item.meeting.members.filter(present=True, status__in=[SeatStatus.CONFIRMED, SeatStatus.INVITED])
+                  .values_list("expert_id", flat=True))
+    conflicted = set(Conflict.objects.filter(dossier_id=item.dossier_id, expert_id__in=present)
+                     .values_list("expert_id", flat=True))
+    return sorted(present - conflicted)
+
+
+def _lock_item(item_id) -> AgendaItem:
+    item = (AgendaItem.objects.select_for_update().select_related("meeting", "meeting__committee",
+                                                                  "meeting__committee__organisation")
+            .filter(pk=item_id).first() if str(item_id).isdigit() else None)
+    if item is None:
+        raise NotFound("not_on_agenda", "该候选人不在会议议程中", "No such candidate on the agenda")
+    return item
+
+
+@transaction.atomic
+def ballot_open(*, actor, item: AgendaItem, ip: str | None = None) -> AgendaItem:
+    item = _lock_item(item.pk)
+    require(can_run_committee(actor, item.meeting.committee))
+    if item.meeting.status != MeetingStatus.IN_PROGRESS:
+        raise _bad("quorum_not_met", "会议尚未开始（须达到法定人数），不能开始投票", "The meeting has not started",
+                   status=409)
+    if item.ballot_state != BallotState.PENDING:
+        raise _bad("ballot_not_pending", "该候选人的投票已开始或已结束", "Already opened", status=409)
+    item.ballot_state, item.eligible = BallotState.OPEN, len(voters_of(item))
+    item.save(update_fields=["ballot_state", "eligible"])
+    audit_event_record(event_type=EventType.COMMITTEE_BALLOT_OPENED, actor=actor, obj=item.meeting,
+                       data={"item": item.pk, "eligible": item.eligible}, ip=ip)
+    return item
+
+
+class VoteRefused(ApplicationError):
+    def __init__(self, code: str, zh: str, en: str, *, status: int, actor, item_id) -> None:
+        super().__init__(code, zh, en, status=status)
+        self.actor, self.item_id = actor, item_id
+
+
+def _vote_refusals_audited(service):
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except VoteRefused as exc:
+            audit_event_record(event_type=EventType.COMMITTEE_VOTE_REFUSED, actor=exc.actor,
+                               data={"item": str(exc.item_id)[:20], "reason": exc.code}, ip=kwargs.get("ip"))
+            raise
+
+    return wrapper
+
+
+@_vote_refusals_audited
+@transaction.atomic
+def vote_cast(*, actor, item_id, choice: str, ip: str | None = None) -> None:
+    """One secret vote: a participation row for the expert and, apart from it, an anonymous ballot.
+
+    Refused (and audited): a candidate not on the agenda, a non-member or absent member, a recused expert (as if
+    the candidate were not there), after the close or before the open, a second vote.
+    """
+    if choice not in VoteChoice.values:
+        raise _bad("invalid_choice", "请选择同意、不同意或弃权", "Choose yes, no or abstain")
+    try:
+        item = _lock_item(item_id)
+    except NotFound:
+        raise VoteRefused("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda", status=404, actor=actor,
+                          item_id=item_id) from None
+    seat = seat_of(actor, item.meeting)
+    if seat is None or not seat.present:
+        raise VoteRefused("not_voter", "您不是本次会议的出席委员，不能投票", "Only attending members vote", status=403,
+                          actor=actor, item_id=item_id)
+    if Conflict.objects.filter(expert=seat.expert, dossier_id=item.dossier_id).exists():
+        raise VoteRefused("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda", status=404, actor=actor,
+                          item_id=item_id)
+    if item.ballot_state == BallotState.CLOSED:
+        raise VoteRefused("ballot_closed", "投票已结束，不能再投票", "The ballot is closed", status=409, actor=actor,
+                          item_id=item_id)
+    if item.ballot_state != BallotState.OPEN:
+        raise VoteRefused("ballot_not_open", "投票尚未开始", "The ballot is not open", status=409, actor=actor,
+                          item_id=item_id)
+    # present and not recused is exactly `voters_of(item)`: attendance is fixed once the meeting starts
+    try:
+        with transaction.atomic():
+            BallotParticipation.objects.create(item=item, expert=seat.expert)
+    except IntegrityError:
+        raise VoteRefused("already_voted", "您已对该候选人投过票，不能重复投票", "You have already voted", status=409,
+                          actor=actor, item_id=item_id) from None
+    Ballot.objects.create(item=item, choice=choice)
+    # the audit row says that a vote was cast, never how
+    audit_event_record(event_type=EventType.COMMITTEE_VOTE_CAST, actor=actor, obj=item.meeting,
+                       data={"item": item.pk}, ip=ip)
+
+
+@transaction.atomic
+def ballot_close(*, actor, item: AgendaItem, ip: str | None = None) -> AgendaItem:
+    """Close the ballot and count: totals only, and whether 3·yes ≥ 2·eligible."""
+    item = _lock_item(item.pk)
+    require(can_run_committee(actor, item.meeting.committee))
+    if item.ballot_state != BallotState.OPEN:
+        raise _bad("ballot_not_open", "该候选人的投票未在进行中", "The ballot is not open", status=409)
+    counts = Counter(Ballot.objects.filter(item=item).values_list("choice", flat=True))
+    item.yes, item.no, item.abstain = counts[VoteChoice.YES], counts[VoteChoice.NO], counts[VoteChoice.ABSTAIN]
+    item.passed = rules.passes(item.yes, item.eligible or 0)
+    item.ballot_state = BallotState.CLOSED
+    item.save(update_fields=["yes", "no", "abstain", "passed", "ballot_state"])
+    audit_event_record(event_type=EventType.COMMITTEE_BALLOT_CLOSED, actor=actor, obj=item.meeting,
+                       data={"item": item.pk, "yes": item.yes, "no": item.no, "abstain": item.abstain,
+                             "eligible": item.eligible, "passed": item.passed}, ip=ip)
+    return item
+
+
+@transaction.atomic
+def meeting_ballots_close(*, actor, meeting: Meeting, ip: str | None = None) -> int:
+    """Close every open ballot of the meeting at once: one count over all its ballots, totals written together."""
+    from django.db.models import Count
+
+    meeting = _lock_meeting(meeting)
+    require(can_run_committee(actor, meeting.committee))
+    items = list(AgendaItem.objects.select_for_update().filter(meeting=meeting, ballot_state=BallotState.OPEN))
+    counts: dict[int, Counter] = {item.pk: Counter() for item in items}
+    for item_id, choice, n in (Ballot.objects.filter(item__in=items).values_list("item_id", "choice")
+                               .annotate(n=Count("id")).order_by()):
+        counts[item_id][choice] = n
+    for item in items:
+        c = counts[item.pk]
+        item.yes, item.no, item.abstain = c[VoteChoice.YES], c[VoteChoice.NO], c[VoteChoice.ABSTAIN]
+        item.passed, item.ballot_state = rules.passes(item.yes, item.eligible or 0), BallotState.CLOSED
+    AgendaItem.objects.bulk_update(items, ["yes", "no", "abstain", "passed", "ballot_state"])
+    audit_event_record(event_type=EventType.COMMITTEE_BALLOT_CLOSED, actor=actor, obj=meeting,
+                       organisation=meeting.committee.organisation,
+                       data={"items": [i.pk for i in items], "passed": sum(1 for i in items if i.passed)}, ip=ip)
+    return len(items)
+
+
+@transaction.atomic
+def ballot_revote(*, actor, item: AgendaItem, reason: str, ip: str | None = None) -> AgendaItem:
+    """Only by the chair's recorded decision: the candidate's ballots are discarded and the ballot is pending again."""
+    item = _lock_item(item.pk)
+    require(is_meeting_chair(actor, item.meeting))
+    if item.meeting.status == MeetingStatus.SIGNED:
+        raise _bad("meeting_signed", "结果已签署，不能重新投票", "Already signed", status=409)
+    if item.ballot_state != BallotState.CLOSED:
+        raise _bad("ballot_not_closed", "只能对已计票的候选人重新投票", "Only a closed ballot is voted again",
+                   status=409)
+    if not reason.strip():
+        raise _bad("reason_required", "请填写重新投票的理由", "Give the reason")
+    RevoteDecision.objects.create(item=item, decided_by=actor, reason=reason.strip()[:300], decided_at=timezone.now())
+    Ballot.objects.filter(item=item).delete()
+    BallotParticipation.objects.filter(item=item).delete()
+    item.ballot_state, item.revotes = BallotState.PENDING, item.revotes + 1
+    item.yes = item.no = item.abstain = item.passed = item.eligible = None
+    item.quota_excluded, item.quota_note = False, ""
+    item.save()
+    audit_event_record(event_type=EventType.COMMITTEE_REVOTE_DECIDED, actor=actor, obj=item.meeting,
+                       data={"item": item.pk, "reason": reason.strip()}, ip=ip)
+    return item
+
+
+@transaction.atomic
+def quota_resolve(*, actor, item: AgendaItem, reason: str, ip: str | None = None) -> AgendaItem:
+    """The chair leaves a passing candidate out by ranking when the quota cannot hold every pass (recorded)."""
+    item = _lock_item(item.pk)
+    require(is_meeting_chair(actor, item.meeting))
+    if item.meeting.status == MeetingStatus.SIGNED or not item.passed:
+        raise _bad("not_a_pass", "只能对已通过投票、尚未签署的候选人按名额排序", "Only an unsigned pass", status=409)
+    if not reason.strip():
+        raise _bad("reason_required", "请填写排序依据", "Give the ranking's reason")
+    item.quota_excluded, item.quota_note = True, reason.strip()[:300]
+    item.save(update_fields=["quota_excluded", "quota_note"])
+    audit_event_record(event_type=EventType.COMMITTEE_QUOTA_RESOLVED, actor=actor, obj=item.meeting,
+                       data={"item": item.pk, "reason": item.quota_note}, ip=ip)
+    return item
+
+
+def quota_used(campaign_id: int, series_id: int, level_id: int) -> int:
+    return EvaluationResult.objects.filter(passed=True, dossier__campaign_id=campaign_id, dossier__series_id=series_id,
+                                           dossier__level_id=level_id).count()
+
+
+def meeting_quota_overflow(meeting: Meeting) -> dict[tuple[int, int], int]:
+    adding = Counter((item.dossier.series_id, item.dossier.level_id)
+                     for item in meeting.items.select_related("dossier") if item.passed and not item.quota_excluded)
+    lines = []
+    for series_id, level_id in adding:
+        plan = CampaignQuota.objects.filter(campaign_id=meeting.campaign_id, series_id=series_id,
+                                            level_id=level_id).values_list("count", flat=True).first()
+        lines.append(rules.QuotaLine(series_id, level_id, plan, quota_used(meeting.campaign_id, series_id, level_id)))
+    return rules.quota_overflow(lines, dict(adding))
+
+
+@transaction.atomic
+def tally_sign(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
+    """The chair signs the tally: every ballot closed, within the quota; results recorded, dossiers pass or fail."""
+    from .pdfs import minutes_pdf, tally_pdf
+
+    meeting = _lock_meeting(meeting)
+    require(is_meeting_chair(actor, meeting))
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        raise _bad("meeting_not_in_progress", "会议未在进行中或结果已签署", "Not in progress", status=409)
+    items = list(meeting.items.select_related("dossier", "dossier__applicant", "dossier__organisation")
+                 .order_by("position"))
+    open_items = [i for i in items if i.ballot_state != BallotState.CLOSED]
+    if open_items:
+        raise _bad("ballots_open", f"还有 {len(open_items)} 名候选人未完成计票",
+                   f"{len(open_items)} ballots not closed", status=409)
+    # lock the plan rows this meeting touches so two meetings cannot both take the last place
+    keys = {(i.dossier.series_id, i.dossier.level_id) for i in items}
+    for series_id, level_id in sorted(keys):
+        list(CampaignQuota.objects.select_for_update().filter(campaign_id=meeting.campaign_id, series_id=series_id,
+                                                              level_id=level_id))
+    over = meeting_quota_overflow(meeting)
+    if over:
+        extra = sum(over.values())
+        raise _bad("quota_exceeded", f"通过人数超出评审计划剩余名额 {extra} 人：请主任委员按排名确定或决定重新投票",
+                   f"{extra} pass(es) beyond the remaining quota: the chair must rank or call a re-vote", status=409,
+                   over=[{"series": k[0], "level": k[1], "extra": v} for k, v in over.items()])
+    now = timezone.now()
+    meeting.status, meeting.signed_at, meeting.signed_by = MeetingStatus.SIGNED, now, actor
+    meeting.save(update_fields=["status", "signed_at", "signed_by"])
+    for item in items:
+        passed = bool(item.passed) and not item.quota_excluded
+        EvaluationResult.objects.create(
+            dossier=item.dossier, route=EvaluationRoute.SELF_RUN, passed=passed,
+            committee_name=meeting.committee.name, decided_on=meeting.held_on, yes_votes=item.yes,
+            attending=item.eligible, meeting=meeting,
+        )
+        dossier_transition(dossier=item.dossier, to=S.PASSED if passed else S.FAILED, actor=actor, ip=ip,
+                           data={"meeting": meeting.pk})
+    meeting.tally_file = tally_pdf(meeting)
+    meeting.minutes_file = minutes_pdf(meeting)
+    meeting.save(update_fields=["tally_file", "minutes_file"])
+    audit_event_record(event_type=EventType.COMMITTEE_TALLY_SIGNED, actor=actor, obj=meeting,
+                       organisation=meeting.committee.organisation,
+                       data={"passed": sum(1 for i in items if i.passed and not i.quota_excluded),
+                             "candidates": len(items)}, ip=ip)
+    return meeting
+
+
+# -- defences and review panels ----------------------------------------------------------------------------------
+
+DEFAULT_RUBRIC = {"专业理论": 30, "业绩成果": 40, "答辩表现": 30}
+
+
+@transaction.atomic
+def defence_score(*, actor, item: AgendaItem, scores: dict[str, int], ip: str | None = None) -> list[DefenceScore]:
+    """An attending, non-recused member scores a candidate's defence on the rubric (each item within its maximum)."""
+    item = _lock_item(item.pk)
+    seat = seat_of(actor, item.meeting)
+    if seat is None or Conflict.objects.filter(expert=seat.expert, dossier_id=item.dossier_id).exists():
+        raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
+    if item.defence_no_show:
+        raise _bad("no_show", "申报人未到场答辩", "The candidate did not attend the defence", status=409)
+    saved = []
+    for criterion, score in scores.items():
+        top = DEFAULT_RUBRIC.get(criterion)
+        if top is None or not (0 <= int(score) <= top):
+            raise _bad("score_invalid", f"评分项“{criterion}”的分数须在 0–{top or 0} 之间", "Score out of range")
+        row, _c = DefenceScore.objects.update_or_create(item=item, expert=seat.expert, criterion=criterion,
+                                                        defaults={"score": int(score)})
+        saved.append(row)
+    audit_event_record(event_type=EventType.COMMITTEE_DEFENCE_SCORED, actor=actor, obj=item.meeting,
+                       data={"item": item.pk}, ip=ip)
+    return saved
+
+
+@transaction.atomic
+def panel_opinion_record(*, actor, item: AgendaItem, panel_name: str, experts: list[Expert], opinion: str,
+                         ip: str | None = None) -> PanelOpinion:
+    """A review panel (≥ 3 experts of the meeting, none recused on the candidate) writes its opinion."""
+    item = _lock_item(item.pk)
+    require(can_run_committee(actor, item.meeting.committee))
+    if len({e.pk for e in experts}) < 3:
+        raise _bad("panel_too_small", "评议组至少由 3 名专家组成", "A review panel has at least 3 experts")
+    if Conflict.objects.filter(dossier_id=item.dossier_id, expert__in=experts).exists():
+        raise _bad("panel_conflict", "评议组中有须回避该候选人的专家", "A panel member must recuse", status=409)
+    if not opinion.strip():
+        raise _bad("opinion_required", "请填写评议意见", "Write the opinion")
+    row = PanelOpinion.objects.create(item=item, panel_name=panel_name or "评议组", opinion=opinion.strip())
+    row.experts.set(experts)
+    audit_event_record(event_type=EventType.COMMITTEE_PANEL_OPINION, actor=actor, obj=item.meeting,
+                       data={"item": item.pk}, ip=ip)
+    return row
+
+
+# -- the entrusted route -----------------------------------------------------------------------------------------
+
+
+def _require_office(actor, dossier: Dossier) -> None:
+    from .permissions import can_office_act
+
+    require(can_office_act(actor, title_office_of(dossier.organisation)))
+
+
+@transaction.atomic
+def entrustment_prepare(*, actor, dossier: Dossier, receiving_committee: str, ip: str | None = None):
+    """Generate the entrustment letter (委托函) and the package (dossier PDF with a material index + data file)."""
+    from .models import Entrustment
+    from .pdfs import entrustment_letter_pdf, entrustment_package
+
+    _require_office(actor, dossier)
+    if dossier.state != S.OFFICE_ACCEPTED or dossier.route != "entrusted":
+        raise _bad("not_entrusted", "只有职改办已受理、委托评审的申报材料可以生成委托材料",
+                   "Only an accepted, entrusted dossier", status=409)
+    if not receiving_committee.strip():
+        raise _bad("committee_required", "请填写受委托的评审委员会", "Name the entrusted committee")
+    entrustment, _c = Entrustment.objects.update_or_create(dossier=dossier, defaults={
+        "receiving_committee": receiving_committee.strip(), "prepared_at": timezone.now(), "prepared_by": actor,
+    })
+    entrustment.letter_file = entrustment_letter_pdf(entrustment)
+    entrustment.package_file = entrustment_package(entrustment)
+    entrustment.save(update_fields=["letter_file", "package_file"])
+    audit_event_record(event_type=EventType.COMMITTEE_ENTRUSTMENT_PREPARED, actor=actor, obj=dossier,
+                       organisation=dossier.organisation, data={"committee": entrustment.receiving_committee}, ip=ip)
+    return entrustment
+
+
+@transaction.atomic
+def entrustment_dispatch(*, actor, dossier: Dossier, reference: str = "", ip: str | None = None):
+    from .models import Entrustment
+
+    _require_office(actor, dossier)
+    entrustment = Entrustment.objects.select_for_update().filter(dossier=dossier).first()
+    if entrustment is None:
+        raise _bad("entrustment_missing", "请先生成委托函和送评材料", "Prepare the letter and package first",
+                   status=409)
+    entrustment.dispatched_at, entrustment.dispatch_reference = timezone.now(), reference.strip()[:80]
+    entrustment.save(update_fields=["dispatched_at", "dispatch_reference"])
+    dossier_transition(dossier=dossier, to=S.ENTRUSTED_SENT, actor=actor, ip=ip,
+                       data={"committee": entrustment.receiving_committee, "reference": entrustment.dispatch_reference})
+    return entrustment
+
+
+@transaction.atomic
+def entrusted_result_record(*, actor, dossier: Dossier, passed: bool, committee_name: str, document_number: str,
+                            decided_on: dt.date, result_file=None, ip: str | None = None) -> EvaluationResult:
+    """Record the entrusted committee's result (pass/fail, committee, document number, date, document)."""
+    _require_office(actor, dossier)
+    if dossier.state != S.ENTRUSTED_SENT:
+        raise _bad("not_sent", "该申报材料尚未送委托评审", "Not sent for entrusted evaluation", status=409)
+    if not committee_name.strip() or not document_number.strip():
+        raise _bad("result_incomplete", "请填写评审委员会和结果文号", "Give the committee and the document number")
+    if decided_on > timezone.localdate():
+        raise _bad("date_in_future", "评审日期不能晚于今天", "The decision date cannot be in the future")
+    result = EvaluationResult.objects.create(
+        dossier=dossier, route=EvaluationRoute.ENTRUSTED, passed=passed, committee_name=committee_name.strip(),
+        decided_on=decided_on, document_number=document_number.strip(), result_file=result_file,
+    )
+    dossier_transition(dossier=dossier, to=S.PASSED if passed else S.FAILED, actor=actor, ip=ip,
+                       data={"document_number": result.document_number})
+    return result

@@ -1,0 +1,290 @@
+"""Pages: the secretary's workspace (meetings, draw, attendance, ballot control, tally, minutes, entrusted dispatch)
+and the expert's (my meetings, pledge, candidates without the conflicted, a phone-sized ballot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhicheng.campaigns.selectors import campaign_current
+from zhicheng.core.errors import NotFound
+from zhicheng.core.http import client_ip, refusals_go_back
+from zhicheng.dossiers.models import Dossier, DossierState
+
+from . import selectors, services
+from .models import AgendaItem, Entrustment, Expert
+from .permissions import managed_office_ids
+
+
+def _meeting_url(request, meeting_id, **_kw) -> str:
+    return reverse("committees:meeting", args=[meeting_id])
+
+
+def _my_meeting_url(request, meeting_id, **_kw) -> str:
+    return reverse("committees:my_meeting", args=[meeting_id])
+
+
+# -- the secretary ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def secretary_home(request):
+    from django.core.paginator import Paginator
+
+    meetings = Paginator(selectors.meetings_for_secretary(request.user), 30).get_page(request.GET.get("page"))
+    campaign = campaign_current()
+    return render(request, "committees/secretary.html", {
+        "meetings": meetings, "committees": selectors.committees_for(request.user)[:50],
+        "quota": selectors.quota_usage(campaign) if campaign and managed_office_ids(request.user) else [],
+        "pool_count": selectors.pool_for(request.user).count(), "campaign": campaign,
+    })
+
+
+@login_required
+@require_POST
+@refusals_go_back(lambda request, **kw: reverse("committees:home"))
+def meeting_new(request):
+    from django.contrib import messages
+
+    committee = selectors.committees_for(request.user).filter(pk=request.POST.get("committee") or 0).first()
+    campaign = campaign_current()
+    if committee is None or campaign is None:
+        raise NotFound("not_found", "评审委员会不存在或无权查看", "Committee not found")
+    from zhicheng.core.errors import ApplicationError
+
+    try:
+        held_on = dt.date.fromisoformat(request.POST.get("held_on", ""))
+        size = int(request.POST.get("size", ""))
+    except ValueError:
+        raise ApplicationError("meeting_invalid", "请填写会议日期和委员人数", "Give the date and the size") from None
+    meeting = services.meeting_create(actor=request.user, committee=committee, campaign=campaign,
+                                      name=request.POST.get("name", "").strip() or committee.name, held_on=held_on,
+                                      size=size, place=request.POST.get("place", ""), ip=client_ip(request))
+    messages.success(request, _("评审会议已安排"))
+    return redirect("committees:meeting", meeting_id=meeting.pk)
+
+
+@login_required
+def pool(request):
+    from django.core.paginator import Paginator
+
+    experts = Paginator(selectors.pool_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "committees/pool.html", {"experts": experts})
+
+
+@login_required
+def meeting(request, meeting_id: int):
+    meeting = selectors.meeting_get_for_secretary(request.user, meeting_id)
+    present, members, met = services.meeting_quorum(meeting)
+    draw = getattr(meeting, "draw", None)
+    return render(request, "committees/meeting.html", {
+        "meeting": meeting, "present": present, "members": members, "quorum_met": met, "draw": draw,
+        "draw_verified": services.draw_verify(draw) if draw else None,
+        "seats": meeting.members.select_related("expert__user", "expert__level").order_by("position"),
+        "items": [(item, selectors.item_totals(item)) for item in selectors.meeting_items(meeting)],
+        "accepted": Dossier.objects.filter(state=DossierState.OFFICE_ACCEPTED, route="self",
+                                           campaign_id=meeting.campaign_id, series_id=meeting.committee.series_id,
+                                           level_id=meeting.committee.level_id)
+        .select_related("applicant", "organisation")[:100],
+        "overflow": services.meeting_quota_overflow(meeting),
+    })
+
+
+@login_required
+@require_POST
+@refusals_go_back(_meeting_url)
+def meeting_act(request, meeting_id: int, action: str):
+    meeting = selectors.meeting_get_for_secretary(request.user, meeting_id)
+    ip = client_ip(request)
+    if action == "draw":
+        services.meeting_draw(actor=request.user, meeting=meeting, ip=ip)
+    elif action == "agenda":
+        dossier = Dossier.objects.filter(pk=request.POST.get("dossier") or 0).first()
+        if dossier is None:
+            raise NotFound("not_found", "申报材料不存在", "Dossier not found")
+        services.agenda_add(actor=request.user, meeting=meeting, dossier=dossier, ip=ip)
+    elif action == "attendance":
+        expert = meeting.members.filter(expert_id=request.POST.get("expert") or 0).first()
+        if expert is None:
+            raise NotFound("not_member", "该专家不是本次会议的委员", "Not a member")
+        services.attendance_check_in(actor=request.user, meeting=meeting, expert=expert.expert,
+                                     present=request.POST.get("present") == "1", ip=ip)
+    elif action == "start":
+        services.meeting_start(actor=request.user, meeting=meeting, ip=ip)
+    elif action in ("open", "close"):
+        item = AgendaItem.objects.filter(meeting=meeting, pk=request.POST.get("item") or 0).first()
+        if item is None:
+            raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
+        (services.ballot_open if action == "open" else services.ballot_close)(actor=request.user, item=item, ip=ip)
+    elif action == "chair":
+        expert = Expert.objects.filter(pk=request.POST.get("expert") or 0).first()
+        if expert is None or not meeting.members.filter(expert=expert).exists():
+            raise NotFound("not_member", "该专家不是本次会议的委员", "Not a member")
+        services.meeting_chair_set(actor=request.user, meeting=meeting, expert=expert, ip=ip)
+    else:
+        raise NotFound("not_found", "没有此操作", "No such action")
+    from django.contrib import messages
+
+    messages.success(request, _("已办理"))
+    return redirect("committees:meeting", meeting_id=meeting.pk)
+
+
+def _file_response(stored, download_name: str):
+    if stored is None:
+        raise NotFound("not_found", "文件尚未生成", "Not generated yet")
+    return FileResponse(default_storage.open(stored.name, "rb"), as_attachment=True, filename=download_name)
+
+
+@login_required
+def meeting_file(request, meeting_id: int, which: str):
+    meeting = selectors.meeting_get_for_secretary(request.user, meeting_id)
+    if which == "tally":
+        return _file_response(meeting.tally_file, f"计票单-{meeting.pk}.pdf")
+    if which == "minutes":
+        return _file_response(meeting.minutes_file, f"会议纪要-{meeting.pk}.pdf")
+    raise NotFound("not_found", "没有此文件", "No such file")
+
+
+# -- the entrusted route ----------------------------------------------------------------------------------------
+
+
+@login_required
+def entrusted(request):
+    offices = managed_office_ids(request.user)
+    if not offices:
+        raise NotFound("not_found", "页面不存在", "Not found")
+    from django.core.paginator import Paginator
+
+    dossiers = (Dossier.objects.filter(route="entrusted", held_by_id__in=offices,
+                                       state__in=[DossierState.OFFICE_ACCEPTED, DossierState.ENTRUSTED_SENT])
+                .select_related("applicant", "organisation", "series", "level", "entrustment")
+                .order_by("state", "id"))
+    return render(request, "committees/entrusted.html", {
+        "dossiers": Paginator(dossiers, 50).get_page(request.GET.get("page")),
+    })
+
+
+def _entrusted_url(request, **_kw) -> str:
+    return reverse("committees:entrusted")
+
+
+@login_required
+@require_POST
+@refusals_go_back(_entrusted_url)
+def entrusted_act(request, dossier_id: int, action: str):
+    from django.contrib import messages
+
+    from zhicheng.dossiers.selectors import dossier_get_for
+
+    dossier = dossier_get_for(request.user, dossier_id)
+    ip = client_ip(request)
+    if action == "prepare":
+        services.entrustment_prepare(actor=request.user, dossier=dossier,
+                                     receiving_committee=request.POST.get("committee", ""), ip=ip)
+    elif action == "dispatch":
+        services.entrustment_dispatch(actor=request.user, dossier=dossier, reference=request.POST.get("reference", ""),
+                                      ip=ip)
+    elif action == "result":
+        try:
+            decided_on = dt.date.fromisoformat(request.POST.get("decided_on", ""))
+        except ValueError:
+            from zhicheng.core.errors import ApplicationError
+
+            raise ApplicationError("date_invalid", "请填写评审日期", "Give the decision date") from None
+        services.entrusted_result_record(
+            actor=request.user, dossier=dossier, passed=request.POST.get("passed") == "1",
+            committee_name=request.POST.get("committee_name", ""),
+            document_number=request.POST.get("document_number", ""), decided_on=decided_on, ip=ip)
+    else:
+        raise NotFound("not_found", "没有此操作", "No such action")
+    messages.success(request, _("已办理"))
+    return redirect("committees:entrusted")
+
+
+@login_required
+def entrusted_file(request, dossier_id: int, which: str):
+    from zhicheng.dossiers.selectors import dossier_get_for
+
+    dossier = dossier_get_for(request.user, dossier_id)
+    entrustment = Entrustment.objects.filter(dossier=dossier).first()
+    if entrustment is None or not managed_office_ids(request.user):
+        raise NotFound("not_found", "文件尚未生成", "Not generated yet")
+    if which == "letter":
+        return _file_response(entrustment.letter_file, f"委托函-{dossier.pk}.pdf")
+    return _file_response(entrustment.package_file, f"送评材料-{dossier.pk}.zip")
+
+
+# -- the expert -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def my_home(request):
+    return render(request, "committees/my_home.html", {
+        "meetings": selectors.meetings_for_expert(request.user)[:50], "expert": selectors.expert_of(request.user),
+    })
+
+
+@login_required
+def my_meeting(request, meeting_id: int):
+    seat = selectors.expert_seat(request.user, meeting_id)
+    items = list(selectors.expert_candidates(seat))
+    is_chair = seat.meeting.chair_id == seat.expert_id
+    return render(request, "committees/my_meeting.html", {
+        "seat": seat, "meeting": seat.meeting, "items": [(item, selectors.item_totals(item)) for item in items],
+        "is_chair": is_chair,
+        "overflow": services.meeting_quota_overflow(seat.meeting) if is_chair else {},
+    })
+
+
+@login_required
+def my_candidate(request, meeting_id: int, dossier_id: int):
+    dossier = selectors.expert_dossier_get(request.user, meeting_id, dossier_id)
+    return render(request, "committees/my_candidate.html", {
+        "meeting_id": meeting_id, "dossier": dossier,
+        "education": dossier.educationrecord_items.all(), "work": dossier.workhistoryentry_items.all(),
+        "titles": dossier.titleheld_items.select_related("series", "level"),
+        "achievements": dossier.achievement_items.all(),
+    })
+
+
+@login_required
+@require_POST
+@refusals_go_back(_my_meeting_url)
+def my_act(request, meeting_id: int, action: str):
+    from django.contrib import messages
+
+    seat = selectors.expert_seat(request.user, meeting_id)
+    meeting, ip = seat.meeting, client_ip(request)
+    if action == "vote":
+        services.vote_cast(actor=request.user, item_id=request.POST.get("item", ""),
+                           choice=request.POST.get("choice", ""), ip=ip)
+        messages.success(request, _("已投票"))
+    elif action == "pledge":
+        services.pledge_sign(actor=request.user, meeting=meeting, ip=ip)
+    elif action == "answer":
+        services.invitation_answer(actor=request.user, meeting=meeting, accept=request.POST.get("accept") == "1",
+                                   ip=ip)
+    elif action == "declare":
+        item = selectors.expert_candidates(seat).filter(pk=request.POST.get("item") or 0).first()
+        if item is None:
+            raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
+        services.conflict_record(actor=request.user, meeting=meeting, expert=seat.expert, dossier=item.dossier,
+                                 note=request.POST.get("note", ""), ip=ip)
+    elif action == "sign":
+        services.tally_sign(actor=request.user, meeting=meeting, ip=ip)
+    elif action in ("revote", "quota"):
+        item = meeting.items.filter(pk=request.POST.get("item") or 0).first()
+        if item is None:
+            raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
+        (services.ballot_revote if action == "revote" else services.quota_resolve)(
+            actor=request.user, item=item, reason=request.POST.get("reason", ""), ip=ip)
+    else:
+        raise NotFound("not_found", "没有此操作", "No such action")
+    return redirect("committees:my_meeting", meeting_id=meeting.pk)
