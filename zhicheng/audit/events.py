@@ -159,6 +159,7 @@ class EventType(models.TextChoices):
     REVIEW_OFFICE_REJECTED = "review.office_rejected", _("职改办资格审查未通过")
     REVIEW_POST_COUNTS_RECORDED = "review.post_counts_recorded", _("登记单位高级职称岗位数")
     REVIEW_RECOMMENDATION_RECORDED = "review.recommendation_recorded", _("登记推荐材料")
+    REVIEW_STAFF_MEETING_RECORDED = "review.staff_meeting_recorded", _("登记职工大会集体评议")
 
     # -- publicity: the unit's publicity batches and objections --------------------------------------------------
     PUBLICITY_BATCH_PUBLISHED = "publicity.batch_published", _("发布单位公示")
