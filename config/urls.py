@@ -25,4 +25,5 @@ urlpatterns = [
     path("notifications/", include("zhicheng.notifications.urls")),
     path("publicity/", include("zhicheng.publicity.urls")),
     path("public/publicity/", include("zhicheng.publicity.urls_public")),
+    path("notices/", include("zhicheng.noticeboard.urls")),
 ]

@@ -89,6 +89,8 @@ def _register_routers() -> None:
     from zhicheng.catalog.api import router as catalog_router
     from zhicheng.dossiers.api import router as dossiers_router
     from zhicheng.eligibility.api import router as eligibility_router
+    from zhicheng.noticeboard.api import public_router as public_notices_router
+    from zhicheng.noticeboard.api import router as noticeboard_router
     from zhicheng.notifications.api import router as notifications_router
     from zhicheng.publicity.api import public_router as public_publicity_router
     from zhicheng.publicity.api import router as publicity_router
@@ -117,6 +119,8 @@ def _register_routers() -> None:
     api.add_router("/public/", public_publicity_router)
     api.add_router("/socialsecurity/", socialsecurity_router)
     api.add_router("/notifications/", notifications_router)
+    api.add_router("/notices/", noticeboard_router)
+    api.add_router("/public/", public_notices_router)
 
 
 _register_routers()

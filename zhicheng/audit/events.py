@@ -26,6 +26,7 @@ class EventArea(models.TextChoices):
     AUDIT = "audit", _("审计")
     NOTIFICATION = "notification", _("通知与提醒")
     ACCESS = "access", _("查阅与拒绝访问")
+    NOTICEBOARD = "noticeboard", _("通知公告栏")
 
 
 # The prefix before the dot of an event type, per area
@@ -44,6 +45,7 @@ AREA_PREFIXES: dict[str, tuple[str, ...]] = {
     EventArea.AUDIT: ("audit",),
     EventArea.NOTIFICATION: ("notification",),
     EventArea.ACCESS: ("access",),
+    EventArea.NOTICEBOARD: ("noticeboard",),
 }
 _AREA_OF_PREFIX = {prefix: area for area, prefixes in AREA_PREFIXES.items() for prefix in prefixes}
 
@@ -160,6 +162,11 @@ class EventType(models.TextChoices):
     REVIEW_POST_COUNTS_RECORDED = "review.post_counts_recorded", _("登记单位高级职称岗位数")
     REVIEW_RECOMMENDATION_RECORDED = "review.recommendation_recorded", _("登记推荐材料")
     REVIEW_STAFF_MEETING_RECORDED = "review.staff_meeting_recorded", _("登记职工大会集体评议")
+
+    # -- noticeboard: the office's notices with their attachments (policy documents, manuals, forms) -------------
+    NOTICEBOARD_PUBLISHED = "noticeboard.published", _("发布通知公告")
+    NOTICEBOARD_ATTACHMENT_ADDED = "noticeboard.attachment_added", _("添加通知公告附件")
+    NOTICEBOARD_WITHDRAWN = "noticeboard.withdrawn", _("撤下通知公告")
 
     # -- publicity: the unit's publicity batches and objections --------------------------------------------------
     PUBLICITY_BATCH_PUBLISHED = "publicity.batch_published", _("发布单位公示")

@@ -117,10 +117,12 @@ def applicant_next_step(campaign, now: dt.datetime) -> str:
 
 
 def applicant_dashboard(membership, campaign, now: dt.datetime) -> dict:
+    from zhicheng.noticeboard.selectors import notices_latest_for
     from zhicheng.stagger.selectors import slot_of_applicant
 
     org = membership.organisation
     return {
+        "notices": notices_latest_for(membership.user),
         "submission_slot": slot_of_applicant(membership.user, campaign),
         "organisation": org,
         "via_agency": org.kind == OrganisationKind.AGENCY,

@@ -80,6 +80,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("社保数据导入"), "socialsecurity:imports", frozenset({R.OFFICE_STAFF}), _WORK),
     MenuEntry(_("论文查重结果导入"), "similarity:import", frozenset({R.OFFICE_STAFF}), _WORK),
     MenuEntry(_("申报提交量"), "stagger:office_load", frozenset({R.OFFICE_STAFF}), _WORK),
+    MenuEntry(_("通知公告管理"), "noticeboard:manage", frozenset({R.OFFICE_STAFF}), _WORK),
     MenuEntry(_("社保核验"), "socialsecurity:checks", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER}), _WORK,
               kinds=_SUPERVISING),
     MenuEntry(_("机构管理"), "organisations:list",
