@@ -21,6 +21,7 @@ from zhicheng.accounts.services import (
 from zhicheng.campaigns.services import campaign_load_from_file
 
 from .dossiers import demo_dossiers_seed
+from .notices import demo_notices_seed
 from .organisations import BY_KEY, OFFICE, OrgSpec, parents_first
 from .people import DEMO_PASSWORD, Person, demo_people
 from .review_chain import demo_review_chain_seed
@@ -177,4 +178,5 @@ def seed_demo() -> list[DemoLogin]:
     logins += [_login(p, _applicant_account(p, orgs)) for p in people if p.case is not None]
     demo_dossiers_seed()  # the applicants' 2024 dossiers, filled in on the window's last days
     demo_review_chain_seed()  # what the units, departments and the office did with them in Oct-Nov 2024
+    demo_notices_seed()  # the office's notice board: the notice, the manuals, a form
     return logins
