@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from zhicheng.core.errors import ApplicationError
 from zhicheng.dossiers.models import Dossier
 from zhicheng.files.tests.samples import pdf_bytes
 from zhicheng.review.models import StaffMeeting
@@ -40,7 +41,7 @@ def test_unit_verdict_before_the_systems_close(tree, campaign, action, instant, 
             decided(dossier, action, clerk=tree["unit_clerk"], leader=tree["unit_leader"], reason="改", data=data)
             assert state_of(dossier) in ("unit_passed", "returned")
         else:
-            with pytest.raises(Exception) as exc:
+            with pytest.raises(ApplicationError) as exc:
                 decision_propose(dossier=dossier, action=action, actor=tree["unit_clerk"], reason="改", data=data)
             assert exc.value.code == "unit_recommendation_closed" and "10-20 24时" in exc.value.message
             assert state_of(dossier) == "submitted"
@@ -66,7 +67,7 @@ def recommend(tree, dossier, instant=WHEN):
 
 
 def test_grassroots_recommendation_needs_the_staff_meeting(tree, grassroots):
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(ApplicationError) as exc:
         recommend(tree, grassroots)
     assert exc.value.code == "staff_meeting_missing" and state_of(grassroots) == "publicity_done"
     with at(WHEN):
@@ -77,19 +78,19 @@ def test_grassroots_recommendation_needs_the_staff_meeting(tree, grassroots):
 def test_a_meeting_that_did_not_agree_blocks(tree, grassroots):
     with at(WHEN):
         staff_meeting(grassroots, tree["unit_clerk"], result="not_agreed")
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(ApplicationError) as exc:
         recommend(tree, grassroots)
     assert exc.value.code == "staff_meeting_not_agreed"
 
 
 def test_exceptional_needs_it_too_and_normal_does_not(tree, campaign, grassroots):
     Dossier.objects.filter(pk=grassroots.pk).update(scope="province", category="exceptional")
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(ApplicationError) as exc:
         recommend(tree, Dossier.objects.get(pk=grassroots.pk))
     assert exc.value.code == "staff_meeting_missing"
     Dossier.objects.filter(pk=grassroots.pk).update(category="normal")
     normal = dossier_in_state(tree["other_applicant"], campaign, "publicity_done")
-    with at(WHEN), pytest.raises(Exception) as exc:
+    with at(WHEN), pytest.raises(ApplicationError) as exc:
         staff_meeting(normal, tree["unit_clerk"])
     assert exc.value.code == "staff_meeting_not_needed" and not StaffMeeting.objects.exists()
     assert recommend(tree, Dossier.objects.get(pk=grassroots.pk)).state == "recommended"
@@ -103,17 +104,25 @@ def test_meeting_record_after_the_recommendation_deadline_refused(tree, grassroo
         if allowed:
             staff_meeting(grassroots, tree["unit_clerk"])
         else:
-            with pytest.raises(Exception) as exc:
+            with pytest.raises(ApplicationError) as exc:
                 staff_meeting(grassroots, tree["unit_clerk"])
             assert exc.value.code == "recommendation_closed" and "10-31 24时" in exc.value.message
     assert StaffMeeting.objects.filter(dossier=grassroots).exists() is allowed
 
 
-def test_entrusted_meeting_closes_with_its_route(tree, grassroots):
+@pytest.mark.parametrize(("instant", "allowed"), [
+    ("2024-10-30T23:59:59+08:00", True), ("2024-10-31T00:00:00+08:00", False),
+])
+def test_entrusted_meeting_closes_with_its_route(tree, grassroots, instant, allowed):
     Dossier.objects.filter(pk=grassroots.pk).update(route="entrusted")
-    with at("2024-10-31T00:00:00+08:00"), pytest.raises(Exception) as exc:
-        staff_meeting(Dossier.objects.get(pk=grassroots.pk), tree["unit_clerk"])
-    assert exc.value.code == "recommendation_closed" and not StaffMeeting.objects.exists()
+    with at(instant):
+        if allowed:
+            staff_meeting(Dossier.objects.get(pk=grassroots.pk), tree["unit_clerk"])
+        else:
+            with pytest.raises(ApplicationError) as exc:
+                staff_meeting(Dossier.objects.get(pk=grassroots.pk), tree["unit_clerk"])
+            assert exc.value.code == "recommendation_closed" and "10-30 24时" in exc.value.message
+    assert StaffMeeting.objects.exists() is allowed
 
 
 @pytest.mark.parametrize(("field", "value", "code"), [
