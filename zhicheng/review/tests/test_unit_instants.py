@@ -238,3 +238,15 @@ def test_queue_page_lists_late_and_missing(client, tree, campaign):
         page = client.get(f"/review/queue/{tree['department'].pk}/").content.decode()
     assert "逾期报送" in page and "1 份申报材料晚于报送截止时间到达" in page
     assert f'href="/dossiers/{arrived.pk}/"' in page and "截止 2024年10月28日 24:00" in page
+
+
+def test_handover_api_and_other_organisations_denied(client, tree, campaign):
+    stuck = dossier_in_state(tree["applicant"], campaign, "unit_passed")
+    with at("2024-11-01T00:00:00+08:00"):
+        body = as_(client, tree["department_clerk"]).get("/api/v1/review/queue/handover").json()
+        assert body["missing_count"] == 1 and body["missing"][0]["dossier_id"] == stuck.pk
+        assert body["missing"][0]["why"] == "单位审核通过后未公示" and body["late_count"] == 0
+        client.logout()
+        other = as_(client, tree["unit_clerk"]).get("/api/v1/review/queue/handover",
+                                                    {"organisation": tree["department"].pk})
+    assert other.status_code == 404
