@@ -30,4 +30,6 @@ urlpatterns = [
     path("committees/", include("zhicheng.committees.urls")),
     path("public/publicity/", include("zhicheng.publicity.urls_public")),
     path("reports/", include("zhicheng.reports.urls")),
+
+    path("notices/", include("zhicheng.noticeboard.urls")),
 ]

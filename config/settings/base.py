@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "zhicheng.dossiers",
     "zhicheng.similarity",
     "zhicheng.stagger",
+    "zhicheng.noticeboard",
     "zhicheng.eligibility",
     "zhicheng.socialsecurity",
     "zhicheng.review",

@@ -90,6 +90,8 @@ def _register_routers() -> None:
     from zhicheng.committees.api import router as committees_router
     from zhicheng.dossiers.api import router as dossiers_router
     from zhicheng.eligibility.api import router as eligibility_router
+    from zhicheng.noticeboard.api import public_router as public_notices_router
+    from zhicheng.noticeboard.api import router as noticeboard_router
     from zhicheng.notifications.api import router as notifications_router
     from zhicheng.publicity.api import public_router as public_publicity_router
     from zhicheng.publicity.api import router as publicity_router
@@ -122,6 +124,9 @@ def _register_routers() -> None:
     api.add_router("/reports/", reports_router)
 
     api.add_router("/committees/", committees_router)
+
+    api.add_router("/notices/", noticeboard_router)
+    api.add_router("/public/", public_notices_router)
 
 
 _register_routers()

@@ -30,6 +30,8 @@ class EventArea(models.TextChoices):
 
     COMMITTEE = "committee", _("评审委员会与评审会议")
 
+    NOTICEBOARD = "noticeboard", _("通知公告栏")
+
 
 # The prefix before the dot of an event type, per area
 AREA_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -50,6 +52,8 @@ AREA_PREFIXES: dict[str, tuple[str, ...]] = {
     EventArea.REPORTS: ("reports",),
 
     EventArea.COMMITTEE: ("committee",),
+
+    EventArea.NOTICEBOARD: ("noticeboard",),
 }
 _AREA_OF_PREFIX = {prefix: area for area, prefixes in AREA_PREFIXES.items() for prefix in prefixes}
 
@@ -165,6 +169,12 @@ class EventType(models.TextChoices):
     REVIEW_OFFICE_REJECTED = "review.office_rejected", _("职改办资格审查未通过")
     REVIEW_POST_COUNTS_RECORDED = "review.post_counts_recorded", _("登记单位高级职称岗位数")
     REVIEW_RECOMMENDATION_RECORDED = "review.recommendation_recorded", _("登记推荐材料")
+    REVIEW_STAFF_MEETING_RECORDED = "review.staff_meeting_recorded", _("登记职工大会集体评议")
+
+    # -- noticeboard: the office's notices with their attachments (policy documents, manuals, forms) -------------
+    NOTICEBOARD_PUBLISHED = "noticeboard.published", _("发布通知公告")
+    NOTICEBOARD_ATTACHMENT_ADDED = "noticeboard.attachment_added", _("添加通知公告附件")
+    NOTICEBOARD_WITHDRAWN = "noticeboard.withdrawn", _("撤下通知公告")
 
     # -- publicity: the unit's publicity batches and objections --------------------------------------------------
     PUBLICITY_BATCH_PUBLISHED = "publicity.batch_published", _("发布单位公示")

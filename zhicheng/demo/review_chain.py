@@ -6,8 +6,8 @@ process-wide patch as dossiers.py) at plausible instants:
 - 10-11 (Fri): the units pass (or return) the dossiers; one clerk's pass still waits for a leader;
 - 10-12 (a Saturday worked in 2024) → 10-17: the unit publicity of 5 working days, published the evening before;
   two objections are filed on 10-14 and decided on 10-16 (one dismissed, one upheld → not recommended);
-- 10-18: the units close their publicity, record post counts and recommendation papers, and recommend
-  (before the self-run deadline 10-20 24:00; the entrusted 正高级 one too, well before 10-30);
+- 10-18: the units close their publicity, record post counts, recommendation papers (and for 破格/基层有效 the staff
+  meeting's appraisal), and recommend, handing the dossiers to their departments (before 10-30/10-31 24:00);
 - 10-22 …: the review departments pass (one returns to the unit); 11-05 …: the title office accepts.
 Every step is a clerk's proposal confirmed by ANOTHER person, a leader of the holding organisation.
 PLAN says where each moved dossier ends (by case code); every other submitted dossier stays `submitted`.
@@ -29,6 +29,7 @@ from zhicheng.publicity.models import ObjectionStatus, PublicityBatch, Publicity
 from zhicheng.publicity.services import objection_decide, objection_file, publicity_close, publicity_publish
 from zhicheng.review.models import DecisionAction, ReviewDecision
 from zhicheng.review.services import decision_confirm, decision_propose
+from zhicheng.review.services.meetings import staff_meeting_record, staff_meeting_required
 from zhicheng.review.services.recommendation import recommendation_record, unit_post_count_record
 
 from . import evidence_files as ef
@@ -243,6 +244,14 @@ def _papers(chain: _Chain, dossier: Dossier, at: dt.datetime) -> None:
                               discipline_opinion=f"经核查，{name}同志近三年无违纪违法记录，同意推荐。",
                               conduct_statement=f"{name}同志遵纪守法，恪守职业道德，品德考核合格。",
                               upload=statement.upload(), ip=_IP.format(11))
+    if staff_meeting_required(dossier):  # 破格 / 基层有效: the staff meeting appraised the candidate (§六(四))
+        minutes = ef.scan_pdf("职工大会会议纪要.pdf", "Minutes of the staff meeting (collective appraisal)",
+                              [f"Candidate: {dossier.applicant.username}", "Present 42 of 45", "For 39: agreed"],
+                              dossier.pk)
+        with replayed_clock(at):
+            staff_meeting_record(dossier=dossier, actor=chain.desk(dossier, "clerk"), held_on=(at - dt.timedelta(
+                days=3)).date(), staff_total=45, attended=42, votes_for=39, result="agreed", upload=minutes.upload(),
+                ip=_IP.format(11))
 
 
 def _review_above(chain: _Chain, start: dt.datetime, state: str) -> None:

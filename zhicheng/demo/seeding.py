@@ -22,6 +22,7 @@ from zhicheng.campaigns.services import campaign_load_from_file
 
 from .dossiers import demo_dossiers_seed
 from .evaluation import demo_evaluation_seed
+from .notices import demo_notices_seed
 from .organisations import BY_KEY, OFFICE, OrgSpec, parents_first
 from .people import DEMO_PASSWORD, Person, demo_people
 from .review_chain import demo_review_chain_seed
@@ -179,4 +180,6 @@ def seed_demo() -> list[DemoLogin]:
     demo_dossiers_seed()  # the applicants' 2024 dossiers, filled in on the window's last days
     demo_review_chain_seed()  # what the units, departments and the office did with them in Oct-Nov 2024
     demo_evaluation_seed()  # the engineering senior committee's meetings and an entrusted result, Dec 2024
+
+    demo_notices_seed()  # the office's notice board: the notice, the manuals, a form
     return logins

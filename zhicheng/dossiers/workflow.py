@@ -71,11 +71,14 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (State.RETURNED, State.DEPARTMENT_RETURNED): T("answer_department_return", OWNER, ANSWER,
                                                    Event.DOSSIER_RETURN_ANSWERED),
     # -- unit, department and office review: reached only through a leader's confirmation (review app) ----------
-    (State.SUBMITTED, State.UNIT_PASSED): T("unit_pass", LEADER, (), Event.REVIEW_UNIT_PASSED),
-    (State.SUBMITTED, State.RETURNED): T("unit_return", LEADER, (), Event.REVIEW_UNIT_RETURNED),
+    (State.SUBMITTED, State.UNIT_PASSED): T("unit_pass", LEADER, ("unit_recommendation_open",),
+                                            Event.REVIEW_UNIT_PASSED),
+    (State.SUBMITTED, State.RETURNED): T("unit_return", LEADER, ("unit_recommendation_open",),
+                                         Event.REVIEW_UNIT_RETURNED),
     (State.SUBMITTED, State.NOT_ACCEPTED): T("unit_not_accept", LEADER, (), Event.REVIEW_UNIT_NOT_ACCEPTED),
     (State.PUBLICITY_DONE, State.RECOMMENDED): T(
-        "unit_recommend", LEADER, ("recommendation_deadline", "recommendation_papers", "posts_within_ratio"),
+        "unit_recommend", LEADER, ("handover_deadline", "recommendation_papers", "staff_meeting_recorded",
+                                    "posts_within_ratio"),
         Event.REVIEW_UNIT_RECOMMENDED,
     ),
     (State.RECOMMENDED, State.DEPARTMENT_PASSED): T("department_pass", LEADER, (), Event.REVIEW_DEPARTMENT_PASSED),

@@ -33,6 +33,8 @@ class PublicEntryOut(Schema):
     category: str
     starts_on: dt.date
     ends_on: dt.date
+    extended: bool
+    scope: str
 
 
 class ObjectionIn(Schema):

@@ -18,6 +18,16 @@ def needs_extended_publicity(*, category: str, scope: str) -> bool:
     return category in EXTENDED_CATEGORIES or scope == "grassroots"
 
 
+def publicity_scope(*, extended: bool, length: int, unit_label: str) -> tuple[str, str]:
+    """What the public list says of a candidate's publicity (Chinese, English): 破格 and 基层有效 are published
+    longer and wider, after the staff meeting's appraisal (§六(四) "职工大会集体评议，适当延长公示期和扩大公示范围")."""
+    if extended:
+        return (f"延长公示（{length} 个{unit_label}），扩大范围：本单位及审核部门，并经职工大会集体评议",
+                f"Extended publicity ({length} days), wider scope: the unit and its review department, "
+                f"after a staff meeting appraisal")
+    return f"本单位公示（{length} 个{unit_label}）", f"Unit publicity ({length} days)"
+
+
 def period_opens_at(starts_on: dt.date) -> dt.datetime:
     """The first instant of the publicity: its first day at 00:00 Asia/Shanghai."""
     return dt.datetime.combine(starts_on, dt.time.min, tzinfo=SHANGHAI)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from zhicheng.campaigns.models import PublicityKind
 from zhicheng.catalog.models import TitleName
 from zhicheng.core.errors import NotFound
 from zhicheng.core.throttling import ClientAddressThrottle
@@ -16,7 +17,7 @@ from zhicheng.dossiers.models import Dossier, DossierState
 
 from .models import Objection, PublicityBatch, PublicityEntry
 from .permissions import publicity_organisation_ids
-from .rules import PUBLIC_AFTER_DAYS, code_normalise
+from .rules import PUBLIC_AFTER_DAYS, code_normalise, publicity_scope
 
 _DOSSIER_RELATED = ("dossier__applicant", "dossier__organisation", "dossier__series", "dossier__level",
                     "dossier__specialty")
@@ -125,16 +126,23 @@ class PublicRow:
     category: str
     starts_on: dt.date
     ends_on: dt.date
+    extended: bool = False
+    scope: str = ""
+    scope_en: str = ""
 
 
 def public_row(entry: PublicityEntry) -> PublicRow:
     """The public face of an entry from `public_entries` (its title name annotated)."""
-    d = entry.dossier
+    d, batch = entry.dossier, entry.batch
+    extended = batch.kind == PublicityKind.EXTENDED
+    scope, scope_en = publicity_scope(extended=extended, length=batch.length,
+                                      unit_label=str(batch.get_length_unit_display()))
     return PublicRow(
         entry_id=entry.pk, name=d.applicant.real_name or "", unit=d.organisation.name, series=d.series.name,
         level=d.level.name, title=getattr(entry, "title_name", None) or d.level.name,
         specialty=d.specialty.name if d.specialty_id else "", category=str(d.get_category_display()),
         starts_on=entry.batch.starts_on, ends_on=entry.batch.ends_on,
+        extended=extended, scope=scope, scope_en=scope_en,
     )
 
 

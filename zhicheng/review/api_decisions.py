@@ -20,7 +20,7 @@ from zhicheng.dossiers import services as dossier_services
 from zhicheng.dossiers.selectors import dossier_get_for
 
 from .models import Recommendation
-from .selectors_unit import decision_get_for, decisions_visible, returns_of
+from .selectors_unit import decision_get_for, decisions_visible, returns_of, staff_meeting_of
 from .services.decisions import decision_cancel, decision_confirm, decision_propose
 from .services.recommendation import recommendation_record, unit_post_count_record
 
@@ -107,6 +107,19 @@ class RecommendationOut(Schema):
     recommended_at: dt.datetime | None
 
 
+class StaffMeetingOut(Schema):
+    dossier_id: int
+    held_on: dt.date
+    staff_total: int
+    attended: int
+    votes_for: int
+    result: str
+    minutes_file_name: str
+    minutes_file_kind: str
+    minutes_file_sha256: str
+    recorded_at: dt.datetime
+
+
 def _return_out(request) -> dict[str, Any]:
     return {"id": request.pk, "level": request.level, "addressee": request.addressee, "number": request.number,
             "reason": request.decision.reason, "answer_deadline": request.answer_deadline,
@@ -178,3 +191,14 @@ def recommendation_update(request, dossier_id: int, payload: RecommendationIn):
                                senior_posts=payload.senior_posts, ip=client_ip(request))
     return recommendation_record(dossier=dossier, actor=request.auth, discipline_opinion=payload.discipline_opinion,
                                  conduct_statement=payload.conduct_statement, ip=client_ip(request))
+
+
+@router.get("/dossiers/{dossier_id}/staff-meeting", response=StaffMeetingOut)
+def staff_meeting_detail(request, dossier_id: int):
+    """The staff meeting's appraisal (破格/基层有效, §六(四)); it is recorded with its minutes through the multipart
+    `/review/dossiers/<id>/staff-meeting/` (bearer tokens accepted), like the sealed conduct statement."""
+    dossier = dossier_get_for(request.auth, dossier_id)
+    meeting = staff_meeting_of(dossier) if dossier.applicant_id != request.auth.pk else None
+    if meeting is None:
+        raise NotFound("not_found", "尚未登记职工大会集体评议", "No staff meeting recorded yet")
+    return meeting

@@ -138,6 +138,41 @@ def queue_counts(request, organisation: int | None = None):
     return [{"state": s, "label": label, "count": n} for s, label, n in selectors.queue_state_counts(org)]
 
 
+class LateHandoverOut(Schema):
+    dossier_id: int
+    applicant: str
+    unit: str
+    state: str
+    due: dt.datetime
+    why: str
+    arrived_at: dt.datetime | None
+
+
+class HandoverOut(Schema):
+    organisation_id: int
+    missing_count: int
+    missing: list[LateHandoverOut]
+    late_count: int
+    late: list[LateHandoverOut]
+
+
+def _late(row: selectors.LateHandover) -> dict[str, Any]:
+    d = row.dossier
+    return {"dossier_id": d.pk, "applicant": d.applicant.real_name or d.applicant.username, "unit": d.organisation.name,
+            "state": d.state, "due": row.due, "why": row.why, "arrived_at": row.arrived_at}
+
+
+@router.get("/queue/handover", response=HandoverOut)
+def queue_handover(request, organisation: int | None = None):
+    """For a review department: its units' dossiers that did not arrive by their hand-over instant (the unit can no
+    longer send them), and those that arrived at or after it, each with why (§四(三); the first 50 of each)."""
+    org = selectors.queue_organisation_get(request.user, organisation)
+    missing_count, missing = selectors.handover_missing(org)
+    late_count, late = selectors.handover_late_arrivals(org)
+    return {"organisation_id": org.pk, "missing_count": missing_count, "missing": [_late(r) for r in missing],
+            "late_count": late_count, "late": [_late(r) for r in late]}
+
+
 def _bulk(request, payload: BulkIn, applying: bool) -> dict[str, Any]:
     organisation = selectors.queue_organisation_get(request.user, payload.organisation)
     action = bulk_action_get(payload.action)

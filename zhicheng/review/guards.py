@@ -16,9 +16,10 @@ from zhicheng.core.permissions import ALLOW, Decision
 from zhicheng.dossiers.guards import GuardContext, guard_register, refuse
 from zhicheng.dossiers.models import DossierState
 
-from .models import Recommendation, ReturnRequest
+from .models import MeetingResult, Recommendation, ReturnRequest, StaffMeeting
 from .services.department import department_return_open, department_returns_made
-from .services.recommendation import posts_finding, recommendation_deadline
+from .services.meetings import staff_meeting_required
+from .services.recommendation import handover_deadline, posts_finding, unit_recommendation_close
 from .services.returns import return_open_for
 
 
@@ -80,15 +81,32 @@ def department_return_is_open(ctx: GuardContext) -> Decision:
     return refuse("no_open_return", "没有待答复的审核部门退回", "No open department return")
 
 
-@guard_register("recommendation_deadline")
-def recommendation_deadline_not_passed(ctx: GuardContext) -> Decision:
-    """Before the recommendation deadline of the dossier's route (self-run §二, entrusted §四(三))."""
-    deadline = recommendation_deadline(ctx.dossier)
+def _last_day(instant: dt.datetime) -> str:
+    return f"{timezone.localtime(instant - dt.timedelta(seconds=1)):%Y-%m-%d} 24时"
+
+
+@guard_register("unit_recommendation_open")
+def unit_recommendation_open(ctx: GuardContext) -> Decision:
+    """The unit passes or returns a submitted dossier before the system's close of unit recommendation (§二)."""
+    close = unit_recommendation_close(ctx.dossier)
+    if ctx.now < close:
+        return ALLOW
+    shown = _last_day(close)
+    return refuse("unit_recommendation_closed", f"系统单位推荐已于 {shown}截止，不能再审核通过或退回",
+                  f"Unit recommendation in the system closed at {shown}: no more passes or returns",
+                  deadline=close.isoformat())
+
+
+@guard_register("handover_deadline")
+def handover_deadline_not_passed(ctx: GuardContext) -> Decision:
+    """The unit hands the publicity-cleared dossier to its review department before its route's instant (§四(三):
+    10-31 24:00; entrusted series 10-30 24:00)."""
+    deadline = handover_deadline(ctx.dossier)
     if ctx.now < deadline:
         return ALLOW
-    shown = timezone.localtime(deadline - dt.timedelta(seconds=1))
-    return refuse("recommendation_closed", f"单位推荐已于 {shown:%Y-%m-%d} 24时截止，不能推荐",
-                  "The unit recommendation deadline has passed", deadline=deadline.isoformat())
+    shown = _last_day(deadline)
+    return refuse("handover_closed", f"报送审核部门已于 {shown}截止，不能再推荐报送",
+                  f"Handing dossiers to the review department closed at {shown}", deadline=deadline.isoformat())
 
 
 @guard_register("recommendation_papers")
@@ -99,6 +117,22 @@ def recommendation_papers(ctx: GuardContext) -> Decision:
         return ALLOW
     return refuse("recommendation_papers_missing", "请先填写纪检监察意见和品德考核情况说明，并上传盖章的情况说明",
                   "Record the discipline office's opinion and the sealed conduct statement first")
+
+
+@guard_register("staff_meeting_recorded")
+def staff_meeting_recorded(ctx: GuardContext) -> Decision:
+    """A 破格 or 基层有效 candidate is recommended only after the staff meeting agreed, minutes on file (§六(四))."""
+    if not staff_meeting_required(ctx.dossier):
+        return ALLOW
+    meeting = StaffMeeting.objects.filter(dossier_id=ctx.dossier.pk).first()
+    if meeting is None or not meeting.minutes_file:
+        return refuse("staff_meeting_missing",
+                      "破格晋升、基层有效人员须先登记职工大会集体评议（日期、到会人数、结果和会议纪要）",
+                      "Record the staff meeting's appraisal (date, attendance, result, minutes) first")
+    if meeting.result != MeetingResult.AGREED:
+        return refuse("staff_meeting_not_agreed", "职工大会集体评议结果为不同意推荐，不能推荐",
+                      "The staff meeting did not agree to the recommendation")
+    return ALLOW
 
 
 @guard_register("posts_within_ratio")

@@ -172,3 +172,40 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"recommendation of {self.dossier_id}"
+
+
+class MeetingResult(models.TextChoices):
+    AGREED = "agreed", _("同意推荐")
+    NOT_AGREED = "not_agreed", _("不同意推荐")
+
+
+class StaffMeeting(models.Model):
+    """The staff meeting's collective appraisal (职工大会集体评议, §六(四)) of a 破格 or 基层有效 candidate, recorded by
+    the unit before it may recommend the dossier: when, how many of how many attended, the result, the minutes."""
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.PROTECT, related_name="staff_meeting")
+    held_on = models.DateField(_("会议日期"))
+    staff_total = models.PositiveIntegerField(_("应到人数"))
+    attended = models.PositiveIntegerField(_("实到人数"))
+    votes_for = models.PositiveIntegerField(_("赞成票数"))
+    result = models.CharField(_("评议结果"), max_length=12, choices=MeetingResult.choices)
+    minutes_file = models.FileField(_("会议纪要"), upload_to="meetings/%Y/%m/", max_length=255)
+    minutes_file_name = models.CharField(_("原文件名"), max_length=255)
+    minutes_file_kind = models.CharField(_("文件类型"), max_length=10)
+    minutes_file_size = models.PositiveBigIntegerField(_("大小（字节）"))
+    minutes_file_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("职工大会集体评议")
+        verbose_name_plural = _("职工大会集体评议")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(attended__lte=models.F("staff_total")),
+                                   name="staffmeeting_attended_within_total"),
+            models.CheckConstraint(condition=models.Q(votes_for__lte=models.F("attended")),
+                                   name="staffmeeting_votes_within_attended"),
+        ]
+
+    def __str__(self) -> str:
+        return f"staff meeting for {self.dossier_id}"

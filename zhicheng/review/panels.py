@@ -15,8 +15,9 @@ from zhicheng.dossiers.sections import SECTIONS
 
 from .models import DecisionAction
 from .selectors import timeline_context
-from .selectors_unit import decisions_visible, recommendation_of, returns_of
+from .selectors_unit import decisions_visible, recommendation_of, returns_of, staff_meeting_of
 from .services.decisions import EFFECTS, can_confirm, decision_open_for
+from .services.meetings import staff_meeting_required
 from .services.recommendation import PAPERS_STATES
 from .services.returns import default_answer_deadline
 
@@ -52,6 +53,8 @@ def panel_context(request, dossier) -> dict:
         "history": list(decisions_visible(user, dossier).select_related("proposed_by", "confirmed_by")[:10]),
         "papers": recommendation_of(dossier) if staff else None,
         "papers_open": staff and dossier.state in PAPERS_STATES,
+        "meeting_required": staff and staff_meeting_required(dossier),
+        "meeting": staff_meeting_of(dossier) if staff else None,
         "is_owner": dossier.applicant_id == user.pk,
         "recusal": "" if impartial else Recused(impartial, actor=user, dossier=dossier, step="").message,
         "open_deadline": parse_datetime(open_decision.data.get("answer_deadline") or "") if open_decision else None,

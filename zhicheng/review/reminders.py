@@ -73,22 +73,28 @@ def _returns_due(today: dt.date) -> int:
 
 
 def _recommendations_due(today: dt.date, campaign: Campaign) -> int:
+    """Units are reminded the working day before each instant that closes a step they still owe (decision 69): the
+    system's close of unit recommendation for dossiers they have not decided, the hand-over by route for the rest."""
     sent = 0
-    for route, deadline in ((Route.SELF_RUN, campaign.unit_recommendation_deadline),
-                            (Route.ENTRUSTED, campaign.entrusted_recommendation_deadline)):
+    waiting = tuple(s for s in TO_RECOMMEND if s != S.SUBMITTED)
+    steps = (("verdict", Q(state=S.SUBMITTED), campaign.unit_recommendation_deadline),
+             (Route.SELF_RUN, Q(route=Route.SELF_RUN, state__in=waiting), campaign.department_deadline),
+             (Route.ENTRUSTED, Q(route=Route.ENTRUSTED, state__in=waiting),
+              min(campaign.entrusted_recommendation_deadline, campaign.department_deadline)))
+    for step, which, deadline in steps:
         due = last_day(deadline)
         if working_day_before(due) != today:
             continue
         counts: dict[int, int] = defaultdict(int)
-        for organisation_id in Dossier.objects.filter(campaign=campaign, route=route, state__in=TO_RECOMMEND) \
-                .values_list("organisation_id", flat=True):
+        for organisation_id in Dossier.objects.filter(which, campaign=campaign).values_list("organisation_id",
+                                                                                            flat=True):
             counts[organisation_id] += 1
         for organisation_id, count in counts.items():
             sent += len(notification_enqueue(
                 recipients=organisation_people(organisation_id, (Role.REVIEW_CLERK, Role.REVIEW_LEADER)),
                 event_type=E.NOTIFICATION_RECOMMENDATION_DUE, obj=campaign,
                 context={"campaign": campaign.name, "deadline": due.isoformat(), "count": count},
-                dedupe_key=f"recommendation_due:{campaign.pk}:{route}:{organisation_id}:{today.isoformat()}",
+                dedupe_key=f"recommendation_due:{campaign.pk}:{step}:{organisation_id}:{today.isoformat()}",
             ))
     return sent
 
@@ -116,7 +122,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
     sent = _returns_due(today)
     now = timezone.now()
     running = Q(submission_closes_at__gte=now) | Q(unit_recommendation_deadline__gte=now) | Q(
-        entrusted_recommendation_deadline__gte=now)
+        entrusted_recommendation_deadline__gte=now) | Q(department_deadline__gte=now)
     for campaign in Campaign.objects.filter(running):
         try:
             sent += _recommendations_due(today, campaign) + _submission_closing(today, campaign)

@@ -5,7 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,15 +117,28 @@ def held_by_q(org: Organisation) -> Q:
     return q
 
 
+def _handover_passed_q(now: dt.datetime) -> Q:
+    """The hand-over instant of the dossier's route has come (§四(三): 10-31 24:00; entrusted series 10-30 24:00)."""
+    return (Q(route=Route.ENTRUSTED, campaign__entrusted_recommendation_deadline__lte=now)
+            | Q(campaign__department_deadline__lte=now))
+
+
 def _overdue_q(now: dt.datetime) -> Q:
-    """Past the deadline of the step the dossier waits in: recommendation, department, or a return's answer."""
-    before = Q(state__in=_BEFORE_RECOMMENDATION)
+    """Past the instant of the step the dossier waits in: the unit's verdict (the system's close of unit
+    recommendation, §二), the hand-over to the department (§四(三)), or a return's answer. With the department a
+    dossier is not overdue at the hand-over instant: that is the units' deadline, not the department's."""
     return (
-        (before & Q(route=Route.SELF_RUN, campaign__unit_recommendation_deadline__lte=now))
-        | (before & Q(route=Route.ENTRUSTED, campaign__entrusted_recommendation_deadline__lte=now))
-        | Q(state=S.RECOMMENDED, campaign__department_deadline__lte=now)
+        Q(state=S.SUBMITTED, campaign__unit_recommendation_deadline__lte=now)
+        | (Q(state__in=_BEFORE_RECOMMENDATION) & _handover_passed_q(now))
         | Q(state__in=(S.RETURNED, S.DEPARTMENT_RETURNED), open_return_deadline__lte=now)
     )
+
+
+def _first_handover() -> Subquery:
+    """When the unit first handed the dossier to its department (a resend after a return is not a hand-over)."""
+    first = DossierStateChange.objects.filter(dossier=OuterRef("pk"), from_state=S.PUBLICITY_DONE,
+                                              to_state=S.RECOMMENDED).order_by("at", "id")
+    return Subquery(first.values("at")[:1])
 
 
 def _annotated(qs: QuerySet[Dossier], now: dt.datetime) -> QuerySet[Dossier]:
@@ -128,6 +155,7 @@ def _annotated(qs: QuerySet[Dossier], now: dt.datetime) -> QuerySet[Dossier]:
             blocking_count=Subquery(latest_check.values("blocking_count")[:1]),
             open_return_deadline=Subquery(open_return.values("answer_deadline")[:1]),
             holder_since=holder_since(),
+            handed_over_at=_first_handover(),
         )
         .annotate(is_overdue=Case(When(_overdue_q(now), then=Value(True)), default=Value(False),
                                     output_field=BooleanField()))
@@ -189,6 +217,62 @@ def queue_dossiers_by_ids(org: Organisation, ids: list[int]) -> tuple[list[Dossi
     return [found[i] for i in dict.fromkeys(ids) if i in found], [i for i in dict.fromkeys(ids) if i not in found]
 
 
+HANDOVER_WHY = {
+    S.SUBMITTED: _("单位未在系统单位推荐截止前审核"),
+    S.UNIT_PASSED: _("单位审核通过后未公示"),
+    S.IN_PUBLICITY: _("仍在公示（或有待处理的异议）"),
+    S.PUBLICITY_DONE: _("公示结束，单位未推荐报送"),
+}
+
+
+@dataclass(frozen=True)
+class LateHandover:
+    dossier: Dossier
+    due: dt.datetime
+    why: str
+    arrived_at: dt.datetime | None = None
+
+
+def handover_due(dossier: Dossier) -> dt.datetime:
+    """The hand-over instant of the dossier's route (campaign selected with the dossier)."""
+    c = dossier.campaign
+    if dossier.route == Route.ENTRUSTED:
+        return min(c.entrusted_recommendation_deadline, c.department_deadline)
+    return c.department_deadline
+
+
+def handover_missing(org: Organisation, *, at: dt.datetime | None = None, limit: int = 50):
+    """For a review department: its units' dossiers that did not reach it by their hand-over instant, and why
+    (count, the first `limit` as LateHandover; two queries). After the instant the unit can no longer send them."""
+    now = at or timezone.now()
+    if org.kind not in (K.DEPARTMENT, K.AGENCY, K.OFFICE):
+        return 0, []
+    qs = (Dossier.objects.filter(_as_department_q(org), Q(state__in=_BEFORE_RECOMMENDATION), _handover_passed_q(now))
+          .select_related("applicant", "organisation", "campaign", "series", "level")
+          .order_by("organisation__name", "pk"))
+    count = qs.count()
+    rows = [LateHandover(d, handover_due(d), str(HANDOVER_WHY.get(d.state, ""))) for d in qs[:limit]] if count else []
+    return count, rows
+
+
+def _handover_due_expr():
+    entrusted = Least(F("campaign__entrusted_recommendation_deadline"), F("campaign__department_deadline"))
+    return Case(When(route=Route.ENTRUSTED, then=entrusted), default=F("campaign__department_deadline"))
+
+
+def handover_late_arrivals(org: Organisation, *, limit: int = 50) -> tuple[int, list[LateHandover]]:
+    """Dossiers with this department that their unit first handed over at or after their route's instant (only
+    when the office moved the instant earlier afterwards, or for records from before it was enforced); two queries."""
+    if org.kind not in (K.DEPARTMENT, K.AGENCY, K.OFFICE):
+        return 0, []
+    qs = (Dossier.objects.filter(_as_department_q(org), state=S.RECOMMENDED)
+          .annotate(handed_over_at=_first_handover(), handover_due_at=_handover_due_expr())
+          .filter(handed_over_at__gte=F("handover_due_at"))
+          .select_related("applicant", "organisation", "campaign", "series", "level").order_by("pk"))
+    why, count = str(_("晚于报送截止时间到达")), qs.count()
+    return count, [LateHandover(d, d.handover_due_at, why, d.handed_over_at) for d in qs[:limit]] if count else []
+
+
 @dataclass
 class QueueRow:
     """What one queue line shows beyond the dossier: who holds it, since when, what waits for a leader."""
@@ -217,7 +301,11 @@ def queue_rows(dossiers, org: Organisation, *, at: dt.datetime | None = None) ->
         since = getattr(d, "holder_since", None) or d.state_changed_at  # rows from before the history: the state
         waiting = (now - since).days if since else None
         pending = (getattr(d, "open_decisions", None) or [None])[0]
-        rows.append(QueueRow(d, holder, waiting, pending, since))
+        row = QueueRow(d, holder, waiting, pending, since)
+        arrived = getattr(d, "handed_over_at", None)
+        if d.state == S.RECOMMENDED and arrived is not None and arrived >= handover_due(d):
+            row.extra["late_handover"] = {"arrived_at": arrived, "due": handover_due(d)}
+        rows.append(row)
     return rows
 
 

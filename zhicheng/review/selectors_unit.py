@@ -8,7 +8,7 @@ from zhicheng.core.errors import NotFound
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.selectors import dossier_get_for
 
-from .models import Recommendation, ReturnRequest, ReviewDecision, UnitPostCount
+from .models import Recommendation, ReturnRequest, ReviewDecision, StaffMeeting, UnitPostCount
 
 
 def decisions_visible(user, dossier: Dossier) -> QuerySet[ReviewDecision]:
@@ -37,6 +37,10 @@ def returns_of(dossier: Dossier) -> QuerySet[ReturnRequest]:
 
 def recommendation_of(dossier: Dossier) -> Recommendation | None:
     return Recommendation.objects.filter(dossier=dossier).first()
+
+
+def staff_meeting_of(dossier: Dossier) -> StaffMeeting | None:
+    return StaffMeeting.objects.filter(dossier=dossier).select_related("recorded_by").first()
 
 
 def post_counts_of(dossier: Dossier) -> UnitPostCount | None:

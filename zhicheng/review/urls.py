@@ -13,6 +13,8 @@ urlpatterns = [
     path("dossiers/<int:pk>/recommendation/", views_decisions.recommendation_view, name="recommendation"),
     path("dossiers/<int:pk>/recommendation/file/", views_decisions.recommendation_file_view,
          name="recommendation_file"),
+    path("dossiers/<int:pk>/staff-meeting/", views_decisions.staff_meeting_view, name="staff_meeting"),
+    path("dossiers/<int:pk>/staff-meeting/file/", views_decisions.staff_meeting_file_view, name="staff_meeting_file"),
     # -- end of unit review
     # -- department and office review, queues, bulk actions, timeline --------------------------------------------
     path("queue/", views_queue.queue, name="queue"),

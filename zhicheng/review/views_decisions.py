@@ -25,9 +25,11 @@ from zhicheng.dossiers.selectors import dossier_get_for
 from zhicheng.files.inspection import ALLOWED, evidence_download_name, evidence_file_limit_bytes
 from zhicheng.files.uploads import evidence_upload_handlers_install, evidence_upload_received
 
-from .selectors_unit import decision_get_for, post_counts_of, recommendation_of, returns_of
+from .models import MeetingResult
+from .selectors_unit import decision_get_for, post_counts_of, recommendation_of, returns_of, staff_meeting_of
 from .services.decisions import decision_cancel, decision_confirm, decision_propose
-from .services.recommendation import recommendation_record, unit_post_count_record
+from .services.meetings import staff_meeting_record, staff_meeting_required
+from .services.recommendation import handover_deadline, recommendation_record, unit_post_count_record
 
 
 def _back_to_dossier(pk: int) -> HttpResponseRedirect:
@@ -192,5 +194,63 @@ def recommendation_file_view(request, pk: int):
     kind = papers.conduct_file_kind or "pdf"
     response = FileResponse(papers.conduct_file.open("rb"), content_type=ALLOWED.get(kind, "application/octet-stream"),
                             as_attachment=True, filename=evidence_download_name(papers.conduct_file_name, kind))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@csrf_exempt  # the streaming handler must be installed before the body is read; CSRF is checked in _parse_papers
+def staff_meeting_view(request, pk: int):
+    """The staff meeting's appraisal of a 破格/基层有效 candidate (GET form, multipart POST with the minutes);
+    API callers (bearer token) get JSON. A refusal saves nothing and says why."""
+    user, by_token = _caller(request)
+    if user is None:
+        if by_token or request.method == "POST":
+            return JsonResponse({"code": "unauthenticated", "message": _("请先登录")}, status=401)
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    dossier = dossier_get_for(user, pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            upload = _parse_papers(request, dossier, by_token)
+            post = request.POST
+            meeting = staff_meeting_record(
+                dossier=dossier, actor=user, held_on=post.get("held_on", ""), staff_total=post.get("staff_total", ""),
+                attended=post.get("attended", ""), votes_for=post.get("votes_for", ""),
+                result=post.get("result", ""), upload=upload, ip=client_ip(request))
+        except ApplicationError as exc:
+            if by_token:
+                return JsonResponse({"code": exc.code, "message": exc.message, "details": exc.details},
+                                    status=exc.status, json_dumps_params={"ensure_ascii": False})
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            if by_token:
+                return JsonResponse({"dossier_id": dossier.pk, "result": meeting.result,
+                                     "held_on": meeting.held_on.isoformat(),
+                                     "minutes_file_sha256": meeting.minutes_file_sha256}, status=201)
+            messages.success(request, _("职工大会集体评议已登记"))
+            return _back_to_dossier(dossier.pk)
+    elif by_token:
+        return HttpResponse(status=405)
+    meeting = staff_meeting_of(dossier)
+    fields = ("held_on", "staff_total", "attended", "votes_for", "result")
+    initial = {f: request.POST.get(f, "") if request.method == "POST" else (str(getattr(meeting, f)) if meeting else "")
+               for f in fields}
+    return render(request, "review/staff_meeting.html", {
+        "dossier": dossier, "meeting": meeting, "required": staff_meeting_required(dossier),
+        "results": MeetingResult.choices, "deadline": handover_deadline(dossier), "form": initial,
+    }, status=status)
+
+
+@login_required
+def staff_meeting_file_view(request, pk: int):
+    """The meeting's minutes, for the reviewers who can see the dossier (not the applicant: internal)."""
+    dossier = dossier_get_for(request.user, pk)
+    meeting = staff_meeting_of(dossier)
+    if meeting is None or not meeting.minutes_file or dossier.applicant_id == request.user.pk:
+        raise Http404(_("没有此文件"))
+    kind = meeting.minutes_file_kind or "pdf"
+    response = FileResponse(meeting.minutes_file.open("rb"), content_type=ALLOWED.get(kind, "application/octet-stream"),
+                            as_attachment=True, filename=evidence_download_name(meeting.minutes_file_name, kind))
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -73,7 +73,11 @@ def queue(request, organisation_id: int | None = None):
     counts = selectors.queue_state_counts(organisation)
     form = QueueFilterForm(request.GET or None, organisation=organisation, counts=counts)
     page = Paginator(selectors.queue_for(organisation, form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    missing_count, missing = selectors.handover_missing(organisation)
+    late_count, late = selectors.handover_late_arrivals(organisation)
     return render(request, "review/queue.html", {
+        "handover_missing_count": missing_count, "handover_missing": missing,
+        "handover_late_count": late_count, "handover_late": late,
         "organisation": organisation, "organisations": selectors.queue_organisations_for(request.user),
         "form": form, "page": page, "rows": selectors.queue_rows(page.object_list, organisation), "counts": counts,
         "total": sum(n for _s, _l, n in counts), "bulk_actions": BULK_ACTIONS.values(),

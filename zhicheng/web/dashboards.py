@@ -53,7 +53,7 @@ def campaign_steps(campaign) -> list[tuple[str, dt.datetime, dt.datetime]]:
         (_("政策宣传"), _day_start(c.policy_publicity_start), _day_end(c.policy_publicity_end)),
         (_("个人申报"), c.submission_opens_at, c.submission_closes_at),
         (_("单位审核推荐"), _day_start(c.unit_review_start), c.unit_recommendation_deadline),
-        (_("报送审核部门"), c.unit_recommendation_deadline, c.department_deadline),
+        (_("公示、报送审核部门"), c.unit_recommendation_deadline, c.department_deadline),
         (_("审核部门与职改办审核、补充资料"), c.department_deadline, c.supplement_cutoff),
         (_("答辩与评审会议"), c.supplement_cutoff, _day_end(c.meetings_by)),
         (_("结果公示、印发文件和证书"), _day_end(c.meetings_by), _day_end(c.issue_by)),
@@ -68,6 +68,23 @@ def campaign_timeline(campaign, now: dt.datetime) -> list[Step]:
              _state(start, end, now))
         for label, start, end in rows
     ]
+
+
+def unit_instants(campaign, now: dt.datetime) -> list[dict]:
+    """The unit-side instants of the notice, each with the step it closes, its clause and a countdown (§二, §四(三));
+    how they apply to routes and steps: docs/decisions.md."""
+    if campaign is None:
+        return []
+    c = campaign
+    rows = [
+        (_("系统单位推荐截止"), "§二", _("单位对已提交材料审核通过或退回"), c.unit_recommendation_deadline),
+        (_("委托评审系列完成审核推荐"), "§四(三)", _("委托评审系列推荐报送审核部门"),
+         min(c.entrusted_recommendation_deadline, c.department_deadline)),
+        (_("报送审核部门截止"), "§四(三)", _("公示无异议的材料推荐报送审核部门"), c.department_deadline),
+    ]
+    return [{"label": str(label), "clause": clause, "step": str(step),
+             "when": dates.format_datetime(when, deadline=True), "countdown": dates.countdown_text(when, now),
+             "closed": now >= when} for label, clause, step, when in rows]
 
 
 def submission_summary(campaign, now: dt.datetime) -> dict | None:
@@ -105,10 +122,12 @@ def applicant_next_step(campaign, now: dt.datetime) -> str:
 
 
 def applicant_dashboard(membership, campaign, now: dt.datetime) -> dict:
+    from zhicheng.noticeboard.selectors import notices_latest_for
     from zhicheng.stagger.selectors import slot_of_applicant
 
     org = membership.organisation
     return {
+        "notices": notices_latest_for(membership.user),
         "submission_slot": slot_of_applicant(membership.user, campaign),
         "organisation": org,
         "via_agency": org.kind == OrganisationKind.AGENCY,
@@ -126,6 +145,7 @@ def org_admin_dashboard(membership, campaign, now: dt.datetime) -> dict:
         "reset": reset_state(org, now, campaign),
         "organisation": org,
         "role_gaps": [str(Role(role).label) for role in gaps],
+        "unit_instants": unit_instants(campaign, now),
         "member_counts": selectors.organisation_member_counts(org),
         "children_count": selectors.organisation_children_count(org),
         "submission": submission_summary(campaign, now),
@@ -149,6 +169,7 @@ def reviewer_dashboard(membership, campaign, now: dt.datetime) -> dict:
         "organisation": org,
         "children_count": selectors.organisation_children_count(org),
         "review": review,
+        "unit_instants": unit_instants(campaign, now),
         "submission": submission_summary(campaign, now),
         "next_step": _("确认审查经办人提交的审查意见，签署推荐意见。") if is_leader
         else _("对照原件逐项核对申报材料，需要修改的一次性退回并写明全部修改要求；审核通过后提交审查领导确认。"),
@@ -171,6 +192,7 @@ def office_dashboard(membership, campaign, now: dt.datetime) -> dict:
         "work": worktodo.reviewer_work(membership, now),
         "timeline": phases,
         "phases_over": bool(phases) and all(p.state in ("done", "late") for p in phases),
+        "unit_instants": unit_instants(campaign, now),
         "submission": submission_summary(campaign, now),
         "quota": _quota(campaign),
     }

@@ -88,6 +88,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("评审委员会与会议"), "committees:home", frozenset({R.COMMITTEE_SECRETARY, R.OFFICE_STAFF}), _WORK),
     MenuEntry(_("委托评审"), "committees:entrusted", frozenset({R.OFFICE_STAFF, R.COMMITTEE_SECRETARY}), _WORK),
     MenuEntry(_("我的评审会议"), "committees:my_home", frozenset({R.EXPERT}), _WORK),
+
+    MenuEntry(_("通知公告管理"), "noticeboard:manage", frozenset({R.OFFICE_STAFF}), _WORK),
     MenuEntry(_("社保核验"), "socialsecurity:checks", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER}), _WORK,
               kinds=_SUPERVISING),
     MenuEntry(_("机构管理"), "organisations:list",

@@ -11,6 +11,8 @@ PUBLIC_ENDPOINTS = {
     ("GET", "/api/v1/public/publicity/"),
     ("POST", "/api/v1/public/publicity/{entry_id}/objections"),
     ("GET", "/api/v1/public/objections/{code}"),
+    ("GET", "/api/v1/public/notices/"),
+    ("GET", "/api/v1/public/notices/{notice_id}"),
 }
 
 
@@ -57,4 +59,4 @@ def test_the_public_list_answers_anonymous_callers_without_private_fields(client
 
 
 PUBLIC_ENTRY_FIELDS = ("entry_id", "name", "unit", "series", "level", "title", "specialty", "category",
-                       "starts_on", "ends_on")
+                       "starts_on", "ends_on", "extended", "scope")

@@ -153,3 +153,16 @@ class TestRunningAgain:
         before = counts()
         seed_demo()
         assert counts() == before
+
+
+class TestNotices:
+    def test_the_office_board_lists_the_demo_notices_with_their_pdfs(self, seeded, client):
+        from zhicheng.demo.notices import NOTICES
+        from zhicheng.noticeboard.models import Notice
+
+        page = client.get("/notices/").content.decode()
+        assert all(title in page for _w, _c, title, *_rest in NOTICES)
+        notice = Notice.objects.get(title="职称申报评审系统申报人操作手册")
+        attachment = notice.attachments.get()
+        download = client.get(f"/notices/{notice.pk}/files/{attachment.pk}/")
+        assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")

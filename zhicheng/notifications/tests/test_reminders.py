@@ -76,9 +76,11 @@ class TestSubmissionClosing:
         assert Notification.objects.filter(event_type=E.NOTIFICATION_SUBMISSION_CLOSING).count() == 2
 
 
-def test_units_with_dossiers_to_recommend_are_reminded_before_the_deadline(tree, campaign):
-    dossier_in_state(tree["applicant"], campaign, DossierState.PUBLICITY_DONE)
-    due = campaign.unit_recommendation_deadline
+@pytest.mark.parametrize(("state", "instant"), [(DossierState.PUBLICITY_DONE, "department_deadline"),
+                                               (DossierState.SUBMITTED, "unit_recommendation_deadline")])
+def test_units_with_dossiers_to_recommend_are_reminded_before_the_deadline(tree, campaign, state, instant):
+    dossier_in_state(tree["applicant"], campaign, state)
+    due = getattr(campaign, instant)  # the hand-over (10-31), or the unit's verdict for an undecided one (10-20)
     from zhicheng.review.notify import last_day
     from zhicheng.review.reminders import working_day_before
 

@@ -52,6 +52,16 @@ class TestPublish:
         assert by_kind["extended"].ends_on == dt.date(2024, 10, 15) and by_kind["extended"].length == 7
         assert PublicityEntry.objects.get(dossier=exceptional).batch == by_kind["extended"]
 
+    def test_the_public_list_shows_the_longer_wider_scope(self, client, tree, campaign, passed):
+        exceptional = passed_dossier(tree["other_applicant"], campaign, category=Category.EXCEPTIONAL)
+        published(tree["unit_leader"], [passed, exceptional], "2024-10-08")
+        with at("2024-10-09T10:00:00+08:00"):
+            page = client.get("/public/publicity/").content.decode()
+            api = client.get("/api/v1/public/publicity/").json()["items"]
+        assert "延长公示（7 个工作日），扩大范围：本单位及审核部门，并经职工大会集体评议" in page
+        assert "本单位公示（5 个工作日）" in page
+        assert sorted((row["extended"], row["scope"][:4]) for row in api) == [(False, "本单位公"), (True, "延长公示")]
+
     def test_grassroots_scope_alone_gets_the_longer_publicity(self, tree, campaign):
         dossier = passed_dossier(tree["applicant"], campaign, scope=ValidityScope.GRASSROOTS)
         (batch,) = published(tree["unit_clerk"], [dossier], "2024-10-08").batches

@@ -2,9 +2,10 @@
 
 The unit records the papers (`recommendation_record`) and its post counts (`unit_post_count_record`, one per
 unit and year, see docs/decisions.md); a clerk then proposes the `recommend` decision and a leader confirms.
-The row publicity_done → recommended names the guards (review/guards.py), run at both steps: the deadline of the
-dossier's route (an instant: 10-20 24:00 is 10-21 00:00+08:00), the papers, and R-POSTS counting this year's
-recommendations of the unit, holding a lock on the unit's post counts so two cannot both take the last place.
+The row publicity_done → recommended names the guards (review/guards.py), run at both steps: the hand-over
+instant of the dossier's route (§四(三); 10-31 24:00 is 11-01 00:00+08:00), the papers, the staff meeting for 破格 and
+基层有效, and R-POSTS counting this year's recommendations of the unit, holding a lock on the unit's post counts
+so two cannot both take the last place.
 """
 
 from __future__ import annotations
@@ -37,11 +38,19 @@ RECOMMENDED_OR_LATER = (S.RECOMMENDED, S.DEPARTMENT_RETURNED, S.DEPARTMENT_REJEC
 PAPERS_STATES = (S.UNIT_PASSED, S.IN_PUBLICITY, S.PUBLICITY_DONE)  # the unit may prepare the papers early
 
 
-def recommendation_deadline(dossier: Dossier) -> dt.datetime:
+def handover_deadline(dossier: Dossier) -> dt.datetime:
+    """The instant by which the unit hands a publicity-cleared dossier to its review department (§四(三)): 10-31
+    24:00, or for an entrusted series 10-30 24:00 (its 审核推荐 is finished then); see docs/decisions.md."""
     campaign = dossier.campaign
     if dossier.route == Route.ENTRUSTED:
-        return campaign.entrusted_recommendation_deadline
-    return campaign.unit_recommendation_deadline
+        return min(campaign.entrusted_recommendation_deadline, campaign.department_deadline)
+    return campaign.department_deadline
+
+
+def unit_recommendation_close(dossier: Dossier) -> dt.datetime:
+    """The system's close of unit recommendation (§二, 10-20 24:00): the unit's verdict (pass or return) on a
+    submitted dossier comes before it, so publicity and the hand-over fit before the hand-over instant."""
+    return dossier.campaign.unit_recommendation_deadline
 
 
 def _locked_for_unit(dossier: Dossier, actor) -> Dossier:

@@ -125,5 +125,14 @@ def recommendation_papers(dossier: Dossier, clerk, *, upload=True):
                                  upload=pdf_upload() if upload else None)
 
 
+def staff_meeting(dossier: Dossier, clerk, *, result: str = "agreed", held_on: str = "2024-10-15", upload=True):
+    """The staff meeting's appraisal of a 破格/基层有效 candidate, recorded by the unit's clerk (minutes as a PDF)."""
+    from zhicheng.review.services.meetings import staff_meeting_record
+
+    minutes = pdf_upload("职工大会会议纪要.pdf") if upload else None
+    return staff_meeting_record(dossier=dossier, actor=clerk, held_on=held_on, staff_total=40, attended=36,
+                                votes_for=30, result=result, upload=minutes)
+
+
 def now_iso() -> str:
     return timezone.now().isoformat()

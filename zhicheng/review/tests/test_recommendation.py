@@ -10,7 +10,7 @@ from zhicheng.review.models import Recommendation, ReviewDecision
 from zhicheng.review.services.decisions import decision_propose
 from zhicheng.review.services.recommendation import recommendation_record, unit_post_count_record
 
-from .factories import at, decided, dossier_in_state, recommendation_papers
+from .factories import at, decided, dossier_in_state, recommendation_papers, staff_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +69,10 @@ def test_others_cannot_record_papers(tree, campaign, who):
 
 
 @pytest.mark.parametrize(("instant", "accepted"), [
-    ("2024-10-20T23:59:59+08:00", True),
-    ("2024-10-21T00:00:00+08:00", False),  # 10-20 24:00
-    ("2024-10-20T16:00:00+00:00", False),
+    ("2024-10-21T00:00:00+08:00", True),  # the system's close of unit recommendation does not stop the hand-over
+    ("2024-10-31T23:59:59+08:00", True),
+    ("2024-11-01T00:00:00+08:00", False),  # 10-31 24:00 (§四(三))
+    ("2024-10-31T16:00:00+00:00", False),
 ])
 def test_self_run_route_deadline(tree, ready, instant, accepted):
     assert ready.route == "self"
@@ -80,18 +81,18 @@ def test_self_run_route_deadline(tree, ready, instant, accepted):
     else:
         with pytest.raises(ApplicationError) as exc:
             recommend(tree, ready, instant)
-        assert exc.value.code == "recommendation_closed" and exc.value.status == 409
+        assert exc.value.code == "handover_closed" and exc.value.status == 409
         assert Dossier.objects.get(pk=ready.pk).state == "publicity_done"
 
 
 def test_deadline_is_checked_again_at_confirmation(tree, ready):
-    with at("2024-10-20T23:00:00+08:00"):
+    with at("2024-10-31T23:00:00+08:00"):
         decision = decision_propose(dossier=ready, action="recommend", actor=tree["unit_clerk"])
     from zhicheng.review.services.decisions import decision_confirm
 
-    with at("2024-10-21T00:00:00+08:00"), pytest.raises(ApplicationError) as exc:
+    with at("2024-11-01T00:00:00+08:00"), pytest.raises(ApplicationError) as exc:
         decision_confirm(decision=decision, actor=tree["unit_leader"])
-    assert exc.value.code == "recommendation_closed"
+    assert exc.value.code == "handover_closed"
 
 
 @pytest.mark.parametrize(("instant", "accepted"), [
@@ -105,7 +106,7 @@ def test_entrusted_route_has_its_own_deadline(tree, ready, instant, accepted):
     else:
         with pytest.raises(ApplicationError) as exc:
             recommend(tree, ready, instant)
-        assert exc.value.code == "recommendation_closed"
+        assert exc.value.code == "handover_closed"
 
 
 class TestGrassrootsCap:
@@ -122,6 +123,7 @@ class TestGrassrootsCap:
         if state == "publicity_done":
             with at(WHEN):
                 recommendation_papers(dossier, tree["unit_clerk"])
+                staff_meeting(dossier, tree["unit_clerk"])
         return dossier
 
     def test_exactly_at_the_cap_passes_one_more_refused(self, tree, campaign, unit):

@@ -161,11 +161,11 @@ def test_recommend_through_the_api(client, tree, campaign):
         assert r.status_code == 201, r.content
         r = post(as_(client, tree["unit_leader"]), f"{API}/decisions/{r.json()['id']}/confirm")
         assert r.json()["state"] == "recommended"
-    with at("2024-10-21T00:00:00+08:00"):
+    with at("2024-11-01T00:00:00+08:00"):
         other = dossier_in_state(tree["other_applicant"], campaign, "publicity_done")
         recommendation_papers(other, tree["unit_clerk"])
         r = post(as_(client, tree["unit_clerk"]), f"{API}/dossiers/{other.pk}/decisions", {"action": "recommend"})
-    assert r.status_code == 409 and r.json()["code"] == "recommendation_closed"
+    assert r.status_code == 409 and r.json()["code"] == "handover_closed"
 
 
 def test_decision_list_query_count_does_not_grow(client, tree, dossier, django_assert_max_num_queries):

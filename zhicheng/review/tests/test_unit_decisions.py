@@ -129,7 +129,10 @@ def test_return_carries_every_item_and_a_default_deadline(tree, dossier):
 
 
 def test_default_deadline_never_after_the_supplement_cutoff(tree, dossier):
-    with at("2024-11-29T10:00:00+08:00"):
+    from zhicheng.dossiers.guards import guard_overridden
+
+    # about the cap, not the unit's close (10-20): a unit return this late is otherwise refused
+    with at("2024-11-29T10:00:00+08:00"), guard_overridden("unit_recommendation_open"):
         decided(dossier, "return", clerk=tree["unit_clerk"], leader=tree["unit_leader"], reason="材料不全",
                 data={"items": return_items(1)})
     assert ReturnRequest.objects.get().answer_deadline == dossier.campaign.supplement_cutoff

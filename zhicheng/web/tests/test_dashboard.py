@@ -117,6 +117,21 @@ class TestStaffDashboards:
         html = client.get(reverse("web:dashboard")).content.decode()
         assert "2024年10月20日 24:00" in html and "距截止还有 5 天" in html
 
+    @pytest.mark.parametrize(("when", "closed", "countdown"), [
+        ((2024, 10, 31, 23, 59, 59), False, "今天 24:00 截止"), ((2024, 11, 1, 0, 0, 0), True, "已截止"),
+    ])
+    def test_every_unit_instant_with_its_countdown(self, client, frozen, when, closed, countdown):
+        campaign_load_from_file()
+        frozen(at(*when))
+        login(client, member(Role.REVIEW_CLERK).user)
+        html = client.get(reverse("web:dashboard")).content.decode()
+        for label, instant in (("系统单位推荐截止", "2024年10月20日 24:00"),
+                               ("委托评审系列完成审核推荐", "2024年10月30日 24:00"),
+                               ("报送审核部门截止", "2024年10月31日 24:00")):
+            assert label in html and instant in html
+        assert html.count("已截止") >= (3 if closed else 2)
+        assert countdown in html
+
     def test_office_sees_counts_per_kind_and_the_timeline(self, client, frozen):
         campaign_load_from_file()
         frozen(at(2024, 10, 15, 9, 0))
