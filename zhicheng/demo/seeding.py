@@ -207,5 +207,7 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> list[DemoLogin]:
         step("2024 审核过程已存在 / 2024 review chain already there" if chain.skipped else
              f"2024 审核过程：{len(chain.moved)} 份材料 / 2024 review chain: {len(chain.moved)} dossiers moved")
         live = demo_live_seed()  # a campaign of this year, open now, with dossiers at every step
+        for org in orgs.values():  # the live campaign's reset instant: each admin re-confirms the roles again
+            _roles_reconfirmed(org)
         step(live.summary())
     return logins

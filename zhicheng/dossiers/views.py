@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from zhicheng.core.http import client_ip, refusals_go_back
 
 from . import selectors, services
 from .forms import PledgeForm, SectionForm, StartForm, WithdrawForm
+from .hooks import change_requests_for
 from .models import Dossier, DossierState, EvidenceFile
 from .permissions import can_edit_dossier
 from .sections import SECTIONS
@@ -106,13 +108,29 @@ def _next_step(dossier, pledge) -> str:
     return dossier.get_state_display()
 
 
+def section_label(spec) -> str:
+    """The section's name in the page's language."""
+    return spec.label_en.capitalize() if (get_language() or "").startswith("en") else spec.label_zh
+
+
+def _change_marks(dossier) -> dict:
+    """(section, row id) → the open requests' texts to mark in place (review's open return, via hooks)."""
+    marks: dict = {}
+    for requests in change_requests_for(dossier):
+        for target, texts in requests.by_target.items():
+            marks.setdefault(target, []).extend(texts)
+    return marks
+
+
 def _state_context(request, dossier) -> dict:
     """The state badge, the pledge and what to do next; `can_edit` shows the forms to the applicant only."""
     pledge = selectors.dossier_pledge_current(dossier)
     signed_before = dossier.pledges.exists()
+    requests = change_requests_for(dossier) if dossier.state == DossierState.RETURNED else []
     return {"dossier": dossier, "pledge": pledge, "pledge_outdated": pledge is None and signed_before,
             "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge),
-            "is_owner": dossier.applicant_id == request.user.pk, "eligibility": dossier.eligibility_status}
+            "is_owner": dossier.applicant_id == request.user.pk, "eligibility": dossier.eligibility_status,
+            "change_requests": requests}
 
 
 @login_required
@@ -151,11 +169,14 @@ def dossier_detail(request, pk: int):
     """The whole dossier, read-only: target, every section with its files, the versions."""
     dossier = selectors.dossier_get_for(request.user, pk)
     files = _files_by_item(dossier)
+    marks = _change_marks(dossier)
     sections = []
     for key, spec in SECTIONS.items():
-        rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), [])}
+        rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), []),
+                 "changes": marks.get((key, item.pk), [])}
                 for item in selectors.dossier_section_items(dossier, key)]
-        sections.append({"key": key, "label": spec.label_zh, "rows": rows, "files": files.get((key, None), [])})
+        sections.append({"key": key, "label": section_label(spec), "rows": rows,
+                         "files": files.get((key, None), []), "changes": marks.get((key, None), [])})
     return TemplateResponse(request, "dossiers/detail.html", {
         **_state_context(request, dossier), "sections": sections, "versions": selectors.dossier_versions(dossier),
     })
