@@ -172,7 +172,7 @@ def _live_dossiers(campaign: Campaign, opens: dt.datetime) -> dict[str, Dossier]
 
 
 def _live_chain(campaign: Campaign, dossiers: dict[str, Dossier], opens: dt.datetime, today: dt.date) -> None:
-    """Unit passes on day 2 (the return today), the early publicity from day 3 (over by now), the late one from today."""
+    """Unit passes on day 2 (the return today), the early publicity from day 3 (over by now), the late today."""
     staff = User.objects.filter(username__regex=r"_(clerk|leader)$").in_bulk(field_name="username")
     names = {spec.name: spec.key for spec in ORGANISATIONS}
     keys = {org.pk: names[org.name] for org in Organisation.objects.filter(name__in=names)}

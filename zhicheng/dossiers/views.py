@@ -14,17 +14,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhicheng.campaigns.selectors import campaign_current
+from zhicheng.campaigns.selectors import campaign_current, campaign_submission_is_open
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip, refusals_go_back
 
 from . import selectors, services
-from .forms import PledgeForm, SectionForm, StartForm, WithdrawForm
+from .forms import FinalWithdrawForm, PledgeForm, SectionForm, StartForm, WithdrawForm
 from .hooks import change_requests_for
 from .models import Dossier, DossierState, EvidenceFile
 from .permissions import can_edit_dossier
@@ -138,6 +139,8 @@ def dossier_mine(request):
     """The applicant's dossier for the current campaign, or the form to start one."""
     campaign = campaign_current()
     dossier = selectors.dossier_active_for(request.user, campaign) if campaign else None
+    if dossier is None and campaign is not None:  # withdrawn after the close: shown read-only, the year ends
+        dossier = selectors.dossier_withdrawn_for(request.user, campaign)
     if dossier is not None:
         return TemplateResponse(request, "dossiers/mine.html", {
             **_state_context(request, dossier), "campaign": campaign, "sections": _completeness(dossier),
@@ -328,16 +331,26 @@ def dossier_submit(request, pk: int):
 
 @login_required
 def dossier_withdraw(request, pk: int):
-    """Withdraw a submitted dossier, with a reason."""
+    """Withdraw a submitted dossier, with a reason: a draft again while the window is open; after it closes the
+    year's application ends, so the password and a typed confirmation are asked."""
     dossier = selectors.dossier_get_for(request.user, pk)
-    form = WithdrawForm(request.POST or None)
+    final = not campaign_submission_is_open(dossier.campaign, timezone.now())
+    form = (FinalWithdrawForm if final else WithdrawForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"],
-                                      ip=client_ip(request))
+                                      password=form.cleaned_data.get("password"),
+                                      confirmation=form.cleaned_data.get("confirmation", ""), ip=client_ip(request))
         except ApplicationError as exc:
-            form_add_application_error(form, exc)
+            if exc.code in ("wrong_password", "password_change_required") and "password" in form.fields:
+                form.add_error("password", exc.message)
+            else:
+                form_add_application_error(form, exc)
         else:
-            messages.success(request, _("申报材料已撤回"))
-            return redirect("dossiers:detail", pk=dossier.pk)
-    return render(request, "dossiers/withdraw.html", {**_state_context(request, dossier), "form": form})
+            if final:
+                messages.success(request, _("申报材料已撤回，本年度申报已结束"))
+                return redirect("dossiers:mine")
+            messages.success(request, _("申报材料已撤回，现为草稿，可修改后再次提交"))
+            return redirect("dossiers:mine")
+    return render(request, "dossiers/withdraw.html", {**_state_context(request, dossier), "form": form,
+                                                      "final": final}, status=400 if form.errors else 200)
