@@ -25,9 +25,10 @@ from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip, refusals_go_back
 
 from . import selectors, services
+from .evidence import purpose_preselected, section_purposes
 from .forms import FinalWithdrawForm, PledgeForm, SectionForm, StartForm, WithdrawForm
 from .hooks import change_requests_for
-from .models import Dossier, DossierState, EvidenceFile
+from .models import Dossier, DossierState, EvidenceFile, EvidencePurpose
 from .permissions import can_edit_dossier
 from .sections import SECTIONS
 from .snapshot import version_diff
@@ -224,13 +225,14 @@ def _section_context(request, dossier, spec, add_form=None, bad_form=None) -> di
         form = bad_form if bad_form is not None and bad_form.item is not None and bad_form.item.pk == item.pk \
             else SectionForm(spec, item=item)
         rows.append({"item": item, "form": form, "cells": _row_cells(spec, item),
-                     "files": files.get((spec.name, item.pk), [])})
+                     "files": files.get((spec.name, item.pk), []), "purpose": purpose_preselected(spec.name, item)})
     if spec.single and not rows:
         rows.append({"item": None, "form": add_form or SectionForm(spec), "cells": [], "files": []})
     return {
         **_state_context(request, dossier), "spec": spec, "rows": rows,
         "add_form": None if spec.single else (add_form or SectionForm(spec)),
         "upload_url": _upload_url(dossier, spec.name), "here": request.get_full_path(),
+        "purposes": [(p, EvidencePurpose(p).label) for p in (EvidencePurpose.GENERAL, *section_purposes(spec.name))],
     }
 
 

@@ -97,7 +97,7 @@ class TestWithdraw:
         assert withdrawn.state == "draft" and withdrawn.withdraw_reason == "换单位申报"
         assert withdrawn.submitted_at is None and withdrawn.withdrawn_at is None
         assert DossierVersion.objects.filter(dossier=ready).count() == 1
-        assert dossier_for(applicant, campaign).pk == ready.pk  # still the applicant's dossier of the year
+        assert Dossier.objects.filter(applicant=applicant, campaign=campaign).get().pk == ready.pk  # still theirs
 
     def test_reason_required(self, ready, applicant):
         services.dossier_submit(dossier=ready, actor=applicant)

@@ -131,7 +131,7 @@ class TestApplicantJourney:
     def test_withdraw_with_a_reason(self, dossier, applicant, me):
         _submitted(dossier, applicant)
         url = reverse("dossiers:withdraw", args=[dossier.pk])
-        assert me.post(url, {"reason": ""}).status_code == 200  # a reason is required
+        assert me.post(url, {"reason": ""}).status_code == 400  # a reason is required
         assert me.post(url, {"reason": "材料需要补充"}).status_code == 302
         dossier.refresh_from_db()
         assert dossier.state == "draft" and dossier.withdraw_reason == "材料需要补充"  # the window is open
