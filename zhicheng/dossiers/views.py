@@ -5,6 +5,8 @@ The pages that show other apps' panels answer with a TemplateResponse: web (urls
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
@@ -98,15 +100,29 @@ def _completeness(dossier) -> list[dict]:
     ]
 
 
+def _deadline_text(value) -> str:
+    """2024-10-10 24:00: a deadline at midnight reads as the day before's end."""
+    local = timezone.localtime(value)
+    if local.hour == local.minute == 0:
+        return f"{(local - dt.timedelta(days=1)):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
 def _next_step(dossier, pledge) -> str:
+    """What the applicant does next, by when, and what blocks it — in the same terms as the submit button."""
+    closes = _deadline_text(dossier.campaign.submission_closes_at)
     if dossier.state == DossierState.DRAFT:
+        if dossier.eligibility_status == "blocked":
+            return _("有不符合申报条件的项目，按“申报条件检查”逐项修改后才能提交（%(when)s 前）") % {"when": closes}
         if pledge is None:
-            return _("填写各栏目并上传佐证材料，然后签署诚信承诺书")
-        return _("承诺书已签署，请提交至单位审核")
+            return _("填写各栏目并上传佐证材料，然后签署诚信承诺书，再提交（%(when)s 前）") % {"when": closes}
+        return _("承诺书已签署，请于 %(when)s 前提交至单位审核") % {"when": closes}
     if dossier.state == DossierState.RETURNED:
-        return _("单位或审核部门已退回，请按修改要求修改，重新签署承诺书后再次提交")
+        return _("单位或审核部门已退回，请按标出的修改要求修改，重新签署承诺书后在答复截止前再次提交")
     if dossier.state == DossierState.SUBMITTED:
-        return _("已提交，等待单位审核")
+        return _("已提交，等待单位审核；单位作出决定前可撤回")
+    if dossier.state == DossierState.WITHDRAWN:
+        return _("已撤回，本年度申报已结束")
     return dossier.get_state_display()
 
 

@@ -49,6 +49,7 @@ def test_before_the_close_withdrawal_makes_an_editable_draft_submitted_again(sub
         assert 'id="withdraw-draft"' in page and 'name="password"' not in page
         assert _post(client, url, {"reason": "补充论文"}).status_code == 302
         assert _state(submitted) == "draft"
+        Dossier.objects.filter(pk=submitted.pk).update(eligibility_status="eligible")  # the rules are set aside here
         mine = client.get(reverse("dossiers:mine")).content.decode()
         assert reverse("dossiers:submit", args=[submitted.pk]) in mine  # editable and submittable again
         signed(submitted, applicant)
@@ -101,3 +102,18 @@ def test_after_the_close_the_api_needs_the_password_and_confirmation(submitted, 
         done = services.dossier_withdraw(dossier=submitted, actor=applicant, reason="x", password=PASSWORD,
                                          confirmation=CONFIRM)
     assert done.state == "withdrawn" and done.withdrawn_at is not None
+
+
+def test_next_step_and_the_submit_button_agree_when_a_condition_blocks(dossier, applicant):
+    Dossier.objects.filter(pk=dossier.pk).update(eligibility_status="blocked")
+    signed(dossier, applicant)
+    Dossier.objects.filter(pk=dossier.pk).update(eligibility_status="blocked")
+    client = Client()
+    client.force_login(applicant)
+    page = client.get(reverse("dossiers:mine")).content.decode()
+    assert "承诺书已签署，请" not in page and "按“申报条件检查”逐项修改后才能提交" in page
+    assert reverse("dossiers:submit", args=[dossier.pk]) not in page and 'id="submit-blocked"' in page
+    Dossier.objects.filter(pk=dossier.pk).update(eligibility_status="eligible")
+    page = client.get(reverse("dossiers:mine")).content.decode()
+    assert "承诺书已签署，请于 2024-10-10 24:00 前提交至单位审核" in page
+    assert reverse("dossiers:submit", args=[dossier.pk]) in page
