@@ -108,7 +108,7 @@ def _deadline_text(value) -> str:
     return f"{local:%Y-%m-%d %H:%M}"
 
 
-def _next_step(dossier, pledge) -> str:
+def _next_step(dossier, pledge, owner: bool = True) -> str:
     """What the applicant does next, by when, and what blocks it — in the same terms as the submit button."""
     closes = _deadline_text(dossier.campaign.submission_closes_at)
     if dossier.state == DossierState.DRAFT:
@@ -120,7 +120,7 @@ def _next_step(dossier, pledge) -> str:
     if dossier.state == DossierState.RETURNED:
         return _("单位或审核部门已退回，请按标出的修改要求修改，重新签署承诺书后在答复截止前再次提交")
     if dossier.state == DossierState.SUBMITTED:
-        return _("已提交，等待单位审核；单位作出决定前可撤回")
+        return _("已提交，等待单位审核；单位作出决定前可撤回") if owner else _("已提交，等待单位审核")
     if dossier.state == DossierState.WITHDRAWN:
         return _("已撤回，本年度申报已结束")
     return dossier.get_state_display()
@@ -142,11 +142,11 @@ def _change_marks(dossier) -> dict:
 
 def _state_context(request, dossier) -> dict:
     """The state badge, the pledge and what to do next; `can_edit` shows the forms to the applicant only."""
-    pledge = selectors.dossier_pledge_current(dossier)
+    pledge, owner = selectors.dossier_pledge_current(dossier), dossier.applicant_id == request.user.pk
     signed_before = dossier.pledges.exists()
     requests = change_requests_for(dossier) if dossier.state == DossierState.RETURNED else []
     return {"dossier": dossier, "pledge": pledge, "pledge_outdated": pledge is None and signed_before,
-            "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge),
+            "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge, owner),
             "is_owner": dossier.applicant_id == request.user.pk, "eligibility": dossier.eligibility_status,
             "change_requests": requests}
 
