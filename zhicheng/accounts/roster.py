@@ -70,6 +70,13 @@ def roster_entry_add(
     error = id_number_error(id_type, id_number)
     if error:
         raise invalid("id_number", error)
+    holder = StaffRosterEntry.objects.select_for_update().filter(
+        organisation=organisation, id_type=id_type, id_number=id_number, is_active=True).first()
+    if holder is not None and holder.real_name != real_name:  # never rename someone by adding another person
+        message = f"此证件号已在花名册中，登记的姓名是“{holder.real_name}”；同一证件号不能再登记为“{real_name}”"
+        refusal = invalid("id_number", message, "This ID number is already on the roster under another name")
+        refusal.status = 409
+        raise refusal
     outcome, entry = _roster_put(
         actor=actor, org=organisation, id_type=id_type, id_number=id_number, real_name=real_name
     )

@@ -134,6 +134,7 @@ class EventType(models.TextChoices):
     DOSSIER_PLEDGE_SIGNED = "dossier.pledge_signed", _("签署诚信承诺")
     DOSSIER_SUBMITTED = "dossier.submitted", _("提交申报材料")
     DOSSIER_WITHDRAWN = "dossier.withdrawn", _("撤回申报材料")
+    DOSSIER_WITHDRAWN_TO_DRAFT = "dossier.withdrawn_to_draft", _("撤回申报材料修改（可再次提交）")
     DOSSIER_RETURN_ANSWERED = "dossier.return_answered", _("申报人答复退回并重新提交")
     DOSSIER_ROUTE_CHANGED = "dossier.route_changed", _("职改办确认评审方式")
     DOSSIER_PUBLICITY_STARTED = "dossier.publicity_started", _("单位公示开始")

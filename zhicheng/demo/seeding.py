@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -22,8 +24,10 @@ from zhicheng.campaigns.services import campaign_load_from_file
 
 from .dossiers import demo_dossiers_seed
 from .evaluation import demo_evaluation_seed
+from .live import demo_live_seed
 from .notices import demo_notices_seed
 from .organisations import BY_KEY, OFFICE, OrgSpec, parents_first
+from .passwords import demo_password_hashed_once
 from .people import DEMO_PASSWORD, Person, demo_people
 from .review_chain import demo_review_chain_seed
 
@@ -38,6 +42,7 @@ class DemoLogin:
     organisation: str
     totp_secret: str
     case: str
+    kind: str = ""  # the organisation's kind (OrganisationKind), to group the log-ins
 
 
 @dataclass
@@ -160,26 +165,55 @@ def _login(person: Person, user: User) -> DemoLogin:
         organisation="、".join(dict.fromkeys(m.organisation.name for m in memberships)),
         totp_secret=totp_secret_base32(device) if device else "",
         case=person.case.code if person.case else "",
+        kind=memberships[0].organisation.kind if memberships else "",
     )
 
 
-@transaction.atomic
-def seed_demo() -> list[DemoLogin]:
-    """Load the 2024 campaign and the demo district; return every demo log-in."""
-    campaign_load_from_file()
-    people = demo_people()
-    actors = _bootstrap({p.username: p for p in people})
-    orgs = _organisations(actors)
-    order = {spec.key: n for n, spec in enumerate(parents_first())}
-    staff = sorted((p for p in people if p.case is None), key=lambda p: order[p.organisation])
-    logins = []
-    for key, group in itertools.groupby(staff, key=lambda p: p.organisation):
-        logins += [_login(p, _staff_account(p, orgs, actors)) for p in group]
-        _roles_reconfirmed(orgs[key])  # §六(八): its admin re-confirms the three roles before opening accounts
-    logins += [_login(p, _applicant_account(p, orgs)) for p in people if p.case is not None]
-    demo_dossiers_seed()  # the applicants' 2024 dossiers, filled in on the window's last days
-    demo_review_chain_seed()  # what the units, departments and the office did with them in Oct-Nov 2024
-    demo_evaluation_seed()  # the engineering senior committee's meetings and an entrusted result, Dec 2024
+class _Progress:
+    """One line per stage: what was done, with counts, and the seconds since the start."""
 
-    demo_notices_seed()  # the office's notice board: the notice, the manuals, a form
+    def __init__(self, write: Callable[[str], None] | None) -> None:
+        self.write, self.started = write, time.monotonic()
+
+    def __call__(self, stage: str) -> None:
+        if self.write is not None:
+            self.write(f"[{time.monotonic() - self.started:5.1f} s] {stage}")
+
+
+@transaction.atomic
+def seed_demo(progress: Callable[[str], None] | None = None) -> list[DemoLogin]:
+    """Load the 2024 campaign, the demo district and the live campaign; return every demo log-in."""
+    step = _Progress(progress)
+    with demo_password_hashed_once():
+        campaign_load_from_file()
+        step("2024 年度评审已载入 / 2024 campaign loaded")
+        people = demo_people()
+        actors = _bootstrap({p.username: p for p in people})
+        orgs = _organisations(actors)
+        step(f"机构 {len(orgs)} 个 / {len(orgs)} organisations")
+        order = {spec.key: n for n, spec in enumerate(parents_first())}
+        staff = sorted((p for p in people if p.case is None), key=lambda p: order[p.organisation])
+        logins = []
+        for key, group in itertools.groupby(staff, key=lambda p: p.organisation):
+            logins += [_login(p, _staff_account(p, orgs, actors)) for p in group]
+            _roles_reconfirmed(orgs[key])  # §六(八): its admin re-confirms the three roles before opening accounts
+        step(f"工作人员账号 {len(logins)} 个 / {len(logins)} staff accounts")
+        applicants = [_login(p, _applicant_account(p, orgs)) for p in people if p.case is not None]
+        logins += applicants
+        step(f"申报人账号 {len(applicants)} 个 / {len(applicants)} applicant accounts")
+        report = demo_dossiers_seed()  # the applicants' 2024 dossiers, filled in on the window's last days
+        step(f"2024 申报材料：提交 {len(report.submitted)}，草稿 {len(report.drafts)}，已有 {report.skipped} / "
+             f"2024 dossiers: {len(report.submitted)} submitted, {len(report.drafts)} drafts, "
+             f"{report.skipped} already there")
+        chain = demo_review_chain_seed()  # what the units, departments and the office did with them in Oct-Nov 2024
+        step("2024 审核过程已存在 / 2024 review chain already there" if chain.skipped else
+             f"2024 审核过程：{len(chain.moved)} 份材料 / 2024 review chain: {len(chain.moved)} dossiers moved")
+        demo_evaluation_seed()  # the engineering senior committee's meetings and an entrusted result, Dec 2024
+        step("2024 评审会议与委托评审 / 2024 evaluation meetings and the entrusted result")
+        demo_notices_seed()  # the office's notice board: the notice, the manuals, a form
+        step("通知公告 / notice board")
+        live = demo_live_seed()  # a campaign of this year, open now, with dossiers at every step
+        for org in orgs.values():  # the live campaign's reset instant: each admin re-confirms the roles again
+            _roles_reconfirmed(org)
+        step(live.summary())
     return logins

@@ -165,7 +165,8 @@ def dossier_submit(request, dossier_id: int):
 @router.post("/{dossier_id}/withdraw", response=DossierDetailOut)
 def dossier_withdraw(request, dossier_id: int, payload: WithdrawIn):
     dossier = selectors.dossier_get_for(request.auth, dossier_id)
-    services.dossier_withdraw(dossier=dossier, actor=request.auth, reason=payload.reason, ip=client_ip(request))
+    services.dossier_withdraw(dossier=dossier, actor=request.auth, reason=payload.reason, password=payload.password,
+                              confirmation=payload.confirmation, ip=client_ip(request))
     return _detail(selectors.dossier_get_for(request.auth, dossier_id))
 
 

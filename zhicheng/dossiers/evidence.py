@@ -44,7 +44,29 @@ def _item_id_resolve(dossier, section: str, item_id):
     return dossier_section_item_get(dossier, section, item_id).pk
 
 
-def _purpose_check(purpose: str | None) -> str:
+def section_purposes(section: str) -> tuple[str, ...]:
+    """What a file uploaded on this section may prove, where an eligibility rule asks for it ('' = general)."""
+    from .models import EvidencePurpose as P
+
+    return {
+        "continuing_education": (P.CE_CERTIFICATE,),  # R-CE: the year's certificate
+        "series_transfer": (P.UNIT_ASSESSMENT,),  # R-TRANSFER: the unit's assessment
+        "labour_exemption": (P.LABOUR_CONTRACT, P.SALARY_STATEMENT, P.HEAD_OFFICE_SOCSEC),  # R-SOCSEC exemption
+        "identity": (P.ENTRUSTMENT_LETTER, P.FILE_CUSTODY_APPROVAL),  # entrusted / file custody elsewhere
+    }.get(section, ())
+
+
+def purpose_preselected(section: str, item=None) -> str:
+    """The purpose the section implies (its only one; for a head-office exemption the head office's statement)."""
+    from .models import EvidencePurpose as P
+
+    if section == "labour_exemption":
+        return P.HEAD_OFFICE_SOCSEC if getattr(item, "kind", "") == "head_office" else P.LABOUR_CONTRACT
+    purposes = section_purposes(section)
+    return purposes[0] if len(purposes) == 1 else P.GENERAL
+
+
+def _purpose_check(purpose: str | None, section: str = "") -> str:
     from .models import EvidencePurpose
 
     purpose = (purpose or "").strip()
@@ -52,6 +74,13 @@ def _purpose_check(purpose: str | None) -> str:
         raise ApplicationError(
             "invalid_purpose", f"文件用途不正确：{purpose}", f"Unknown evidence purpose: {purpose}",
             details={"fields": {"purpose": ["文件用途不正确"]}, "fields_en": {"purpose": ["unknown purpose"]}},
+        )
+    if purpose and section and purpose not in section_purposes(section):
+        label = EvidencePurpose(purpose).label
+        raise ApplicationError(
+            "purpose_not_for_section", f"“{label}”不能上传在此栏目", f"A {purpose} does not belong to this section",
+            details={"fields": {"purpose": [f"“{label}”不能上传在此栏目"]},
+                     "fields_en": {"purpose": ["not for this section"]}},
         )
     return purpose
 
@@ -66,7 +95,7 @@ def evidence_attach(
 
     require(can_edit_dossier(actor, dossier))  # cheap refusals before the file is read
     item_id = _item_id_resolve(dossier, section, item_id)
-    purpose = _purpose_check(purpose)
+    purpose = _purpose_check(purpose, section)
     name = evidence_clean_name(getattr(upload, "name", "") or "")
     inspected = evidence_inspect(upload, claimed_name=name, max_bytes=evidence_file_limit_bytes(dossier.campaign))
     room = evidence_dossier_limit_bytes(dossier.campaign)

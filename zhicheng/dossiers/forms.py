@@ -40,6 +40,14 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
+class FinalWithdrawForm(WithdrawForm):
+    """After the window closed withdrawing ends the year's application: the password and a typed confirmation."""
+
+    password = forms.CharField(label=_("登录密码"),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirmation = forms.CharField(label=_("请输入“放弃本年度申报”以确认"), max_length=50)
+
+
 def _form_field(model_field) -> forms.Field:
     """An input for one model field; the values are sent to the service as typed."""
     from django.db import models

@@ -162,6 +162,30 @@ def reason_given(ctx: GuardContext) -> Decision:
                   fields={"reason": ["请填写撤回原因"]}, fields_en={"reason": ["required"]})
 
 
+WITHDRAWAL_CONFIRMATION = "放弃本年度申报"
+
+
+@guard_register("window_closed")
+def window_closed(ctx: GuardContext) -> Decision:
+    """The submission window has closed (before, withdrawing makes the dossier a draft again instead)."""
+    from zhicheng.campaigns.selectors import campaign_submission_is_open
+
+    if not campaign_submission_is_open(ctx.dossier.campaign, ctx.now):
+        return ALLOW
+    return refuse("window_still_open", "个人申报尚未截止：撤回后材料回到草稿，可修改后再次提交",
+                  "Submission is still open: withdrawing makes the dossier a draft again", status=409)
+
+
+@guard_register("withdrawal_confirmed")
+def withdrawal_confirmed(ctx: GuardContext) -> Decision:
+    """After the close the applicant typed the confirmation that the year's application ends."""
+    if (ctx.data.get("confirmation") or "").strip() == WITHDRAWAL_CONFIRMATION:
+        return ALLOW
+    message = f"请输入“{WITHDRAWAL_CONFIRMATION}”以确认撤回"
+    return refuse("confirmation_required", message, "Type the confirmation to withdraw", status=400,
+                  fields={"confirmation": [message]}, fields_en={"confirmation": ["type the confirmation"]})
+
+
 def return_origin(dossier: Dossier) -> str:
     """Where an answered return sends the dossier: the state it was returned from (the unit's submitted, or the
     unit answering a department return); read from the state changes, so dossiers need not ask review."""

@@ -84,6 +84,8 @@ class PledgeIn(Schema):
 
 class WithdrawIn(Schema):
     reason: str = ""
+    password: str = ""  # after the window closed: the login password and the typed confirmation
+    confirmation: str = ""
 
 
 class VersionOut(Schema):

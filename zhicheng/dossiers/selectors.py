@@ -69,6 +69,12 @@ def dossier_active_for(applicant, campaign) -> Dossier | None:
     )
 
 
+def dossier_withdrawn_for(applicant, campaign) -> Dossier | None:
+    """The applicant's dossier withdrawn (after the window closed) in the campaign, if any."""
+    return (_with_related(Dossier.objects.filter(applicant=applicant, campaign=campaign,
+                                                 state=DossierState.WITHDRAWN)).order_by("-id").first())
+
+
 def dossier_versions(dossier: Dossier) -> QuerySet[DossierVersion]:
     return dossier.versions.order_by("number")
 

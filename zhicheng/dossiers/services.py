@@ -322,7 +322,25 @@ def dossier_submit(*, dossier: Dossier, actor, ip: str | None = None) -> Dossier
     )
 
 
-@transaction.atomic
-def dossier_withdraw(*, dossier: Dossier, actor, reason: str, ip: str | None = None) -> Dossier:
-    """Withdraw a submitted dossier (until the unit decides); nothing is deleted."""
-    return dossier_transition(dossier=dossier, to=State.WITHDRAWN, actor=actor, ip=ip, data={"reason": reason or ""})
+def dossier_withdraw(
+    *, dossier: Dossier, actor, reason: str, password: str | None = None, confirmation: str = "",
+    ip: str | None = None,
+) -> Dossier:
+    """Withdraw a submitted dossier (until the unit decides); nothing is deleted.
+
+    While the submission window is open it becomes a draft again (edit and submit again). After the close it is
+    withdrawn for good: the year's application ends, so the applicant re-enters their password and types the
+    confirmation (a wrong password counts toward lockout and changes nothing).
+    """
+    data = {"reason": reason or ""}
+    if campaign_submission_is_open(dossier.campaign, timezone.now()):
+        return dossier_transition(dossier=dossier, to=State.DRAFT, actor=actor, ip=ip, data=data)
+    require(is_dossier_owner(actor, dossier))
+    if dossier.state != State.SUBMITTED:
+        raise transition_refused(dossier.state, State.WITHDRAWN)
+    if not (reason or "").strip():
+        raise ApplicationError("reason_required", "请填写撤回原因", "Give the reason for withdrawing",
+                               details={"fields": {"reason": ["请填写撤回原因"]}})
+    password_confirm(user=actor, password=password or "", ip=ip, purpose="withdraw")
+    return dossier_transition(dossier=dossier, to=State.WITHDRAWN, actor=actor, ip=ip,
+                              data={**data, "confirmation": (confirmation or "").strip()})

@@ -5,6 +5,8 @@ The pages that show other apps' panels answer with a TemplateResponse: web (urls
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
@@ -14,17 +16,21 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhicheng.campaigns.selectors import campaign_current
+from zhicheng.campaigns.selectors import campaign_current, campaign_submission_is_open
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip, refusals_go_back
 
 from . import selectors, services
-from .forms import PledgeForm, SectionForm, StartForm, WithdrawForm
-from .models import Dossier, DossierState, EvidenceFile
+from .evidence import purpose_preselected, section_purposes
+from .forms import FinalWithdrawForm, PledgeForm, SectionForm, StartForm, WithdrawForm
+from .hooks import change_requests_for
+from .models import Dossier, DossierState, EvidenceFile, EvidencePurpose
 from .permissions import can_edit_dossier
 from .sections import SECTIONS
 from .snapshot import version_diff
@@ -94,25 +100,55 @@ def _completeness(dossier) -> list[dict]:
     ]
 
 
-def _next_step(dossier, pledge) -> str:
+def _deadline_text(value) -> str:
+    """2024-10-10 24:00: a deadline at midnight reads as the day before's end."""
+    local = timezone.localtime(value)
+    if local.hour == local.minute == 0:
+        return f"{(local - dt.timedelta(days=1)):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+def _next_step(dossier, pledge, owner: bool = True) -> str:
+    """What the applicant does next, by when, and what blocks it — in the same terms as the submit button."""
+    closes = _deadline_text(dossier.campaign.submission_closes_at)
     if dossier.state == DossierState.DRAFT:
+        if dossier.eligibility_status == "blocked":
+            return _("有不符合申报条件的项目，按“申报条件检查”逐项修改后才能提交（%(when)s 前）") % {"when": closes}
         if pledge is None:
-            return _("填写各栏目并上传佐证材料，然后签署诚信承诺书")
-        return _("承诺书已签署，请提交至单位审核")
+            return _("填写各栏目并上传佐证材料，然后签署诚信承诺书，再提交（%(when)s 前）") % {"when": closes}
+        return _("承诺书已签署，请于 %(when)s 前提交至单位审核") % {"when": closes}
     if dossier.state == DossierState.RETURNED:
-        return _("单位或审核部门已退回，请按修改要求修改，重新签署承诺书后再次提交")
+        return _("单位或审核部门已退回，请按标出的修改要求修改，重新签署承诺书后在答复截止前再次提交")
     if dossier.state == DossierState.SUBMITTED:
-        return _("已提交，等待单位审核")
+        return _("已提交，等待单位审核；单位作出决定前可撤回") if owner else _("已提交，等待单位审核")
+    if dossier.state == DossierState.WITHDRAWN:
+        return _("已撤回，本年度申报已结束")
     return dossier.get_state_display()
+
+
+def section_label(spec) -> str:
+    """The section's name in the page's language."""
+    return spec.label_en.capitalize() if (get_language() or "").startswith("en") else spec.label_zh
+
+
+def _change_marks(dossier) -> dict:
+    """(section, row id) → the open requests' texts to mark in place (review's open return, via hooks)."""
+    marks: dict = {}
+    for requests in change_requests_for(dossier):
+        for target, texts in requests.by_target.items():
+            marks.setdefault(target, []).extend(texts)
+    return marks
 
 
 def _state_context(request, dossier) -> dict:
     """The state badge, the pledge and what to do next; `can_edit` shows the forms to the applicant only."""
-    pledge = selectors.dossier_pledge_current(dossier)
+    pledge, owner = selectors.dossier_pledge_current(dossier), dossier.applicant_id == request.user.pk
     signed_before = dossier.pledges.exists()
+    requests = change_requests_for(dossier) if dossier.state == DossierState.RETURNED else []
     return {"dossier": dossier, "pledge": pledge, "pledge_outdated": pledge is None and signed_before,
-            "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge),
-            "is_owner": dossier.applicant_id == request.user.pk, "eligibility": dossier.eligibility_status}
+            "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge, owner),
+            "is_owner": dossier.applicant_id == request.user.pk, "eligibility": dossier.eligibility_status,
+            "change_requests": requests}
 
 
 @login_required
@@ -120,6 +156,8 @@ def dossier_mine(request):
     """The applicant's dossier for the current campaign, or the form to start one."""
     campaign = campaign_current()
     dossier = selectors.dossier_active_for(request.user, campaign) if campaign else None
+    if dossier is None and campaign is not None:  # withdrawn after the close: shown read-only, the year ends
+        dossier = selectors.dossier_withdrawn_for(request.user, campaign)
     if dossier is not None:
         return TemplateResponse(request, "dossiers/mine.html", {
             **_state_context(request, dossier), "campaign": campaign, "sections": _completeness(dossier),
@@ -151,11 +189,14 @@ def dossier_detail(request, pk: int):
     """The whole dossier, read-only: target, every section with its files, the versions."""
     dossier = selectors.dossier_get_for(request.user, pk)
     files = _files_by_item(dossier)
+    marks = _change_marks(dossier)
     sections = []
     for key, spec in SECTIONS.items():
-        rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), [])}
+        rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), []),
+                 "changes": marks.get((key, item.pk), [])}
                 for item in selectors.dossier_section_items(dossier, key)]
-        sections.append({"key": key, "label": spec.label_zh, "rows": rows, "files": files.get((key, None), [])})
+        sections.append({"key": key, "label": section_label(spec), "rows": rows,
+                         "files": files.get((key, None), []), "changes": marks.get((key, None), [])})
     return TemplateResponse(request, "dossiers/detail.html", {
         **_state_context(request, dossier), "sections": sections, "versions": selectors.dossier_versions(dossier),
     })
@@ -200,13 +241,14 @@ def _section_context(request, dossier, spec, add_form=None, bad_form=None) -> di
         form = bad_form if bad_form is not None and bad_form.item is not None and bad_form.item.pk == item.pk \
             else SectionForm(spec, item=item)
         rows.append({"item": item, "form": form, "cells": _row_cells(spec, item),
-                     "files": files.get((spec.name, item.pk), [])})
+                     "files": files.get((spec.name, item.pk), []), "purpose": purpose_preselected(spec.name, item)})
     if spec.single and not rows:
         rows.append({"item": None, "form": add_form or SectionForm(spec), "cells": [], "files": []})
     return {
         **_state_context(request, dossier), "spec": spec, "rows": rows,
         "add_form": None if spec.single else (add_form or SectionForm(spec)),
         "upload_url": _upload_url(dossier, spec.name), "here": request.get_full_path(),
+        "purposes": [(p, EvidencePurpose(p).label) for p in (EvidencePurpose.GENERAL, *section_purposes(spec.name))],
     }
 
 
@@ -307,16 +349,26 @@ def dossier_submit(request, pk: int):
 
 @login_required
 def dossier_withdraw(request, pk: int):
-    """Withdraw a submitted dossier, with a reason."""
+    """Withdraw a submitted dossier, with a reason: a draft again while the window is open; after it closes the
+    year's application ends, so the password and a typed confirmation are asked."""
     dossier = selectors.dossier_get_for(request.user, pk)
-    form = WithdrawForm(request.POST or None)
+    final = not campaign_submission_is_open(dossier.campaign, timezone.now())
+    form = (FinalWithdrawForm if final else WithdrawForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"],
-                                      ip=client_ip(request))
+                                      password=form.cleaned_data.get("password"),
+                                      confirmation=form.cleaned_data.get("confirmation", ""), ip=client_ip(request))
         except ApplicationError as exc:
-            form_add_application_error(form, exc)
+            if exc.code in ("wrong_password", "password_change_required") and "password" in form.fields:
+                form.add_error("password", exc.message)
+            else:
+                form_add_application_error(form, exc)
         else:
-            messages.success(request, _("申报材料已撤回"))
-            return redirect("dossiers:detail", pk=dossier.pk)
-    return render(request, "dossiers/withdraw.html", {**_state_context(request, dossier), "form": form})
+            if final:
+                messages.success(request, _("申报材料已撤回，本年度申报已结束"))
+                return redirect("dossiers:mine")
+            messages.success(request, _("申报材料已撤回，现为草稿，可修改后再次提交"))
+            return redirect("dossiers:mine")
+    return render(request, "dossiers/withdraw.html", {**_state_context(request, dossier), "form": form,
+                                                      "final": final}, status=400 if form.errors else 200)

@@ -45,6 +45,11 @@ def enter_withdrawn(dossier: Dossier, data: dict[str, Any], now: dt.datetime) ->
     return ["withdrawn_at", "withdraw_reason"]
 
 
+def enter_draft_again(dossier: Dossier, data: dict[str, Any], now: dt.datetime) -> list[str]:
+    dossier.submitted_at, dossier.withdraw_reason = None, data["reason"].strip()
+    return ["submitted_at", "withdraw_reason"]
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -63,9 +68,12 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # -- the applicant --------------------------------------------------------------------------------------
     (State.DRAFT, State.SUBMITTED): T("submit", OWNER, ("window_open", "pledge_current", "eligibility_clear"),
                                       Event.DOSSIER_SUBMITTED, enter_submitted),
-    # "until the unit decides": no withdrawal row leads from the unit's later states
-    (State.SUBMITTED, State.WITHDRAWN): T("withdraw", OWNER, ("reason_given",), Event.DOSSIER_WITHDRAWN,
-                                          enter_withdrawn),
+    # "until the unit decides": no withdrawal row leads from the unit's later states. While the window is open a
+    # withdrawn dossier is a draft again (edit, submit again); after it closes withdrawing ends the year's application
+    (State.SUBMITTED, State.DRAFT): T("withdraw_to_draft", OWNER, ("window_open", "reason_given"),
+                                      Event.DOSSIER_WITHDRAWN_TO_DRAFT, enter_draft_again),
+    (State.SUBMITTED, State.WITHDRAWN): T("withdraw", OWNER, ("window_closed", "reason_given", "withdrawal_confirmed"),
+                                          Event.DOSSIER_WITHDRAWN, enter_withdrawn),
     # answering a return goes back to where the return came from (a department return passed on: dept_returned)
     (State.RETURNED, State.SUBMITTED): T("answer_return", OWNER, ANSWER, Event.DOSSIER_RETURN_ANSWERED),
     (State.RETURNED, State.DEPARTMENT_RETURNED): T("answer_department_return", OWNER, ANSWER,

@@ -8,8 +8,10 @@ class ReviewConfig(AppConfig):
     def ready(self) -> None:
         from .guards import guards_connect  # importing it registers review's workflow guards
         from .notify import notify_connect
+        from .return_editor import return_marks_connect
         from .services import register_effects
 
         register_effects()
         guards_connect()
         notify_connect()
+        return_marks_connect()  # the open return's requests marked on the applicant's rows

@@ -11,9 +11,9 @@ from zhicheng.dossiers.holders import holder_level
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.permissions import is_holder_leader, is_holder_staff
 from zhicheng.dossiers.recusal import Recused, is_impartial
-from zhicheng.dossiers.sections import SECTIONS
 
 from .models import DecisionAction
+from .return_editor import return_targets
 from .selectors import timeline_context
 from .selectors_unit import decisions_visible, recommendation_of, returns_of, staff_meeting_of
 from .services.decisions import EFFECTS, can_confirm, decision_open_for
@@ -41,14 +41,17 @@ def panel_context(request, dossier) -> dict:
     staff = bool(is_holder_staff(user, dossier)) and bool(impartial)  # a recused reviewer gets no decision form
     open_decision = decision_open_for(dossier) if staff else None
     default_deadline = default_answer_deadline(dossier.campaign, timezone.now())
+    actions = _actions(dossier) if staff and open_decision is None else []
+    editor = request.session.pop(f"review:return_editor:{dossier.pk}", None) if staff else None
     return {
         "dossier": dossier, "is_staff": staff, "open_decision": open_decision,
         "can_confirm": bool(open_decision and can_confirm(user, open_decision, dossier)),
         "can_cancel": bool(open_decision and (open_decision.proposed_by_id == user.pk
                                               or is_holder_leader(user, dossier))),
-        "actions": _actions(dossier) if staff and open_decision is None else [],
-        "sections": [("", "整体 / 其他")] + [(k, s.label_zh) for k, s in SECTIONS.items()],
-        "editor_rows": range(5), "default_deadline": timezone.localtime(default_deadline),
+        "actions": actions, "editor": editor or {},
+        "return_targets": return_targets(dossier, editor) if any(a == DecisionAction.RETURN for a, _ in actions)
+        else [],
+        "default_deadline": timezone.localtime(default_deadline),
         "returns": list(returns_of(dossier)),
         "history": list(decisions_visible(user, dossier).select_related("proposed_by", "confirmed_by")[:10]),
         "papers": recommendation_of(dossier) if staff else None,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.api_security import bearer_user, request_has_bearer
 from zhicheng.core.errors import ApplicationError, PermissionDenied
-from zhicheng.core.http import client_ip, service_flash
+from zhicheng.core.http import client_ip, refusal_flash, service_flash
 from zhicheng.dossiers import services as dossier_services
 from zhicheng.dossiers.selectors import dossier_get_for
 from zhicheng.files.inspection import ALLOWED, evidence_download_name, evidence_file_limit_bytes
@@ -48,14 +48,40 @@ def _deadline_from_form(raw: str) -> str | None:
 
 
 def _items_from_form(post) -> list[dict]:
-    sections, item_ids, texts = post.getlist("item_section"), post.getlist("item_id"), post.getlist("item_message")
+    """The ticked rows and sections (`return_pick` = "section:item id", "section:" or ":" for the whole dossier),
+    each with its note `return_note:<pick>`; a ticked row without a note is kept so the service names it."""
     rows = []
-    for i, message in enumerate(texts):
-        if not message.strip():
-            continue  # empty editor rows are left over, not mistakes
-        rows.append({"section": sections[i] if i < len(sections) else "",
-                     "item_id": (item_ids[i] if i < len(item_ids) else "") or None, "message": message})
+    for pick in post.getlist("return_pick"):
+        section, _sep, item_id = pick.partition(":")
+        rows.append({"section": section, "item_id": item_id or None,
+                     "message": post.get(f"return_note:{pick}", "")})
+    sections, item_ids, texts = post.getlist("item_section"), post.getlist("item_id"), post.getlist("item_message")
+    for i, message in enumerate(texts):  # the older editor's rows (section + row id + text), still accepted
+        if message.strip():
+            rows.append({"section": sections[i] if i < len(sections) else "",
+                         "item_id": (item_ids[i] if i < len(item_ids) else "") or None, "message": message})
     return rows
+
+
+RETURN_EDITOR_KEY = "review:return_editor:{}"
+
+
+def _propose(request, dossier, action: str, data: dict) -> None:
+    """Propose; a refused return keeps the ticks and notes and shows the message beside the editor."""
+    try:
+        decision_propose(dossier=dossier, action=action, actor=request.user, reason=request.POST.get("reason", ""),
+                         data=data, ip=client_ip(request))
+    except ApplicationError as exc:
+        fields = (exc.details or {}).get("fields", {}) if isinstance(exc.details, dict) else {}
+        if action != "return" or not (set(fields) & {"items", "answer_deadline"}):
+            raise
+        request.session[RETURN_EDITOR_KEY.format(dossier.pk)] = {
+            "errors": {k: [str(m) for m in v] for k, v in fields.items()}, "message": str(exc.message),
+            "picked": request.POST.getlist("return_pick"), "reason": request.POST.get("reason", ""),
+            "notes": {k: v for k, v in request.POST.items() if k.startswith("return_note:")},
+        }
+        return
+    messages.success(request, _("审核意见已提出，须由审查领导确认后生效"))
 
 
 @require_POST
@@ -70,12 +96,16 @@ def decision_propose_view(request, pk: int):
         deadline = _deadline_from_form(request.POST.get("answer_deadline", ""))
         if deadline:
             data["answer_deadline"] = deadline
+    if action != "return" and not any(str(i.get("message", "")).strip() for i in items):
+        data.pop("items", None)  # ticks left over from the editor do not travel with a pass
     if request.POST.get("route"):  # the office confirms (or changes) the route when it accepts
         data["route"] = request.POST["route"]
-    service_flash(request, lambda: decision_propose(
-        dossier=dossier, action=action, actor=request.user, reason=request.POST.get("reason", ""), data=data,
-        ip=client_ip(request),
-    ), done=_("审核意见已提出，须由审查领导确认后生效"))
+    try:
+        _propose(request, dossier, action, data)
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        refusal_flash(request, exc)
     return _back_to_dossier(dossier.pk)
 
 

@@ -459,6 +459,15 @@ class TestRoster:
         assert not StaffRosterEntry.objects.get(pk=entry.pk).is_active
         assert [e.event_type for e in AuditEvent.objects.order_by("id")] == ["roster.added", "roster.removed"]
 
+    def test_a_duplicate_id_number_under_another_name_is_refused_not_renamed(self, tree):
+        admin = member(tree["unit"], Role.ORG_ADMIN)
+        number = make_resident_id()
+        roster_entry_add(actor=admin, organisation=tree["unit"], real_name="周九", id_number=number)
+        with pytest.raises(ApplicationError) as refused:
+            roster_entry_add(actor=admin, organisation=tree["unit"], real_name="吴十", id_number=number)
+        assert refused.value.status == 409 and "周九" in refused.value.details["id_number"][0]
+        assert list(StaffRosterEntry.objects.values_list("real_name", flat=True)) == ["周九"]
+
     def test_other_units_admin_cannot_touch_the_roster(self, tree):
         admin = member(tree["other_unit"], Role.ORG_ADMIN)
         with pytest.raises(PermissionDenied):

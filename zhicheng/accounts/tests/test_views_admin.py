@@ -257,7 +257,12 @@ class TestUsersPage:
     def test_system_admin_sees_and_deactivates(self, client, tree):
         target = UserFactory()
         client = _as(client, tree["system_admin"])
-        assert target.username in client.get(reverse("organisations:users")).content.decode()
+        listed = client.get(reverse("organisations:users")).content.decode()
+        assert target.username in listed
+        if target.id_number:  # masked on the list: the first and last four characters only
+            assert target.id_number not in listed and target.id_number[-4:] in listed
+        if target.phone:
+            assert target.phone not in listed
         client.post(reverse("organisations:user_set_active", args=[target.pk]), {"active": "0"})
         target.refresh_from_db()
         assert not target.is_active

@@ -65,7 +65,7 @@ class TestApplicantPath:
 
             r = client.post(f"{url}/withdraw", {"reason": "材料需补充"}, content_type="application/json")
             assert r.status_code == 200, r.content
-            assert r.json()["state"] == "withdrawn" and r.json()["withdraw_reason"] == "材料需补充"
+            assert r.json()["state"] == "draft" and r.json()["withdraw_reason"] == "材料需补充"  # window open
         pledge = Dossier.objects.get(pk=body["id"]).pledges.get()
         assert pledge.user_agent == "pytest-agent"
 

@@ -91,15 +91,13 @@ class TestSubmit:
 
 
 class TestWithdraw:
-    def test_withdraw_keeps_everything(self, ready, applicant, campaign):
+    def test_withdraw_in_the_window_keeps_everything_as_a_draft(self, ready, applicant, campaign):
         services.dossier_submit(dossier=ready, actor=applicant)
         withdrawn = services.dossier_withdraw(dossier=ready, actor=applicant, reason="换单位申报")
-        assert withdrawn.state == "withdrawn" and withdrawn.withdraw_reason == "换单位申报"
-        assert withdrawn.withdrawn_at is not None
+        assert withdrawn.state == "draft" and withdrawn.withdraw_reason == "换单位申报"
+        assert withdrawn.submitted_at is None and withdrawn.withdrawn_at is None
         assert DossierVersion.objects.filter(dossier=ready).count() == 1
-        assert Dossier.objects.filter(pk=ready.pk).exists()
-        # a withdrawn dossier no longer blocks a new one in the same campaign
-        assert dossier_for(applicant, campaign).pk != ready.pk
+        assert Dossier.objects.filter(applicant=applicant, campaign=campaign).get().pk == ready.pk  # still theirs
 
     def test_reason_required(self, ready, applicant):
         services.dossier_submit(dossier=ready, actor=applicant)
@@ -118,12 +116,10 @@ class TestWithdraw:
             with pytest.raises(PermissionDenied):
                 services.dossier_withdraw(dossier=ready, actor=tree[who], reason="x")
 
-    def test_withdrawn_cannot_be_submitted_again(self, ready, applicant):
+    def test_withdrawn_in_the_window_is_submitted_again(self, ready, applicant):
         services.dossier_submit(dossier=ready, actor=applicant)
-        services.dossier_withdraw(dossier=ready, actor=applicant, reason="换单位申报")
-        with pytest.raises(ApplicationError) as exc:
-            services.dossier_submit(dossier=ready, actor=applicant)
-        assert exc.value.status == 409
+        services.dossier_withdraw(dossier=ready, actor=applicant, reason="补充材料")
+        assert services.dossier_submit(dossier=ready, actor=applicant).state == "submitted"
 
     def test_there_is_no_delete_service(self):
         assert not [name for name in dir(services) if name.startswith("dossier_") and "delete" in name]

@@ -131,10 +131,10 @@ class TestApplicantJourney:
     def test_withdraw_with_a_reason(self, dossier, applicant, me):
         _submitted(dossier, applicant)
         url = reverse("dossiers:withdraw", args=[dossier.pk])
-        assert me.post(url, {"reason": ""}).status_code == 200  # a reason is required
+        assert me.post(url, {"reason": ""}).status_code == 400  # a reason is required
         assert me.post(url, {"reason": "材料需要补充"}).status_code == 302
         dossier.refresh_from_db()
-        assert dossier.state == "withdrawn" and dossier.withdraw_reason == "材料需要补充"
+        assert dossier.state == "draft" and dossier.withdraw_reason == "材料需要补充"  # the window is open
 
     def test_delete_a_row(self, dossier, applicant, me):
         item = _education(dossier, applicant)
@@ -245,7 +245,7 @@ class TestVersions:
         item = _education(dossier, applicant)
         _submitted(dossier, applicant)
         services.dossier_withdraw(dossier=dossier, actor=applicant, reason="补充")
-        # a withdrawn dossier keeps its versions; the diff of a version with itself is empty
+        # a dossier withdrawn to a draft keeps its versions; the diff of a version with itself is empty
         content = me.get(reverse("dossiers:diff", args=[dossier.pk, 1, 1])).content.decode()
         assert "两个版本内容相同" in content
         assert me.get(reverse("dossiers:diff", args=[dossier.pk, 1, 2])).status_code == 404

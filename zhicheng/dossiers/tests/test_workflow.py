@@ -74,12 +74,12 @@ class TestDossierTransition:
         signed(dossier, applicant)
         dossier_submit(dossier=dossier, actor=applicant)
         with pytest.raises(ApplicationError) as exc:
-            workflow.dossier_transition(dossier=dossier, to="withdrawn", actor=applicant, data={"reason": " "})
+            workflow.dossier_transition(dossier=dossier, to="draft", actor=applicant, data={"reason": " "})
         assert exc.value.code == "reason_required" and exc.value.status == 400
-        result = workflow.dossier_transition(dossier=dossier, to="withdrawn", actor=applicant, data={"reason": "x"})
-        assert result.state == "withdrawn"
+        result = workflow.dossier_transition(dossier=dossier, to="draft", actor=applicant, data={"reason": "x"})
+        assert result.state == "draft"
         assert list(DossierStateChange.objects.filter(dossier=dossier).values_list("transition", "reason")) == [
-            ("submit", ""), ("withdraw", "x")]
+            ("submit", ""), ("withdraw_to_draft", "x")]
 
 
 class TestGuardRegistry:

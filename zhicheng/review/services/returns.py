@@ -42,9 +42,16 @@ def default_answer_deadline(campaign, now: dt.datetime) -> dt.datetime:
     return min(deadline, campaign.supplement_cutoff)
 
 
-def _items_clean(raw: Any) -> list[dict[str, Any]]:
+def _row_exists(dossier: Dossier, section: str, item_id: int) -> bool:
+    spec = SECTIONS[section]
+    return not spec.single and spec.model._default_manager.filter(dossier=dossier, pk=item_id).exists()
+
+
+def _items_clean(raw: Any, dossier: Dossier | None = None) -> list[dict[str, Any]]:
+    """Each requested change names a section of the dossier (or none: the whole dossier) and, optionally, one of
+    that section's rows by its id, as the ticked rows of the editor post it; a row the dossier lacks is refused."""
     if not isinstance(raw, list) or not raw:
-        raise _invalid("items", "请至少填写一项修改要求", "Give at least one requested change")
+        raise _invalid("items", "请至少勾选一项需要修改的条目或栏目", "Tick at least one row or section to change")
     if len(raw) > MAX_ITEMS:
         raise _invalid("items", f"修改要求最多 {MAX_ITEMS} 项", f"At most {MAX_ITEMS} requested changes")
     items = []
@@ -55,13 +62,19 @@ def _items_clean(raw: Any) -> list[dict[str, Any]]:
         if section and section not in SECTIONS:
             raise _invalid("items", f"没有此栏目：{section}", f"No such section: {section}")
         if not message:
-            raise _invalid("items", "每项修改要求都须写明修改内容", "Each requested change needs a message")
+            raise _invalid("items", "每个勾选的条目都须写明修改要求",
+                           "Each ticked row needs a note saying what to change")
         if item_id in ("", None):
             item_id = None
         elif not str(item_id).isdigit():
             raise _invalid("items", "条目编号须为数字", "The item id must be a number")
-        items.append({"section": section, "item_id": int(item_id) if item_id is not None else None,
-                      "message": message})
+        else:
+            item_id = int(item_id)
+            if not section or (dossier is not None and not _row_exists(dossier, section, item_id)):
+                label = SECTIONS[section].label_zh if section else "整体"
+                raise _invalid("items", f"{label}中没有此条目（{item_id}），请在列表中勾选",
+                               f"The dossier has no such row ({item_id}) in that section; tick it in the list")
+        items.append({"section": section, "item_id": item_id, "message": message})
     return items
 
 
@@ -85,7 +98,7 @@ def _deadline_clean(raw: Any, campaign, now: dt.datetime) -> dt.datetime:
 def return_data_check(decision: ReviewDecision, dossier: Dossier, now: dt.datetime) -> None:
     """Clean the items and the deadline into decision.data (at proposal, and again at confirmation)."""
     data = decision.data if isinstance(decision.data, dict) else {}
-    items = _items_clean(data.get("items"))
+    items = _items_clean(data.get("items"), dossier)
     deadline = _deadline_clean(data.get("answer_deadline"), dossier.campaign, now)
     decision.data = {**data, "items": items, "answer_deadline": deadline.isoformat()}
 

@@ -6,11 +6,18 @@ from django import template
 
 from zhicheng.dossiers.sections import SECTIONS
 
+from .. import return_editor
+
 register = template.Library()
 
 
 @register.filter
 def section_label(key: str) -> str:
-    """A section's Chinese name ("" → 整体)."""
-    spec = SECTIONS.get(key or "")
-    return spec.label_zh if spec else (key or "整体")
+    """A section's name in the page's language ("" → 整体 / whole dossier)."""
+    return return_editor.section_label(key) if (key or "") in SECTIONS or not key else key
+
+
+@register.filter
+def item_target(item) -> str:
+    """A requested change's section and row, the row named by its fields (never its id)."""
+    return return_editor.item_target_label(item)
