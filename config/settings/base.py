@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # before anything reads request.POST: the API takes JSON bodies only (415/413 otherwise, never a 500)
     "zhicheng.api.middleware.ApiJsonBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # renews the idle session at most once a minute (no session write per request)
+    "zhicheng.accounts.middleware.SessionRenewMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -169,7 +171,8 @@ EMAIL_USE_SSL = os.environ.get("ZHICHENG_SMTP_SSL", "0") in ("1", "true", "True"
 
 # Idle sessions end after 30 minutes; every request renews the clock
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware.SessionRenewMiddleware renews it once a minute
+ZHICHENG_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -214,6 +217,8 @@ LOGGING = {
 }
 
 # Audit chain: HMAC key (bytes of the UTF-8 value, >= 32), lanes appended in parallel, where head anchors go
+# Eligibility re-checks an edited dossier after the edit commits, as a task (docs/performance.md)
+ZHICHENG_ELIGIBILITY_AFTER_COMMIT = True
 ZHICHENG_AUDIT_KEY = os.environ.get("ZHICHENG_AUDIT_KEY", "")
 ZHICHENG_AUDIT_LANES = int(os.environ.get("ZHICHENG_AUDIT_LANES", "16"))
 ZHICHENG_AUDIT_ANCHOR_FILE = Path(os.environ.get("ZHICHENG_AUDIT_ANCHOR_FILE", VAR_DIR / "audit" / "anchors.jsonl"))

@@ -118,7 +118,13 @@ class Dossier(TimeStampedModel):
         verbose_name = _("申报材料")
         verbose_name_plural = _("申报材料")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organisation", "state", "state_changed_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "state", "state_changed_at"]),
+            # the review queues (review.selectors.held_by_q): filter on the holder, sort, keyset on (column, id)
+            models.Index(fields=["held_by", "state_changed_at", "id"], name="dossier_queue_changed"),
+            models.Index(fields=["held_by", "state", "state_changed_at", "id"], name="dossier_queue_state"),
+            models.Index(fields=["held_by", "submitted_at", "id"], name="dossier_queue_submitted"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "campaign"], condition=~Q(state="withdrawn"),

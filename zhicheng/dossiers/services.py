@@ -112,7 +112,7 @@ def dossier_create(
 
 def dossier_lock_for_edit(dossier: Dossier, actor) -> Dossier:
     """Lock the dossier row for a change by its owner while a draft (for evidence.py too); 403 otherwise."""
-    locked = Dossier.objects.select_for_update().select_related("campaign", "applicant").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("campaign", "applicant").get(pk=dossier.pk)
     require(can_edit_dossier(actor, locked))
     return locked
 
@@ -304,7 +304,7 @@ def dossier_submit(*, dossier: Dossier, actor, ip: str | None = None) -> Dossier
     guards of the transition's row (workflow.py): here the version is only frozen, with the current pledge.
     A returned dossier goes back to the state the return came from.
     """
-    locked = Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=dossier.pk)
     require(is_dossier_owner(actor, locked))
     if locked.state not in (DossierState.DRAFT, DossierState.RETURNED):
         raise transition_refused(locked.state, State.SUBMITTED)
