@@ -32,7 +32,8 @@ class StaffTwoFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
+        # the path first: reading the user loads the session, which public pages must not touch
+        if not request.path.startswith(_OPEN_PREFIXES) and user is not None and user.is_authenticated:
             url = second_factor_url(user, request.get_full_path())
             if url is None and password_change_owed(user) and not request.path.startswith(_PASSWORD_PAGE):
                 url = f"{reverse('accounts:password_change')}?{urlencode({'next': request.get_full_path()})}"
@@ -59,7 +60,7 @@ class SessionRenewMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or session.modified or session.is_empty():
+        if session is None or getattr(request, "zc_public", False) or session.modified or session.is_empty():
             return response
         now = int(timezone.now().timestamp())
         every = int(getattr(settings, "ZHICHENG_SESSION_RENEW_SECONDS", 60))

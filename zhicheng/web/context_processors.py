@@ -10,6 +10,9 @@ from .shell import active_membership, current_campaign
 
 def shell(request) -> dict:
     """Top bar and menu context; two queries at most (memberships, current campaign)."""
+    if getattr(request, "zc_public", False):  # a cacheable public page: the same for everyone, no session read
+        return {"zc_public": True, "zc_campaign": current_campaign(request), "zc_membership": None,
+                "zc_memberships": [], "zc_menu": []}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"zc_campaign": current_campaign(request), "zc_membership": None, "zc_memberships": [], "zc_menu": []}
