@@ -60,7 +60,7 @@ def test_the_stored_counts_follow_rows_and_files(warm):
     from zhicheng.dossiers.selectors import section_counts_of
     from zhicheng.dossiers.services import section_item_create, section_item_delete
 
-    me, dossier = warm
+    _me, dossier = warm
     applicant = dossier.applicant
     stored = Dossier.objects.get(pk=dossier.pk).section_counts
     assert stored == section_counts_of(dossier)
