@@ -25,7 +25,7 @@ class Pagination(PageNumberPagination):
         super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
 
 
-class KnownCountPaginator(Paginator):
+class KnownCountPaginator(Paginator[Any]):
     """Django's Paginator with the count given (a stored or already-read figure), so no COUNT query is run."""
 
     def __init__(self, object_list: Any, per_page: int, *, count: int, **kwargs: Any) -> None:
