@@ -113,7 +113,12 @@ def public_cacheable(max_age: int = PUBLIC_MAX_AGE) -> Callable[[ViewFunc], View
     only when the form is opened. A 200 GET gets `Cache-Control: public, max-age=…` and an `ETag`; a request
     whose `If-None-Match` matches is answered 304 without the body.
     """
-    from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+    from django.utils.cache import (
+        get_conditional_response,
+        patch_cache_control,
+        patch_vary_headers,
+        set_response_etag,
+    )
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @wraps(view)
@@ -125,6 +130,8 @@ def public_cacheable(max_age: int = PUBLIC_MAX_AGE) -> Callable[[ViewFunc], View
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             patch_cache_control(response, public=True, max_age=max_age)
+            if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:  # a chosen language: not the page for everyone
+                patch_vary_headers(response, ("Cookie",))
             set_response_etag(response)
             return get_conditional_response(request, etag=response["ETag"], response=response)
 
