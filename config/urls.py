@@ -1,4 +1,6 @@
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from zhicheng.api.api import api
 from zhicheng.api.views import api_not_found
@@ -9,6 +11,9 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),  # readiness: database, storage, migrations (zhicheng/web/health.py)
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>(?s:.*))$", api_not_found),  # an id that is not a number, an unknown path: JSON 404
+    # the public pages' language switch: they hold no CSRF token (cacheable, cookie-free); changing a visitor's
+    # language is all a forged request could do (decision 69)
+    path("i18n/public/", csrf_exempt(set_language), name="set_language_public"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("zhicheng.web.urls")),
     path("accounts/", include("zhicheng.accounts.urls")),

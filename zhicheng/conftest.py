@@ -16,6 +16,16 @@ def _empty_calendar_cache():
 
 
 @pytest.fixture(autouse=True)
+def _empty_django_cache():
+    # cached fragments and choices (issue 11) would outlive the rolled-back rows they were read from
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_stale_audit_anchor():
     # the anchor file lives outside the database, so a test's rollback does not remove its anchors
     yield

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # before anything reads request.POST: the API takes JSON bodies only (415/413 otherwise, never a 500)
     "zhicheng.api.middleware.ApiJsonBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # renews the idle session at most once a minute (no session write per request)
+    "zhicheng.accounts.middleware.SessionRenewMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,7 +165,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's parameters (19 MiB, t=2, p=1); older argon2 hashes are upgraded at the next log-in
+    "zhicheng.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -201,7 +204,8 @@ EMAIL_USE_SSL = os.environ.get("ZHICHENG_SMTP_SSL", "0") in ("1", "true", "True"
 
 # Idle sessions end after 30 minutes; every request renews the clock
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware.SessionRenewMiddleware renews it once a minute
+ZHICHENG_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -247,6 +251,8 @@ LOGGING = {
 }
 
 # Audit chain: HMAC key (bytes of the UTF-8 value, >= 32), lanes appended in parallel, where head anchors go
+# Eligibility re-checks an edited dossier after the edit commits, as a task (docs/performance.md)
+ZHICHENG_ELIGIBILITY_AFTER_COMMIT = True
 ZHICHENG_AUDIT_KEY = os.environ.get("ZHICHENG_AUDIT_KEY", "")
 ZHICHENG_AUDIT_LANES = int(os.environ.get("ZHICHENG_AUDIT_LANES", "16"))
 ZHICHENG_AUDIT_ANCHOR_FILE = Path(os.environ.get("ZHICHENG_AUDIT_ANCHOR_FILE", VAR_DIR / "audit" / "anchors.jsonl"))

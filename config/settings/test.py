@@ -13,6 +13,9 @@ ZHICHENG_AUDIT_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="zhicheng-test-audit-"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Nothing commits inside a test, so an edit's eligibility re-check runs in its transaction here; the after-commit
+# path (the default) is tested with the setting on and the on-commit callbacks captured (eligibility tests).
+ZHICHENG_ELIGIBILITY_AFTER_COMMIT = False
 # a test that starts app servers of its own gives them and itself one folder through the environment
 MEDIA_ROOT = os.environ.get("ZHICHENG_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="zhicheng-test-media-")
 STORAGES = {

@@ -14,6 +14,10 @@ User = get_user_model()
 
 @receiver(pre_save, sender=User, dispatch_uid="accountreset_password_before")
 def _remember_old_hash(sender, instance, **kwargs) -> None:
+    if getattr(instance, "password_rehashed", False):  # the same password at a new hashing cost (log-in)
+        instance.password_rehashed = False
+        instance._accountreset_password_changed = False
+        return
     old = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first() if instance.pk else None
     instance._accountreset_password_changed = instance.password != old and instance.has_usable_password()
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 from .passwords import password_change_owed
@@ -30,7 +32,8 @@ class StaffTwoFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
+        # the path first: reading the user loads the session, which public pages must not touch
+        if not request.path.startswith(_OPEN_PREFIXES) and user is not None and user.is_authenticated:
             url = second_factor_url(user, request.get_full_path())
             if url is None and password_change_owed(user) and not request.path.startswith(_PASSWORD_PAGE):
                 url = f"{reverse('accounts:password_change')}?{urlencode({'next': request.get_full_path()})}"
@@ -38,3 +41,29 @@ class StaffTwoFactorMiddleware:
                 # an htmx request would swap the log-in page into a fragment; send the whole window instead
                 return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)
         return self.get_response(request)
+
+
+class SessionRenewMiddleware:
+    """Renew an idle session's expiry at most once a minute instead of writing the session row on every request.
+
+    `SESSION_SAVE_EVERY_REQUEST` cost an UPDATE (and its transaction) per request; here a request marks the
+    session changed only when its last renewal is `ZHICHENG_SESSION_RENEW_SECONDS` (60) old, so the idle limit
+    (SESSION_COOKIE_AGE) still counts from the last request, give or take that minute. Placed right after
+    SessionMiddleware, whose response step then saves the session.
+    """
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or getattr(request, "zc_public", False) or session.modified or session.is_empty():
+            return response
+        now = int(timezone.now().timestamp())
+        every = int(getattr(settings, "ZHICHENG_SESSION_RENEW_SECONDS", 60))
+        if now - int(session.get(self.KEY, 0)) >= every:
+            session[self.KEY] = now
+        return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -182,6 +183,17 @@ class User(AbstractUser):
                 raise ValidationError({"id_number": error})
         else:
             self.id_number = None
+
+    def check_password(self, raw_password: str) -> bool:
+        """As Django's, but a re-hash at a new cost (hashers.py) is marked: the same password, not a new one set."""
+
+        def setter(raw: str) -> None:
+            self.set_password(raw)
+            self._password = None
+            self.password_rehashed = True  # accountreset does not count it as a password set
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, setter)
 
     @property
     def is_real_name(self) -> bool:

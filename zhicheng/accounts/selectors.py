@@ -26,8 +26,32 @@ def user_active_roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_active_roles_cache", None)
     if cached is None:
-        cached = set(Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True))
+        cached = {role for role, _org in user_active_role_pairs(user)}
         user._active_roles_cache = cached
+    return cached
+
+
+def user_active_role_pairs(user) -> frozenset[tuple[str, int]]:
+    """(role, organisation id) of the user's active memberships: one query per user object (so per request),
+    shared by the role checks, the second-factor rule and the reviewing organisations."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_active_role_pairs_cache", None)
+    if cached is None:
+        cached = frozenset((m.role, m.organisation_id) for m in user_active_memberships(user))
+        user._active_role_pairs_cache = cached
+    return cached
+
+
+def user_active_memberships(user) -> list[Membership]:
+    """The user's active memberships with their organisations (by id), read once per user object (per request):
+    the role checks and the top bar's role switcher share it."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_active_memberships_cache", None)
+    if cached is None:
+        cached = list(user_memberships(user))
+        user._active_memberships_cache = cached
     return cached
 
 

@@ -73,6 +73,8 @@ def full_clean_or_refuse(obj, *, exclude: list[str] | None = None) -> None:
 def _forget_roles(user) -> None:
     """Drop the per-object role cache so the same Python object sees a grant or revocation at once."""
     user.__dict__.pop("_active_roles_cache", None)
+    user.__dict__.pop("_active_role_pairs_cache", None)
+    user.__dict__.pop("_active_memberships_cache", None)
 
 
 # --- organisations -------------------------------------------------------------------------------------

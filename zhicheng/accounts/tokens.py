@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +27,10 @@ from .selectors import user_needs_second_factor
 
 TOKEN_PREFIX = "zc_"
 MAX_ACTIVE_TOKENS = 20
+
+
+# "last used" is kept to the minute or so: writing it on every request cost an UPDATE per API call
+LAST_USED_EVERY = timedelta(minutes=5)
 
 
 def api_token_hash(raw: str) -> str:
@@ -55,7 +60,10 @@ def api_token_user(raw: str):
     # Staff reach other people's data: their token is only as good as a second factor they still hold
     if user_needs_second_factor(user) and not _user_has_confirmed_totp(user):
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:  # no write on most requests
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     user.api_token = token
     return user
 

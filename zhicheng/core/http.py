@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -100,3 +100,49 @@ def refusals_go_back(back: BackTo) -> Callable[[ViewFunc], ViewFunc]:
         return view
 
     return mark
+
+
+PUBLIC_MAX_AGE = 60  # seconds a public page may be reused by browsers and proxies
+
+
+def public_cacheable(max_age: int = PUBLIC_MAX_AGE) -> Callable[[ViewFunc], ViewFunc]:
+    """A page anyone may read and any cache may keep for `max_age` seconds, the same for every visitor.
+
+    The request is marked `zc_public`: the shell's context processors and templates then leave the session, the
+    user and the CSRF token alone (no Set-Cookie, no `Vary: Cookie`), and a page holding a form fetches its token
+    only when the form is opened. A 200 GET gets `Cache-Control: public, max-age=…` and an `ETag`; a request
+    whose `If-None-Match` matches is answered 304 without the body.
+    """
+    from django.utils.cache import (
+        get_conditional_response,
+        patch_cache_control,
+        patch_vary_headers,
+        set_response_etag,
+    )
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            request.zc_public = True  # type: ignore[attr-defined]
+            response = view(request, *args, **kwargs)
+            if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+                return response
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            patch_cache_control(response, public=True, max_age=max_age)
+            if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:  # a chosen language: not the page for everyone
+                patch_vary_headers(response, ("Cookie",))
+            set_response_etag(response)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def private_no_store(response: Any) -> Any:
+    """A response that holds a CSRF token or a visitor's own data: never kept by a shared cache."""
+    from django.utils.cache import patch_cache_control
+
+    patch_cache_control(response, private=True, no_store=True)
+    return response

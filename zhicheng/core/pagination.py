@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
@@ -22,3 +23,11 @@ class Pagination(PageNumberPagination):
 
     def __init__(self, page_size: int = 50, max_page_size: int = MAX_PAGE_SIZE, **kwargs: Any) -> None:
         super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
+
+
+class KnownCountPaginator(Paginator[Any]):
+    """Django's Paginator with the count given (a stored or already-read figure), so no COUNT query is run."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count  # the cached_property's slot

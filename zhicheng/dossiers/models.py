@@ -107,6 +107,9 @@ class Dossier(TimeStampedModel):
     )
     held_since = models.DateTimeField(_("到达当前办理单位时间"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("修改次数"), default=0)
+    # {section: {"rows": n, "files": m}}, kept by services.dossier_content_changed when rows or files come and go,
+    # so the dossier's pages do not count eleven tables per request; {} until first needed (filled then)
+    section_counts = models.JSONField(_("各栏目条数"), default=dict, blank=True)
     eligibility_status = models.CharField(_("申报条件"), max_length=12, choices=EligibilityStatus.choices,
                                           default=EligibilityStatus.NOT_CHECKED)
     content_changed_at = models.DateTimeField(_("最近修改时间"), null=True, blank=True)
@@ -118,7 +121,13 @@ class Dossier(TimeStampedModel):
         verbose_name = _("申报材料")
         verbose_name_plural = _("申报材料")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organisation", "state", "state_changed_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "state", "state_changed_at"]),
+            # the review queues (review.selectors.held_by_q): filter on the holder, sort, keyset on (column, id)
+            models.Index(fields=["held_by", "state_changed_at", "id"], name="dossier_queue_changed"),
+            models.Index(fields=["held_by", "state", "state_changed_at", "id"], name="dossier_queue_state"),
+            models.Index(fields=["held_by", "submitted_at", "id"], name="dossier_queue_submitted"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "campaign"], condition=~Q(state="withdrawn"),

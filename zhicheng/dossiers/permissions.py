@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zhicheng.accounts.models import Membership, Role
-from zhicheng.accounts.selectors import user_active_roles
+from zhicheng.accounts.selectors import user_active_role_pairs, user_active_roles
 from zhicheng.core.permissions import ALLOW, Decision, deny
 
 from .holders import holder_organisation
@@ -25,11 +25,7 @@ def reviewing_organisation_ids(user) -> set[int]:
     """The organisations where the user holds an active reviewing role."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(
-        Membership.objects.filter(user_id=user.pk, role__in=REVIEWING_ROLES, is_active=True).values_list(
-            "organisation_id", flat=True
-        )
-    )
+    return {org for role, org in user_active_role_pairs(user) if role in REVIEWING_ROLES}
 
 
 def _chain_ids(organisation) -> list[int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from zhicheng.accounts.models import Organisation, Role
 from zhicheng.accounts.selectors import user_active_roles
@@ -10,8 +10,9 @@ from zhicheng.core.access import access_denied, access_read
 from zhicheng.core.errors import NotFound
 
 from .holders import HOLDER_LEVEL
-from .models import Dossier, DossierState, DossierStateChange, DossierVersion, PledgeSignature
+from .models import Dossier, DossierState, DossierStateChange, DossierVersion, EvidenceFile, PledgeSignature
 from .permissions import reviewing_organisation_ids
+from .sections import SECTIONS
 from .snapshot import dossier_snapshot, snapshot_sha256
 
 _MAX_TREE_DEPTH = 6
@@ -126,3 +127,25 @@ def dossier_state_changes(dossier: Dossier) -> QuerySet[DossierStateChange]:
     """The dossier's changes of state, oldest first, with who made them."""
     return (DossierStateChange.objects.filter(dossier_id=dossier.pk).select_related("actor", "organisation")
             .order_by("at", "id"))
+
+
+def section_counts_of(dossier: Dossier, sections=None) -> dict[str, dict[str, int]]:
+    """Count the rows and live evidence files of the named sections (all of them by default)."""
+    keys = list(sections or SECTIONS)
+    files = dict(
+        EvidenceFile.objects.filter(dossier=dossier, deleted_at__isnull=True, section__in=keys)
+        .values_list("section").annotate(n=Count("id")).values_list("section", "n")
+    )
+    return {key: {"rows": SECTIONS[key].model._default_manager.filter(dossier=dossier).count(),
+                  "files": files.get(key, 0)} for key in keys}
+
+
+def dossier_section_counts(dossier: Dossier) -> dict[str, dict[str, int]]:
+    """The stored rows/files per section (no query); counted once and stored for a dossier that has none yet."""
+    stored = dossier.section_counts or {}
+    if all(key in stored for key in SECTIONS):
+        return stored
+    counts = section_counts_of(dossier)
+    Dossier.objects.filter(pk=dossier.pk).update(section_counts=counts)  # a cache fill, not a change of content
+    dossier.section_counts = counts
+    return counts

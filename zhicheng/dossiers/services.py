@@ -35,6 +35,7 @@ from .models import (
 from .permissions import can_edit_dossier, is_dossier_owner
 from .rules import Facts
 from .sections import SECTIONS, SectionSpec, section_item_values, section_values_parse
+from .selectors import section_counts_of
 from .snapshot import dossier_snapshot, snapshot_sha256
 from .workflow import State, dossier_transition, transition_refused
 
@@ -112,19 +113,29 @@ def dossier_create(
 
 def dossier_lock_for_edit(dossier: Dossier, actor) -> Dossier:
     """Lock the dossier row for a change by its owner while a draft (for evidence.py too); 403 otherwise."""
-    locked = Dossier.objects.select_for_update().select_related("campaign", "applicant").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("campaign", "applicant").get(pk=dossier.pk)
     require(can_edit_dossier(actor, locked))
     return locked
 
 
 def dossier_content_changed(dossier: Dossier, *, actor, ip: str | None, event: EventType, data: dict[str, Any]) -> None:
-    """Every change (sections here, evidence files in evidence.py): bump the revision, void the pledge, audit."""
+    """Every change (sections here, evidence files in evidence.py): bump the revision, void the pledge, audit.
+
+    A row added or removed, or a file, re-counts its section (two queries); an edit of a row's fields does not.
+    """
     now = timezone.now()
     checked = ~Q(eligibility_status=EligibilityStatus.NOT_CHECKED)  # any check there was is now out of date
+    changes: dict[str, Any] = {}
+    section = data.get("section")
+    if section in SECTIONS and (event != EventType.DOSSIER_SECTION_CHANGED or data.get("action") != "updated"):
+        stored = dossier.section_counts or {}  # the locked row's
+        if stored:  # never counted yet: the page counts all sections the first time it needs them
+            changes["section_counts"] = dossier.section_counts = {**stored, **section_counts_of(dossier, [section])}
     Dossier.objects.filter(pk=dossier.pk).update(
         revision=dossier.revision + 1, content_changed_at=now, updated_at=now,
         eligibility_status=Case(When(checked, then=Value(EligibilityStatus.OUTDATED)),
                                 default=Value(EligibilityStatus.NOT_CHECKED)),
+        **changes,
     )
     dossier.revision, dossier.content_changed_at = dossier.revision + 1, now
     voided = PledgeSignature.objects.filter(dossier=dossier, invalidated_at__isnull=True).update(invalidated_at=now)
@@ -304,7 +315,7 @@ def dossier_submit(*, dossier: Dossier, actor, ip: str | None = None) -> Dossier
     guards of the transition's row (workflow.py): here the version is only frozen, with the current pledge.
     A returned dossier goes back to the state the return came from.
     """
-    locked = Dossier.objects.select_for_update().select_related("campaign").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=dossier.pk)
     require(is_dossier_owner(actor, locked))
     if locked.state not in (DossierState.DRAFT, DossierState.RETURNED):
         raise transition_refused(locked.state, State.SUBMITTED)

@@ -9,14 +9,16 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -88,16 +90,9 @@ def _row_cells(spec, item) -> list:
 
 
 def _completeness(dossier) -> list[dict]:
-    """Per section: its label, how many rows and how many evidence files."""
-    files = dict(
-        EvidenceFile.objects.filter(dossier=dossier, deleted_at__isnull=True)
-        .values_list("section").annotate(n=Count("id")).values_list("section", "n")
-    )
-    return [
-        {"key": key, "label": spec.label_zh, "rows": spec.model._default_manager.filter(dossier=dossier).count(),
-         "files": files.get(key, 0)}
-        for key, spec in SECTIONS.items()
-    ]
+    """Per section: its label, how many rows and how many evidence files (stored beside the dossier)."""
+    return [{"key": key, "label": spec.label_zh, **counts[key]}
+            for counts in [selectors.dossier_section_counts(dossier)] for key, spec in SECTIONS.items()]
 
 
 def _deadline_text(value) -> str:
@@ -142,8 +137,11 @@ def _change_marks(dossier) -> dict:
 
 def _state_context(request, dossier) -> dict:
     """The state badge, the pledge and what to do next; `can_edit` shows the forms to the applicant only."""
-    pledge, owner = selectors.dossier_pledge_current(dossier), dossier.applicant_id == request.user.pk
-    signed_before = dossier.pledges.exists()
+    latest = dossier.pledges.order_by("-signed_at", "-id").only("id", "invalidated_at").first()
+    signed_before = latest is not None
+    # only a pledge still standing is checked against the content (the snapshot); none or a voided one costs 1 query
+    pledge = selectors.dossier_pledge_current(dossier) if signed_before and latest.invalidated_at is None else None
+    owner = dossier.applicant_id == request.user.pk
     requests = change_requests_for(dossier) if dossier.state == DossierState.RETURNED else []
     return {"dossier": dossier, "pledge": pledge, "pledge_outdated": pledge is None and signed_before,
             "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge, owner),
@@ -188,18 +186,37 @@ def dossier_list(request):
 def dossier_detail(request, pk: int):
     """The whole dossier, read-only: target, every section with its files, the versions."""
     dossier = selectors.dossier_get_for(request.user, pk)
-    files = _files_by_item(dossier)
-    marks = _change_marks(dossier)
-    sections = []
-    for key, spec in SECTIONS.items():
-        rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), []),
-                 "changes": marks.get((key, item.pk), [])}
-                for item in selectors.dossier_section_items(dossier, key)]
-        sections.append({"key": key, "label": section_label(spec), "rows": rows,
-                         "files": files.get((key, None), []), "changes": marks.get((key, None), [])})
+    state = _state_context(request, dossier)
     return TemplateResponse(request, "dossiers/detail.html", {
-        **_state_context(request, dossier), "sections": sections, "versions": selectors.dossier_versions(dossier),
+        **state, "sections_html": _detail_sections_html(request, dossier, state),
+        "versions": selectors.dossier_versions(dossier),
     })
+
+
+DETAIL_SECTIONS_SECONDS = 600
+
+
+def _detail_sections_html(request, dossier, state: dict) -> str:
+    """Every section with its rows and files, rendered once per content revision (every edit, file included,
+    bumps the revision) and viewer kind, then taken from the cache: 12 queries saved on each later view."""
+    # a return marks rows without a new revision, but it changes the state: the state's instant is in the key too
+    changed = dossier.state_changed_at.timestamp() if dossier.state_changed_at else 0
+    key = (f"dossier-sections:{dossier.pk}:r{dossier.revision}:s{changed}:{get_language()}"
+           f":{int(state['is_owner'])}{int(state['can_edit'])}")
+    html = cache.get(key)
+    if html is None:
+        files = _files_by_item(dossier)
+        marks = _change_marks(dossier)
+        sections = []
+        for key_, spec in SECTIONS.items():
+            rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key_, item.pk), []),
+                     "changes": marks.get((key_, item.pk), [])}
+                    for item in selectors.dossier_section_items(dossier, key_)]
+            sections.append({"key": key_, "label": section_label(spec), "rows": rows,
+                             "files": files.get((key_, None), []), "changes": marks.get((key_, None), [])})
+        html = render_to_string("dossiers/_detail_sections.html", {**state, "sections": sections}, request=request)
+        cache.set(key, html, DETAIL_SECTIONS_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output
 
 
 def _section_label(section: str) -> str:

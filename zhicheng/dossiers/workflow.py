@@ -180,7 +180,8 @@ def dossier_transition(
 ) -> Dossier:
     """Lock the row, check the table, who may and the guards, set the state, record the change and the event."""
     data = data or {}
-    locked = Dossier.objects.select_for_update().select_related("campaign", "organisation").get(pk=dossier.pk)
+    locked = (Dossier.objects.select_for_update(of=("self",)).select_related("campaign", "organisation")
+              .get(pk=dossier.pk))  # the dossier row only, never the campaign's or the unit's
     transition = _row(locked, to)
     require(transition.who(actor, locked))
     now = timezone.now()

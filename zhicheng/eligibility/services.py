@@ -14,6 +14,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,18 +97,54 @@ def eligibility_evaluate(*, dossier: Dossier, version: DossierVersion | None = N
 def eligibility_status_store(dossier: Dossier) -> str:
     """Keep the one-word status beside the dossier current (dossiers shows it, it cannot ask this app)."""
     status = eligibility_status(dossier=dossier)
-    Dossier.objects.filter(pk=dossier.pk).exclude(eligibility_status=status).update(eligibility_status=status)
+    # only for the revision it was computed on: a check finishing after a newer edit leaves "outdated" in place
+    Dossier.objects.filter(pk=dossier.pk, revision=dossier.revision).exclude(eligibility_status=status).update(
+        eligibility_status=status)
     dossier.eligibility_status = status
     return status
 
 
 def on_dossier_changed(sender, *, dossier: Dossier, **kwargs) -> None:
-    """Receiver of dossiers.hooks.dossier_changed: re-evaluate; a fault in the engine must not lose the edit."""
+    """Receiver of dossiers.hooks.dossier_changed: re-check the dossier once the edit has committed.
+
+    The edit's transaction holds the dossier row; the rules (~20 queries) run after it commits, as a task
+    (`tasks.eligibility_recheck_dossier`) that skips itself when a later edit has already queued another, so a
+    burst of autosaves is checked once. Meanwhile the status beside the dossier says "outdated" and the checklist
+    "re-checking". `ZHICHENG_ELIGIBILITY_AFTER_COMMIT = False` re-checks inside the edit's transaction instead
+    (the unit tests' default, where nothing commits). A fault in the engine never loses the edit.
+    """
+    if getattr(settings, "ZHICHENG_ELIGIBILITY_AFTER_COMMIT", True):
+        pk, revision = dossier.pk, dossier.revision
+        transaction.on_commit(lambda: _recheck_enqueue(pk, revision), robust=True)
+        return
     try:
         with transaction.atomic():
             eligibility_evaluate(dossier=dossier)
     except Exception:  # logged; computed again on the next change, and on submit where a fault is not hidden
         logger.exception("eligibility evaluation failed for dossier %s", dossier.pk)
+
+
+def _recheck_enqueue(pk: int, revision: int) -> None:
+    from .tasks import eligibility_recheck_dossier
+
+    eligibility_recheck_dossier.enqueue(pk, revision)
+
+
+def eligibility_recheck_after_edit(*, dossier_id: int, revision: int) -> str:
+    """The task's work: check the dossier at `revision` unless a later edit superseded it or it is checked already."""
+    dossier = Dossier.objects.filter(pk=dossier_id).only("pk", "revision").first()
+    if dossier is None or dossier.revision != revision:
+        return "superseded"  # the later edit queued its own check
+    latest = eligibility_latest(dossier)
+    if latest is not None and latest.dossier_revision == revision:
+        return "current"
+    try:
+        with transaction.atomic():
+            eligibility_evaluate(dossier=dossier)
+    except Exception:  # logged; the next change or the submission evaluates again
+        logger.exception("eligibility evaluation failed for dossier %s", dossier_id)
+        return "failed"
+    return "checked"
 
 
 def eligibility_current(*, dossier: Dossier) -> EligibilityCheck:

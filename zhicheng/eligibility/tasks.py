@@ -1,4 +1,5 @@
-"""Background work: re-evaluate a campaign's dossiers after the office edits a threshold."""
+"""Background work: re-check a dossier after an edit commits; re-evaluate a campaign's dossiers after the office edits a
+threshold."""
 
 from __future__ import annotations
 
@@ -14,3 +15,11 @@ def eligibility_recheck_campaign(run_id: int) -> dict:
 
     run = recheck_run_execute(run=RecheckRun.objects.get(pk=run_id))
     return {"total": run.total, "dossiers_changed": run.dossiers_changed, "findings_changed": run.findings_changed}
+
+
+@task()
+def eligibility_recheck_dossier(dossier_id: int, revision: int) -> str:
+    """Re-check one dossier after an edit committed (services.on_dossier_changed)."""
+    from .services import eligibility_recheck_after_edit
+
+    return eligibility_recheck_after_edit(dossier_id=dossier_id, revision=revision)

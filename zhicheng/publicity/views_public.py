@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from zhicheng.core.errors import ApplicationError, PermissionDenied
-from zhicheng.core.http import client_ip
+from zhicheng.core.http import client_ip, private_no_store, public_cacheable
 from zhicheng.files.inspection import evidence_file_limit_bytes
 from zhicheng.files.uploads import evidence_upload_handlers_install
 
@@ -28,6 +28,7 @@ from .forms import LookupForm, ObjectionForm
 PAGE_SIZE = 100
 
 
+@public_cacheable()
 def public_list(request):
     """Current unit publicity, grouped by unit, printable."""
     today = timezone.localdate()
@@ -74,7 +75,13 @@ def _objection_post(request, entry):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def objection_new(request, entry_id: int):
-    """The objection form for one candidate; on success the code is shown this once (never put in a URL)."""
+    """The objection page for one candidate; on success the code is shown this once (never put in a URL).
+
+    A plain GET is the cacheable page without the form (no cookie); `?form=1` opens the form with its CSRF token
+    (htmx swaps it in; without script it is the whole page), never cached.
+    """
+    if request.method == "GET" and not request.GET.get("form"):
+        return _objection_page(request, entry_id)
     entry = selectors.public_entry_get(entry_id)
     row = selectors.public_row(entry)
     form, error = ObjectionForm(), ""
@@ -82,8 +89,18 @@ def objection_new(request, entry_id: int):
         filed, form, error = _objection_post(request, entry)
         if filed is not None:
             objection, code = filed
-            return render(request, "publicity/public_filed.html", {"row": row, "objection": objection, "code": code})
-    return render(request, "publicity/public_objection.html", {"row": row, "form": form, "error": error})
+            return private_no_store(render(request, "publicity/public_filed.html",
+                                           {"row": row, "objection": objection, "code": code}))
+    context = {"row": row, "form": form, "error": error, "form_open": True}
+    if getattr(request, "htmx", False) and request.method == "GET":
+        return private_no_store(render(request, "publicity/_public_objection_form.html", context))
+    return private_no_store(render(request, "publicity/public_objection.html", context))
+
+
+@public_cacheable()
+def _objection_page(request, entry_id: int):
+    row = selectors.public_row(selectors.public_entry_get(entry_id))
+    return render(request, "publicity/public_objection.html", {"row": row, "form_open": False})
 
 
 @require_http_methods(["GET", "POST"])

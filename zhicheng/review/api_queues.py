@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.paginator import Paginator
 from ninja import Field, Query, Router, Schema
 
+from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
-from zhicheng.core.pagination import MAX_PAGE
+from zhicheng.core.pagination import MAX_PAGE, KnownCountPaginator
 from zhicheng.dossiers.selectors import dossier_get_for
 
 from . import selectors
@@ -35,6 +35,8 @@ class QueueQuery(Schema):
     todo: bool = False  # only what the organisation must act on (no proposal waiting, not with the applicant)
     sort: str = selectors.DEFAULT_SORT
     page: int = Field(1, ge=1, le=MAX_PAGE)
+    after: str = Field("", max_length=80, description="游标：上一页的 next_after（按时间排序时）/ keyset cursor: the "
+                                                       "previous page's next_after (time sorts); no OFFSET")
 
 
 class PendingOut(Schema):
@@ -70,6 +72,7 @@ class QueuePageOut(Schema):
     page: int
     pages: int
     items: list[QueueRowOut]
+    next_after: str | None = None  # pass as `after` for the next page (keyset); None on the last page
 
 
 class StateCountOut(Schema):
@@ -125,11 +128,22 @@ def queue_list(request, q: Query[QueueQuery]):
     filters = selectors.QueueFilters(state=q.state, series=q.series, level=q.level, unit=q.unit,
                                      blocking=q.blocking, overdue=q.overdue, sort=q.sort, pending=q.pending,
                                      todo=q.todo)
-    paginator = Paginator(selectors.queue_for(organisation, filters), PAGE_SIZE)
+    dossiers = selectors.queue_for(organisation, filters)
+    paginator = KnownCountPaginator(dossiers, PAGE_SIZE, count=selectors.queue_count(organisation, filters))
     page = paginator.get_page(q.page)
-    rows = selectors.queue_rows(page.object_list, organisation)
+    items = page.object_list
+    if q.after:
+        try:
+            items = selectors.keyset_after(dossiers, filters.sort, q.after)[:PAGE_SIZE]
+        except ValueError as exc:
+            raise ApplicationError("invalid_cursor", "分页游标无效（仅按时间排序时可用）",
+                                   "Invalid cursor (only with a time sort)") from exc
+    items = list(items)
+    more = len(items) == PAGE_SIZE and (bool(q.after) or page.has_next())
+    rows = selectors.queue_rows(items, organisation)
     return {"organisation_id": organisation.pk, "count": paginator.count, "page": page.number,
-            "pages": paginator.num_pages, "items": [_row(r) for r in rows]}
+            "pages": paginator.num_pages, "items": [_row(r) for r in rows],
+            "next_after": selectors.keyset_cursor(items[-1], filters.sort) if more else None}
 
 
 @router.get("/queue/counts", response=list[StateCountOut])

@@ -31,7 +31,7 @@ from zhicheng.core.errors import NotFound, PermissionDenied
 from zhicheng.dossiers.holders import HOLDER_LEVEL
 from zhicheng.dossiers.models import Dossier, DossierState, DossierStateChange
 from zhicheng.dossiers.permissions import reviewing_organisation_ids
-from zhicheng.dossiers.selectors import dossier_state_changes, holder_since
+from zhicheng.dossiers.selectors import dossier_state_changes
 from zhicheng.dossiers.workflow import TRANSITIONS
 
 from .models import ReturnRequest, ReviewDecision, ReviewLevel
@@ -49,7 +49,8 @@ SORTS = {
     "unit": ("organisation__name", "pk"), "-unit": ("-organisation__name", "-pk"),
 }
 DEFAULT_SORT = "state_changed_at"
-_MAX_TREE_DEPTH = 6
+# sorts on the dossier's own columns, served by the (held_by, column, id) indexes: these pages go by keyset
+KEYSET_SORTS = frozenset({"submitted_at", "-submitted_at", "state_changed_at", "-state_changed_at"})
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ def queue_organisations_for(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=reviewing_organisation_ids(user)).order_by("kind", "name")
 
 
-def queue_organisation_get(user, organisation_id=None) -> Organisation:
+def queue_organisation_get(user, organisation_id=None, organisations: list[Organisation] | None = None) -> Organisation:
     """The organisation whose queue is asked for, if the user reviews there; the first one if none is named."""
-    organisations = list(queue_organisations_for(user))
+    organisations = list(queue_organisations_for(user)) if organisations is None else organisations
     if not organisations:
         raise PermissionDenied("not_reviewer", "您没有审查角色，不能查看审核队列", "Only reviewers have a review queue")
     if organisation_id in (None, ""):
@@ -83,21 +84,22 @@ def queue_organisation_get(user, organisation_id=None) -> Organisation:
     return found
 
 
-def _office_area_ids(office: Organisation) -> list[int]:
-    """Organisations whose title office is this one: its subtree, not entering another office's (a few queries)."""
-    ids, frontier = {office.pk}, {office.pk}
-    for _depth in range(_MAX_TREE_DEPTH):
-        frontier = set(
-            Organisation.objects.filter(parent_id__in=frontier).exclude(kind=K.OFFICE).values_list("pk", flat=True)
-        ) - ids
-        if not frontier:
-            break
-        ids |= frontier
-    return sorted(ids)
+def held_by_q(org: Organisation) -> Q:
+    """Dossiers the organisation acts on now (as unit, review department or title office), from the stored holder.
+
+    `Dossier.held_by` is kept by dossier_transition (holders.py), so a queue reads only its own rows through the
+    (held_by, …) indexes instead of testing every recommended dossier's unit against the organisation tree. A unit
+    also follows the dossiers it returned to the applicant (held by nobody then): they come back to it.
+    """
+    q = Q(held_by=org)
+    if org.kind != K.OFFICE:  # an office never has applicants of its own
+        q |= Q(organisation=org, state=S.RETURNED)
+    return q
 
 
 def _as_department_q(org: Organisation) -> Q:
-    """Units whose review department is `org` (the same answer as holders.review_department_of, as a query)."""
+    """Units whose review department is `org` (the same answer as holders.review_department_of, as a query): only
+    for the hand-over lists, which look at dossiers the department does not hold yet."""
     if org.kind in (K.DEPARTMENT, K.AGENCY):
         q = Q(organisation__parent=org)
         if org.kind == K.AGENCY:
@@ -106,14 +108,6 @@ def _as_department_q(org: Organisation) -> Q:
         q = Q(organisation__parent=org) & ~Q(organisation__kind=K.AGENCY)
     if org.parent_id is None:
         q |= Q(organisation=org)
-    return q
-
-
-def held_by_q(org: Organisation) -> Q:
-    """Dossiers the organisation acts on now: as unit, as review department, as title office."""
-    q = Q(organisation=org, state__in=UNIT_QUEUE_STATES) | (Q(state=S.RECOMMENDED) & _as_department_q(org))
-    if org.kind == K.OFFICE:
-        q |= Q(state=S.DEPARTMENT_PASSED, organisation_id__in=_office_area_ids(org))
     return q
 
 
@@ -154,7 +148,6 @@ def _annotated(qs: QuerySet[Dossier], now: dt.datetime) -> QuerySet[Dossier]:
         .annotate(
             blocking_count=Subquery(latest_check.values("blocking_count")[:1]),
             open_return_deadline=Subquery(open_return.values("answer_deadline")[:1]),
-            holder_since=holder_since(),
             handed_over_at=_first_handover(),
         )
         .annotate(is_overdue=Case(When(_overdue_q(now), then=Value(True)), default=Value(False),
@@ -197,12 +190,74 @@ def queue_for(org: Organisation, filters: QueueFilters | None = None, *, at: dt.
     return queue_filter(queue_base(org, at=at), filters or QueueFilters())
 
 
+def _plain_filters(filters: QueueFilters) -> bool:
+    """No filter that needs the annotated query (blocking, overdue) or the open decisions (pending, todo)."""
+    return filters.blocking is None and filters.overdue is None and filters.pending is None and not filters.todo
+
+
+def queue_count(org: Organisation, filters: QueueFilters, counts: list[tuple[str, str, int]] | None = None) -> int:
+    """How many dossiers the filtered queue has: from the per-state counts when only the state is filtered (no
+    query), otherwise one indexed COUNT on the dossier table (the annotated query only for blocking/overdue)."""
+    if counts is not None and not (filters.series or filters.level or filters.unit) and _plain_filters(filters):
+        return sum(n for s, _label, n in counts if not filters.state or s == filters.state)
+    if not _plain_filters(filters):
+        return queue_for(org, filters).count()
+    qs = Dossier.objects.filter(held_by_q(org))
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    for name in ("series", "level"):
+        if getattr(filters, name):
+            qs = qs.filter(**{f"{name}_id": getattr(filters, name)})
+    if filters.unit:
+        qs = qs.filter(organisation_id=filters.unit)
+    return qs.count()
+
+
+def keyset_cursor(dossier: Dossier, sort: str) -> str | None:
+    """The cursor after this row for a keyset sort: "<ISO time>|<id>"; None when the sort has no keyset or no value."""
+    if sort not in KEYSET_SORTS:
+        return None
+    value = getattr(dossier, sort.lstrip("-"))
+    return f"{value.isoformat()}|{dossier.pk}" if value is not None else None
+
+
+def keyset_after(qs: QuerySet[Dossier], sort: str, cursor: str) -> QuerySet[Dossier]:
+    """The rows after `cursor` in the sort's order (no OFFSET: the index is entered at the cursor).
+
+    ValueError when the sort has no keyset or the cursor does not parse (the caller answers 400).
+    """
+    if sort not in KEYSET_SORTS:
+        raise ValueError("sort has no keyset")
+    value, _sep, pk = cursor.partition("|")
+    when, last = dt.datetime.fromisoformat(value), int(pk)
+    if timezone.is_naive(when):
+        raise ValueError("cursor without a time zone")
+    name = sort.lstrip("-")
+    if sort.startswith("-"):
+        return qs.filter(Q(**{f"{name}__lt": when}) | Q(**{name: when, "pk__lt": last}))
+    # ascending: PostgreSQL puts rows without a value last, so they still follow any cursor
+    return qs.filter(Q(**{f"{name}__gt": when}) | Q(**{name: when, "pk__gt": last}) | Q(**{f"{name}__isnull": True}))
+
+
 def queue_state_counts(org: Organisation) -> list[tuple[str, str, int]]:
     """(state, label, count) of the organisation's held dossiers, in workflow order (one query)."""
     counts = dict(Dossier.objects.filter(held_by_q(org)).values_list("state").annotate(n=Count("id")).values_list(
         "state", "n"
     ))
     return [(s, str(S(s).label), counts[s]) for s in S.values if s in counts]
+
+
+def queue_summary(org: Organisation) -> tuple[list[tuple[str, str, int]], list[tuple[int, str]]]:
+    """The per-state counts and the units of the queue together, from one grouped query over the held rows."""
+    counts: dict[str, int] = {}
+    units: dict[int, str] = {}
+    rows = (Dossier.objects.filter(held_by_q(org)).values_list("state", "organisation_id", "organisation__name")
+            .annotate(n=Count("id")).order_by())
+    for state, unit_id, unit_name, n in rows:
+        counts[state] = counts.get(state, 0) + n
+        units[unit_id] = unit_name
+    return ([(s, str(S(s).label), counts[s]) for s in S.values if s in counts],
+            sorted(units.items(), key=lambda item: (item[1], item[0])))
 
 
 def queue_units(org: Organisation) -> list[tuple[int, str]]:
@@ -265,7 +320,7 @@ def handover_late_arrivals(org: Organisation, *, limit: int = 50) -> tuple[int, 
     when the office moved the instant earlier afterwards, or for records from before it was enforced); two queries."""
     if org.kind not in (K.DEPARTMENT, K.AGENCY, K.OFFICE):
         return 0, []
-    qs = (Dossier.objects.filter(_as_department_q(org), state=S.RECOMMENDED)
+    qs = (Dossier.objects.filter(held_by=org, state=S.RECOMMENDED)
           .annotate(handed_over_at=_first_handover(), handover_due_at=_handover_due_expr())
           .filter(handed_over_at__gte=F("handover_due_at"))
           .select_related("applicant", "organisation", "campaign", "series", "level").order_by("pk"))
@@ -298,7 +353,7 @@ def queue_rows(dossiers, org: Organisation, *, at: dt.datetime | None = None) ->
         holder = f"{_HOLDER_LABEL.get(level, '')} {name}".strip() if level else "—"
         if level == "applicant":
             holder = f"{_HOLDER_LABEL[level]} {d.applicant.real_name or d.applicant.username}"
-        since = getattr(d, "holder_since", None) or d.state_changed_at  # rows from before the history: the state
+        since = d.held_since or d.state_changed_at  # rows from before the holder was stored: the state
         waiting = (now - since).days if since else None
         pending = (getattr(d, "open_decisions", None) or [None])[0]
         row = QueueRow(d, holder, waiting, pending, since)

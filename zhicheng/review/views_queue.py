@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhicheng.catalog.models import Level, Series
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import KnownCountPaginator
 from zhicheng.dossiers.models import DossierState
 from zhicheng.dossiers.selectors import dossier_get_for
 
@@ -20,6 +23,7 @@ from . import selectors
 from .services.bulk import BULK_ACTIONS, bulk_action_get, bulk_apply, bulk_preview
 
 PAGE_SIZE = 30
+_CATALOG_KEY, _CATALOG_SECONDS = "review:queue:catalog", 300
 _YES_NO = [("", gettext_lazy("全部")), ("yes", gettext_lazy("是")), ("no", gettext_lazy("否"))]
 SORT_CHOICES = [
     ("state_changed_at", gettext_lazy("等待最久在前")), ("-state_changed_at", gettext_lazy("最近变化在前")),
@@ -28,10 +32,20 @@ SORT_CHOICES = [
 ]
 
 
+def _catalog_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The series and levels for the filters: the catalog hardly changes, so each process keeps them a few minutes."""
+    cached = cache.get(_CATALOG_KEY)
+    if cached is None:
+        cached = (list(Series.objects.order_by("name").values_list("pk", "name")),
+                  list(Level.objects.order_by("-rank").values_list("pk", "name")))
+        cache.set(_CATALOG_KEY, cached, _CATALOG_SECONDS)
+    return cached
+
+
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
-    series = forms.ModelChoiceField(Series.objects.order_by("name"), label=gettext_lazy("系列"), required=False)
-    level = forms.ModelChoiceField(Level.objects.all(), label=gettext_lazy("级别"), required=False)
+    series = forms.TypedChoiceField(label=gettext_lazy("系列"), required=False, coerce=int, empty_value=None)
+    level = forms.TypedChoiceField(label=gettext_lazy("级别"), required=False, coerce=int, empty_value=None)
     unit = forms.TypedChoiceField(label=gettext_lazy("单位"), required=False, coerce=int, empty_value=None)
     blocking = forms.ChoiceField(label=gettext_lazy("有不符合项"), choices=_YES_NO, required=False)
     overdue = forms.ChoiceField(label=gettext_lazy("已超期"), choices=_YES_NO, required=False)
@@ -39,12 +53,15 @@ class QueueFilterForm(forms.Form):
     todo = forms.BooleanField(label=gettext_lazy("只看待本机构办理"), required=False)
     sort = forms.ChoiceField(label=gettext_lazy("排序"), choices=SORT_CHOICES, required=False)
 
-    def __init__(self, *args, organisation, counts, **kwargs):
+    def __init__(self, *args, counts, units, **kwargs):
         super().__init__(*args, **kwargs)
         shown = {s: f"{label}（{n}）" for s, label, n in counts}
         states = [(s, shown.get(s, label)) for s, label in DossierState.choices]
         self.fields["state"].choices = [("", _("全部")), *states]
-        self.fields["unit"].choices = [("", _("全部")), *selectors.queue_units(organisation)]
+        self.fields["unit"].choices = [("", _("全部")), *units]
+        series, levels = _catalog_choices()
+        self.fields["series"].choices = [("", "---------"), *series]
+        self.fields["level"].choices = [("", "---------"), *levels]
 
     def filters(self) -> selectors.QueueFilters:
         if not self.is_valid():
@@ -52,10 +69,9 @@ class QueueFilterForm(forms.Form):
         data = self.cleaned_data
         flag = {"yes": True, "no": False}
         return selectors.QueueFilters(
-            state=data["state"] or "", series=getattr(data["series"], "pk", None),
-            level=getattr(data["level"], "pk", None), unit=data["unit"], blocking=flag.get(data["blocking"]),
-            overdue=flag.get(data["overdue"]), sort=data["sort"] or selectors.DEFAULT_SORT,
-            pending=flag.get(data["pending"]), todo=bool(data["todo"]),
+            state=data["state"] or "", series=data["series"], level=data["level"], unit=data["unit"],
+            blocking=flag.get(data["blocking"]), overdue=flag.get(data["overdue"]),
+            sort=data["sort"] or selectors.DEFAULT_SORT, pending=flag.get(data["pending"]), todo=bool(data["todo"]),
         )
 
 
@@ -69,19 +85,31 @@ def _query_without(request, *names) -> str:
 @login_required
 def queue(request, organisation_id: int | None = None):
     """The organisation's queue: counts per state, filters, sort, one page of rows, and the bulk-action form."""
-    organisation = selectors.queue_organisation_get(request.user, organisation_id or request.GET.get("organisation"))
-    counts = selectors.queue_state_counts(organisation)
-    form = QueueFilterForm(request.GET or None, organisation=organisation, counts=counts)
-    page = Paginator(selectors.queue_for(organisation, form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    organisations = list(selectors.queue_organisations_for(request.user))
+    organisation = selectors.queue_organisation_get(request.user, organisation_id or request.GET.get("organisation"),
+                                                    organisations)
+    counts, units = selectors.queue_summary(organisation)
+    form = QueueFilterForm(request.GET or None, counts=counts, units=units)
+    filters = form.filters()
+    dossiers = selectors.queue_for(organisation, filters)
+    count = selectors.queue_count(organisation, filters, counts)
+    page = KnownCountPaginator(dossiers, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+    after = request.GET.get("after", "")
+    if after and filters.sort in selectors.KEYSET_SORTS:  # "next" links carry the last row: no OFFSET
+        with suppress(ValueError):
+            page.object_list = list(selectors.keyset_after(dossiers, filters.sort, after)[:PAGE_SIZE])
+    page.object_list = list(page.object_list)
+    last = page.object_list[-1] if page.object_list and page.has_next() else None
     missing_count, missing = selectors.handover_missing(organisation)
     late_count, late = selectors.handover_late_arrivals(organisation)
     return render(request, "review/queue.html", {
         "handover_missing_count": missing_count, "handover_missing": missing,
         "handover_late_count": late_count, "handover_late": late,
-        "organisation": organisation, "organisations": selectors.queue_organisations_for(request.user),
+        "organisation": organisation, "organisations": organisations,
         "form": form, "page": page, "rows": selectors.queue_rows(page.object_list, organisation), "counts": counts,
         "total": sum(n for _s, _l, n in counts), "bulk_actions": BULK_ACTIONS.values(),
-        "query": _query_without(request, "page"), "states": DossierState,
+        "query": _query_without(request, "page", "after"), "states": DossierState,
+        "next_after": selectors.keyset_cursor(last, filters.sort) if last is not None else None,
     })
 
 

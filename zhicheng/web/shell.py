@@ -21,7 +21,7 @@ def user_memberships(user) -> list[Membership]:
     """The user's active memberships with their organisations, in switcher order (one query)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    rows = list(account_selectors.user_memberships(user))
+    rows = list(account_selectors.user_active_memberships(user))  # shared with the request's role checks
     return sorted(rows, key=lambda m: (_ROLE_ORDER.index(m.role) if m.role in _ROLE_ORDER else 99, m.id))
 
 

@@ -15,6 +15,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from zhicheng.accountreset.models import PasswordSet
 from zhicheng.accounts.auth_services import totp_device_create_confirmed
 from zhicheng.accounts.models import Role
 from zhicheng.audit.models import AuditEvent
@@ -120,9 +121,26 @@ class TestPasswords:
         base = importlib.import_module("config.settings.base")
         with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
             encoded = make_password("Zhicheng-2024!x")
-            assert encoded.startswith("argon2$argon2id$")
+            assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")  # OWASP's parameters
             assert check_password("Zhicheng-2024!x", encoded)
             assert not check_password("Zhicheng-2024!y", encoded)
+
+    def test_a_hash_at_the_old_cost_is_upgraded_at_log_in(self, client):
+        base = importlib.import_module("config.settings.base")
+        user = user_with_role(Role.APPLICANT)
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+        user.refresh_from_db()
+        assert "$m=102400,t=2,p=8$" in user.password  # Django's default cost
+        sets = PasswordSet.objects.filter(user=user).count()
+        with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
+            post_login(client, user.username)
+        user.refresh_from_db()
+        assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+        # the same password at a new cost: not a new password for the campaign-start reset
+        assert PasswordSet.objects.filter(user=user).count() == sets
+        assert get_user(client).is_authenticated
 
     @pytest.mark.parametrize(
         ("password", "expected"),

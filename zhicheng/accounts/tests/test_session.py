@@ -59,3 +59,15 @@ def test_each_request_renews_the_expiry(client, clock):
         assert client.get(PAGE).status_code == 200
         assert _expiry(client) == now + dt.timedelta(seconds=idle)
 
+
+
+def test_requests_within_a_minute_do_not_write_the_session(client, clock):
+    client.force_login(user_with_role(Role.APPLICANT))
+    client.get(PAGE)
+    renewed = _expiry(client)
+    clock(30)
+    client.get(PAGE)
+    assert _expiry(client) == renewed  # not written again within the minute
+    clock(settings.ZHICHENG_SESSION_RENEW_SECONDS)
+    client.get(PAGE)
+    assert _expiry(client) > renewed

@@ -59,6 +59,21 @@ class TestBearer:
         token.refresh_from_db()
         assert token.last_used_at is not None
 
+    def test_a_bearer_read_writes_nothing_within_five_minutes(self, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        user = user_with_role(Role.APPLICANT)
+        token, raw = api_token_create(user=user, name="对接")
+        client.get(LIST, **bearer(raw))  # the first use is recorded
+        first = ApiToken.objects.get(pk=token.pk).last_used_at
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LIST, **bearer(raw)).status_code == 200
+        writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(
+            ("UPDATE", "INSERT", "DELETE"))]
+        assert writes == [] and len(queries.captured_queries) <= 6
+        assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+
     def test_revoked_token_gets_401(self, client):
         user = user_with_role(Role.APPLICANT)
         token, raw = api_token_create(user=user, name="对接")

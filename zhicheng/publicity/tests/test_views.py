@@ -40,7 +40,8 @@ class TestPublicPages:
 
         client = Client(enforce_csrf_checks=True)
         with at(DURING):
-            client.get(f"/public/publicity/{entry.pk}/objection/")
+            form = client.get(f"/public/publicity/{entry.pk}/objection/", {"form": "1"}, headers={"HX-Request": "true"})
+            assert 'name="csrfmiddlewaretoken"' in form.content.decode() and "no-store" in form["Cache-Control"]
             token = client.cookies["csrftoken"].value
             upload = SimpleUploadedFile("举报材料.pdf", pdf_bytes(), content_type="application/pdf")
             response = client.post(f"/public/publicity/{entry.pk}/objection/", {
@@ -52,6 +53,22 @@ class TestPublicPages:
             assert Objection.objects.get().file_kind == "pdf"
             lookup = client.post("/public/publicity/lookup/", {"code": code.lower(), "csrfmiddlewaretoken": token})
         assert "待处理" in lookup.content.decode()
+
+    def test_the_public_pages_are_cacheable_and_set_no_cookie(self, entry, django_assert_max_num_queries):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        with at(DURING):
+            for path in ("/public/publicity/", f"/public/publicity/{entry.pk}/objection/"):
+                with django_assert_max_num_queries(3):
+                    response = client.get(path)
+                assert response.status_code == 200 and not response.cookies, path  # no session, no CSRF cookie
+                assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
+                assert "Cookie" not in response.get("Vary", "") and response["ETag"]
+                assert "csrfmiddlewaretoken" not in response.content.decode()
+                again = client.get(path, headers={"If-None-Match": response["ETag"]})
+                assert again.status_code == 304 and not again.content
+            assert 'hx-get="?form=1"' in response.content.decode()  # the form, and its token, when opened
 
     def test_a_forged_objection_without_the_csrf_token_is_refused(self, entry):
         from django.test import Client

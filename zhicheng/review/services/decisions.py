@@ -87,7 +87,8 @@ def decision_propose(
     ip: str | None = None,
 ) -> ReviewDecision:
     """Record a clerk's (or leader's) proposed decision; it waits for a leader's confirmation."""
-    locked = Dossier.objects.select_for_update().select_related("campaign", "organisation").get(pk=dossier.pk)
+    locked = (Dossier.objects.select_for_update(of=("self",)).select_related("campaign", "organisation")
+              .get(pk=dossier.pk))  # the dossier row only, never the campaign's or the unit's
     require(is_holder_staff(actor, locked))
     require_impartial(actor, locked, step="decision_propose")
     effect = _effect_for(locked, action)
@@ -131,7 +132,7 @@ def can_confirm(actor, decision: ReviewDecision, dossier: Dossier) -> Decision:
 def decision_confirm(*, decision: ReviewDecision, actor, ip: str | None = None) -> Dossier:
     """A leader of the holding organisation confirms: the dossier moves and the effect's follow-up happens."""
     decision = ReviewDecision.objects.select_for_update().get(pk=decision.pk)
-    dossier = Dossier.objects.select_for_update().select_related("campaign", "organisation").get(
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("campaign", "organisation").get(
         pk=decision.dossier_id
     )
     require(can_view_dossier(actor, dossier))  # a stranger learns nothing, not even that it went stale

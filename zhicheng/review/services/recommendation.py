@@ -54,7 +54,8 @@ def unit_recommendation_close(dossier: Dossier) -> dt.datetime:
 
 
 def _locked_for_unit(dossier: Dossier, actor) -> Dossier:
-    locked = Dossier.objects.select_for_update().select_related("campaign", "organisation").get(pk=dossier.pk)
+    locked = (Dossier.objects.select_for_update(of=("self",)).select_related("campaign", "organisation")
+              .get(pk=dossier.pk))  # the dossier row only, never the campaign's or the unit's
     require(is_holder_staff(actor, locked))
     require_impartial(actor, locked, step="recommendation")
     return locked
