@@ -25,4 +25,6 @@ urlpatterns = [
     path("notifications/", include("zhicheng.notifications.urls")),
     path("publicity/", include("zhicheng.publicity.urls")),
     path("public/publicity/", include("zhicheng.publicity.urls_public")),
+    path("certificates/", include("zhicheng.certificates.urls")),
+    path("public/certificates/", include("zhicheng.certificates.urls_public")),
 ]

@@ -87,6 +87,8 @@ def _register_routers() -> None:
     from zhicheng.auditlog.api import router as audit_router
     from zhicheng.campaigns.api import router as campaigns_router
     from zhicheng.catalog.api import router as catalog_router
+    from zhicheng.certificates.api import public_router as public_certificates_router
+    from zhicheng.certificates.api import router as certificates_router
     from zhicheng.dossiers.api import router as dossiers_router
     from zhicheng.eligibility.api import router as eligibility_router
     from zhicheng.notifications.api import router as notifications_router
@@ -115,6 +117,8 @@ def _register_routers() -> None:
     api.add_router("/review/", review_queues_router)
     api.add_router("/publicity/", publicity_router)
     api.add_router("/public/", public_publicity_router)
+    api.add_router("/certificates/", certificates_router)
+    api.add_router("/public/", public_certificates_router)
     api.add_router("/socialsecurity/", socialsecurity_router)
     api.add_router("/notifications/", notifications_router)
 

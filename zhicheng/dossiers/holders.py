@@ -21,6 +21,10 @@ HOLDER_LEVEL: dict[str, str] = {
     S.DEPARTMENT_RETURNED: UNIT,
     S.RECOMMENDED: DEPARTMENT,
     S.DEPARTMENT_PASSED: OFFICE,
+    # after the evaluation the office publishes the results and approves the title document (certificates issue)
+    S.PASSED: OFFICE,
+    S.IN_RESULT_PUBLICITY: OFFICE,
+    S.RESULT_PUBLICITY_DONE: OFFICE,
 }
 
 

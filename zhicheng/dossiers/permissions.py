@@ -89,3 +89,12 @@ def is_holder_leader(user, dossier) -> Decision:
     if _has_role_in(user, holder_organisation(dossier), {Role.REVIEW_LEADER}):
         return ALLOW
     return deny("须由当前办理单位的审查领导确认", "A review leader of the holding organisation must confirm")
+
+
+def is_title_office_leader(user, dossier) -> Decision:
+    """A review leader of the dossier's title office: who revokes a title conferred (nobody holds it any more)."""
+    from .holders import title_office_of
+
+    if _has_role_in(user, title_office_of(dossier.organisation), {Role.REVIEW_LEADER}):
+        return ALLOW
+    return deny("须由职改办的审查领导办理", "A review leader of the title office must do this")
