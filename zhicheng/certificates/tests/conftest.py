@@ -31,7 +31,7 @@ def tree(db):
     tree = review_people()
     for key, name, sequence, male in (("applicant", "王建国", 101, True), ("other_applicant", "李秀英", 202, False)):
         user = tree[key]
-        user.real_name, user.id_number = name, make_resident_id("19800101", sequence, male=male)
+        user.real_name, user.id_number = name, make_resident_id("19751231", sequence, male=male)
         user.save(update_fields=["real_name", "id_number"])
     return tree
 
