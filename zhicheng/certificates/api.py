@@ -70,7 +70,7 @@ def public_certificate_verify_code(request, code: str):
 
 
 @public_router.post("/certificates/verify-pdf", response=PdfVerificationOut, throttle=[selectors.verify_throttle()])
-def public_certificate_verify_pdf(request, file: UploadedFile = File(...)):
+def public_certificate_verify_pdf(request, file: UploadedFile = File(...)):  # noqa: B008 - ninja style
     """Check an uploaded certificate PDF: its signature and that it is the certificate the register holds."""
     if file.size and file.size > selectors.MAX_PDF_BYTES:
         raise ApplicationError("file_too_large", "文件过大（不超过 5 MB）", "The file is too large", status=413)
@@ -188,7 +188,8 @@ def document_runs(request, document_id: int):
 @router.get("/documents/{document_id}/zip")
 def document_zip(request, document_id: int):
     document = selectors.document_get_for(request.auth, document_id)
-    response = HttpResponse(services.document_zip(actor=request.auth, document=document), content_type="application/zip")
+    data = services.document_zip(actor=request.auth, document=document)
+    response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="document-{document.pk}.zip"'
     return response
 
@@ -203,7 +204,7 @@ def certificate_revoke(request, certificate_id: int, payload: RevokeIn):
 
 
 @router.get("/register")
-def register_export(request, year: int, format: str = "csv"):  # noqa: A002 - the query parameter's name
+def register_export(request, year: int, format: str = "csv"):
     """The national register export: one row per approved title (layout in docs/operations.md)."""
     office_id = next(iter(sorted(selectors.office_ids(request.auth))), None)
     if office_id is None:

@@ -13,7 +13,8 @@ def title_document_approved(ctx: GuardContext) -> Decision:
     """The dossier is listed on a title document the office approved (only title_document_approve confers)."""
     if Certificate.objects.filter(dossier_id=ctx.dossier.pk).exists():
         return ALLOW
-    return refuse("no_title_document", "该人员未列入已审批的职称资格文件", "The person is on no approved title document")
+    return refuse("no_title_document", "该人员未列入已审批的职称资格文件",
+                  "The person is on no approved title document")
 
 
 @guard_register("revocation_recorded")

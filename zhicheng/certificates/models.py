@@ -86,3 +86,6 @@ class IssueRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"issue run {self.pk} ({self.done}/{self.total})"

@@ -21,7 +21,13 @@ from zhicheng.core.throttling import ClientAddressThrottle
 
 from .models import Certificate, TitleDocument
 from .rules import (
-    CODE_LENGTH, MAX_CODE_LENGTH, MAX_NAME_LENGTH, MAX_NUMBER_LENGTH, code_normalise, name_normalise, number_normalise,
+    CODE_LENGTH,
+    MAX_CODE_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_NUMBER_LENGTH,
+    code_normalise,
+    name_normalise,
+    number_normalise,
 )
 from .signing import PdfCheck, pdf_check, sm2_sign, sm2_verify
 

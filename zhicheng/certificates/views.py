@@ -99,7 +99,8 @@ def document_issue(request, pk: int):
 @login_required
 def document_zip(request, pk: int):
     document = selectors.document_get_for(request.user, pk)
-    response = HttpResponse(services.document_zip(actor=request.user, document=document), content_type="application/zip")
+    data = services.document_zip(actor=request.user, document=document)
+    response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="document-{document.pk}.zip"'
     return response
 

@@ -110,8 +110,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         "result_publicity_close", STAFF, ("result_publicity_complete", "no_open_result_objection"),
         Event.DOSSIER_RESULT_PUBLICITY_DONE,
     ),
-    (State.IN_RESULT_PUBLICITY, State.RESULT_OBJECTION_UPHELD): T("result_publicity_stop", STAFF, ("result_objection_upheld",),
-                                                       Event.DOSSIER_RESULT_OBJECTION_UPHELD),
+    (State.IN_RESULT_PUBLICITY, State.RESULT_OBJECTION_UPHELD): T(
+        "result_publicity_stop", STAFF, ("result_objection_upheld",), Event.DOSSIER_RESULT_OBJECTION_UPHELD
+    ),
     (State.RESULT_PUBLICITY_DONE, State.CONFERRED): T(
         "confer", LEADER, ("result_publicity_complete", "no_open_result_objection", "title_document_approved"),
         Event.DOSSIER_CONFERRED,

@@ -70,7 +70,8 @@ class TestSignedPdf:
     def test_the_page_renders_and_the_chinese_text_is_there(self, certificate, tmp_path):
         path = tmp_path / "c.pdf"
         path.write_bytes(_pdf(certificate))
-        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
+                              text=True).stdout
         assert "高级工程师" in text and "王建国" in text and certificate.number in text
         assert "新组发〔2024〕21号" in text
         full_id = certificate.holder.id_number

@@ -87,7 +87,8 @@ class TestPublicList:
 def _objection(result):
     entry = result.publicity_entries.get(kind="result")
     with at("2024-12-24T10:00:00+08:00"):
-        objection, _code = objection_file(entry=entry, name="赵六", contact="13900000000", text="论文涉嫌抄袭", ip="10.9.9.9")
+        objection, _code = objection_file(entry=entry, name="赵六", contact="13900000000", text="论文涉嫌抄袭",
+                                          ip="10.9.9.9")
     return objection
 
 
@@ -99,7 +100,7 @@ class TestObjectionsAndTheDocument:
         assert refused.value.code == "publicity_not_over"
 
     def test_no_document_while_an_objection_is_open(self, tree, result):
-        batch = published(tree, [result])
+        published(tree, [result])
         _objection(result)
         with pytest.raises(ApplicationError) as refused:
             approved(tree, [result], when=AFTER_END)
