@@ -23,6 +23,7 @@ from zhicheng.campaigns.services import campaign_load_from_file
 from .dossiers import demo_dossiers_seed
 from .organisations import BY_KEY, OFFICE, OrgSpec, parents_first
 from .people import DEMO_PASSWORD, Person, demo_people
+from .results import demo_results_seed
 from .review_chain import demo_review_chain_seed
 
 # The two platform administrators that must exist before any service can be called (三员分立)
@@ -177,4 +178,5 @@ def seed_demo() -> list[DemoLogin]:
     logins += [_login(p, _applicant_account(p, orgs)) for p in people if p.case is not None]
     demo_dossiers_seed()  # the applicants' 2024 dossiers, filled in on the window's last days
     demo_review_chain_seed()  # what the units, departments and the office did with them in Oct-Nov 2024
+    demo_results_seed()  # result publicity, the title document, signed e-certificates (one revoked), Dec 2024
     return logins
