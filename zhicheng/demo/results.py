@@ -47,7 +47,8 @@ def _office_person(office, role: str):
 
 def _passed_directly(campaign: Campaign) -> list[Dossier]:
     """Seed set-up when no committee demo ran: office-accepted dossiers become passed results."""
-    chosen = list(Dossier.objects.filter(campaign=campaign, state=DossierState.OFFICE_ACCEPTED).order_by("id")[:PERSONS])
+    accepted = Dossier.objects.filter(campaign=campaign, state=DossierState.OFFICE_ACCEPTED)
+    chosen = list(accepted.order_by("id")[:PERSONS])
     for dossier in chosen:
         office = title_office_of(dossier.organisation)
         Dossier.objects.filter(pk=dossier.pk).update(  # seed only: what the committee's tally would have done

@@ -91,11 +91,13 @@ class TestSamePath:
         number = "20240502999999" if case == "unknown" else certificate.number
         name = "张三" if case == "wrong_name" else "王建国"
         selectors._dummy()  # signed once per process, before the count
-        with mock.patch("zhicheng.certificates.selectors.sm2_verify", wraps=selectors.sm2_verify) as sm2, \
+        with mock.patch("zhicheng.certificates.selectors.sm2_check", wraps=selectors.sm2_check) as sm2, \
                 mock.patch("zhicheng.certificates.selectors.hmac.compare_digest",
-                           wraps=selectors.hmac.compare_digest) as compare, django_assert_num_queries(1):
+                           wraps=selectors.hmac.compare_digest) as compare, \
+                mock.patch("zhicheng.certificates.signing.sm2_verify") as full, django_assert_num_queries(1):
             selectors.certificate_verify(number=number, name=name)
-        assert sm2.call_count == 1 and compare.call_count == 1
+        # the name and the SM2 memo compared in constant time, the slow full verification not needed, every case
+        assert sm2.call_count == 1 and compare.call_count == 2 and full.call_count == 0
 
 
 class TestBadInput:
@@ -191,3 +193,19 @@ class TestUploadedPdf:
         page = client.post("/public/certificates/pdf/", {"file": upload,
                                                          "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
         assert page.status_code == 200 and "内容与登记信息一致" in page.content.decode()
+
+
+class TestSm2Memo:
+    def test_a_forged_memo_does_not_make_a_changed_register_valid(self, certificate):
+        from zhicheng.certificates.signing import sm2_check, sm2_memo
+
+        changed = dict(certificate.register, name="李四")
+        assert sm2_check(certificate.register, certificate.sm2_signature, certificate.sm2_memo)
+        assert not sm2_check(changed, certificate.sm2_signature, certificate.sm2_memo)
+        assert not sm2_check(changed, certificate.sm2_signature, "0" * 64)
+        assert sm2_memo(changed, certificate.sm2_signature) != certificate.sm2_memo
+
+    def test_without_a_memo_the_full_sm2_verification_decides(self, certificate):
+        certificate.sm2_memo = ""
+        certificate.save(update_fields=["sm2_memo"])
+        assert _verify(certificate.number, "王建国").json()["register_signature_valid"] is True
