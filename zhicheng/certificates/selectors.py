@@ -218,6 +218,17 @@ def office_certificate_get_for(user, certificate_id: int) -> Certificate:
     return cert
 
 
+def campaign_results_done(campaign) -> bool:
+    """The campaign's results phase is done: a title document exists, no passed result still waits for publicity
+    or the document, and every certificate on a document is issued (the dashboard's timeline)."""
+    from zhicheng.dossiers.models import Dossier, DossierState
+
+    waiting = (DossierState.PASSED, DossierState.IN_RESULT_PUBLICITY, DossierState.RESULT_PUBLICITY_DONE)
+    return (TitleDocument.objects.filter(campaign=campaign).exists()
+            and not Dossier.objects.filter(campaign=campaign, state__in=waiting).exists()
+            and not Certificate.objects.filter(document__campaign=campaign, issued_at__isnull=True).exists())
+
+
 def conferrable_for(user):
     """Dossiers whose result publicity ended without objection, held by the user's office (for the document)."""
     from zhicheng.dossiers.models import Dossier, DossierState

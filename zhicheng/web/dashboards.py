@@ -58,11 +58,23 @@ def campaign_timeline(campaign, now: dt.datetime) -> list[Step]:
         (_("答辩与评审会议"), c.supplement_cutoff, _day_end(c.meetings_by)),
         (_("结果公示、印发文件和证书"), _day_end(c.meetings_by), _day_end(c.issue_by)),
     ]
-    return [
+    steps = [
         Step(str(label), f"{dates.format_datetime(start)} — {dates.format_datetime(end, deadline=True)}",
              _state(start, end, now))
         for label, start, end in rows
     ]
+    # the results phase is done when the system did it (every passed result conferred, every certificate issued),
+    # not because its last date passed: until then it stays current (overdue)
+    last = steps[-1]
+    if last.state == "done" and not results_phase_done(c):
+        steps[-1] = Step(last.label, last.when, "current")
+    return steps
+
+
+def results_phase_done(campaign) -> bool:
+    from zhicheng.certificates.selectors import campaign_results_done
+
+    return campaign_results_done(campaign)
 
 
 def submission_summary(campaign, now: dt.datetime) -> dict | None:
