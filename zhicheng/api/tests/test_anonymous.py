@@ -11,6 +11,10 @@ PUBLIC_ENDPOINTS = {
     ("GET", "/api/v1/public/publicity/"),
     ("POST", "/api/v1/public/publicity/{entry_id}/objections"),
     ("GET", "/api/v1/public/objections/{code}"),
+    ("GET", "/api/v1/public/publicity/results/"),
+    ("GET", "/api/v1/public/certificates/verify"),
+    ("GET", "/api/v1/public/certificates/verify/{code}"),
+    ("POST", "/api/v1/public/certificates/verify-pdf"),
 }
 
 

@@ -1,24 +1,17 @@
-"""Fixtures for the results tests: the office's demo keys (once per run), the organisation tree, passed results."""
+"""Fixtures for the results tests: the organisation tree with named holders, passed results.
+
+The office's demo signing keys are made once per run by zhicheng/conftest.py.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from zhicheng.accounts.tests.factories import make_resident_id
-from zhicheng.certificates.keys import keys_demo_generate, keys_reset
 from zhicheng.dossiers.tests.factories import campaign_2024
 from zhicheng.review.tests.factories import review_people
 
 from .factories import passed_result
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _signing_keys():
-    keys_demo_generate(Path(settings.ZHICHENG_CERT_KEY_DIR))
-    keys_reset()
 
 
 @pytest.fixture
