@@ -19,6 +19,14 @@ from zhicheng.dossiers.models import Dossier
 from . import selectors, services
 
 router = Router(tags=["certificates"])
+
+
+def _file(media: str, what: str) -> dict:
+    """The success response of an endpoint answering a file, for the OpenAPI schema."""
+    return {"responses": {200: {"description": what, "content": {media: {"schema": {"type": "string",
+                                                                                       "format": "binary"}}}}}}
+
+
 public_router = Router(tags=["public"], auth=None)
 
 
@@ -113,7 +121,7 @@ def certificates_mine(request):
     return list(selectors.certificates_of_holder(request.auth))
 
 
-@router.get("/mine/{certificate_id}/pdf")
+@router.get("/mine/{certificate_id}/pdf", openapi_extra=_file("application/pdf", "the signed certificate"))
 def certificate_mine_pdf(request, certificate_id: int):
     """Download your certificate (another person's answers 404)."""
     return _pdf_response(selectors.certificate_of_holder_get(request.auth, certificate_id), request)
@@ -185,7 +193,7 @@ def document_runs(request, document_id: int):
     return list(selectors.document_get_for(request.auth, document_id).issue_runs.all())
 
 
-@router.get("/documents/{document_id}/zip")
+@router.get("/documents/{document_id}/zip", openapi_extra=_file("application/zip", "the batch's certificates"))
 def document_zip(request, document_id: int):
     document = selectors.document_get_for(request.auth, document_id)
     data = services.document_zip(actor=request.auth, document=document)
@@ -203,7 +211,10 @@ def certificate_revoke(request, certificate_id: int, payload: RevokeIn):
                                        ip=client_ip(request))
 
 
-@router.get("/register")
+@router.get("/register", openapi_extra={"responses": {200: {"description": "the register (CSV or XLSX)", "content": {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
+                                                                                      "format": "binary"}}}}}})
 def register_export(request, year: int, format: str = "csv"):
     """The national register export: one row per approved title (layout in docs/operations.md)."""
     office_id = next(iter(sorted(selectors.office_ids(request.auth))), None)
