@@ -69,7 +69,7 @@ class Certificate(models.Model):
     class Meta:
         verbose_name = _("电子职称证书")
         verbose_name_plural = _("电子职称证书")
-        ordering = ["document", "number"]
+        ordering = ["number"]
         indexes = [models.Index(fields=["document", "issued_at"], name="certificate_doc_issued")]
 
     def __str__(self) -> str:

@@ -124,7 +124,8 @@ def certificate_verify(*, number: str, name: str) -> Verification:
     if len(name) > MAX_NAME_LENGTH or any(not ch.isprintable() for ch in name):
         raise malformed_error("name")
     clean = number_normalise(number)
-    cert = _issued().filter(number=clean).first() if clean and len(clean) <= MAX_NUMBER_LENGTH else None
+    found = list(_issued().filter(number=clean).order_by()[:1]) if clean and len(clean) <= MAX_NUMBER_LENGTH else []
+    cert = found[0] if found else None
     given = name_normalise(name).encode("utf-8")
     expected = name_normalise(cert.holder_name if cert is not None else "\x00").encode("utf-8")
     matches = bool(given) and hmac.compare_digest(given, expected)
@@ -136,7 +137,8 @@ def certificate_verify_code(code: str) -> Verification:
     if len(code or "") > MAX_CODE_LENGTH * 2:
         raise malformed_error("code")
     clean = code_normalise(code)
-    cert = _issued().filter(code=clean).first() if len(clean) == CODE_LENGTH else None
+    found = list(_issued().filter(code=clean).order_by()[:1]) if len(clean) == CODE_LENGTH else []
+    cert = found[0] if found else None
     return _answer(cert, cert is not None)
 
 
