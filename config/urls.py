@@ -37,4 +37,7 @@ urlpatterns = [
     path("reports/", include("zhicheng.reports.urls")),
 
     path("notices/", include("zhicheng.noticeboard.urls")),
+
+    path("certificates/", include("zhicheng.certificates.urls")),
+    path("public/certificates/", include("zhicheng.certificates.urls_public")),
 ]

@@ -48,3 +48,16 @@ def catalog_reseeded(transactional_db):
     if not Series.objects.exists():
         for migration in ("0002_seed_catalog", "0003_titles_of_other_series"):
             importlib.import_module(f"zhicheng.catalog.migrations.{migration}").seed(apps, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _certificate_signing_keys():
+    """The office's demo signing keys in the test settings' temporary folder (certificates sign and verify)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from zhicheng.certificates.keys import keys_demo_generate, keys_reset
+
+    keys_demo_generate(Path(settings.ZHICHENG_CERT_KEY_DIR))
+    keys_reset()

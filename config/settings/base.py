@@ -257,6 +257,15 @@ ZHICHENG_AUDIT_KEY = os.environ.get("ZHICHENG_AUDIT_KEY", "")
 ZHICHENG_AUDIT_LANES = int(os.environ.get("ZHICHENG_AUDIT_LANES", "16"))
 ZHICHENG_AUDIT_ANCHOR_FILE = Path(os.environ.get("ZHICHENG_AUDIT_ANCHOR_FILE", VAR_DIR / "audit" / "anchors.jsonl"))
 
+# The office's keys for certificates (PAdES X.509 certificate + key, SM2 key pair): files read once per process, never
+# in the database; `seed_demo` writes self-signed demo keys here (docs/operations.md)
+ZHICHENG_CERT_KEY_DIR = Path(os.environ.get("ZHICHENG_CERT_KEY_DIR", VAR_DIR / "keys"))
+ZHICHENG_CERT_SIGNING_CERT = os.environ.get("ZHICHENG_CERT_SIGNING_CERT",
+                                            str(ZHICHENG_CERT_KEY_DIR / "office-cert.pem"))
+ZHICHENG_CERT_SIGNING_KEY = os.environ.get("ZHICHENG_CERT_SIGNING_KEY", str(ZHICHENG_CERT_KEY_DIR / "office-key.pem"))
+ZHICHENG_CERT_SM2_KEY = os.environ.get("ZHICHENG_CERT_SM2_KEY", str(ZHICHENG_CERT_KEY_DIR / "office-sm2.key"))
+ZHICHENG_CERT_SM2_PUBLIC = os.environ.get("ZHICHENG_CERT_SM2_PUBLIC", str(ZHICHENG_CERT_KEY_DIR / "office-sm2.pub"))
+
 # Content-Security-Policy (django-csp) on every response: scripts and styles from our own static files only (htmx is
 # vendored, no inline script, no inline style attribute), no framing, forms post to ourselves
 CONTENT_SECURITY_POLICY = {

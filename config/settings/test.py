@@ -24,3 +24,10 @@ STORAGES = {
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 STATIC_ROOT = tempfile.mkdtemp(prefix="zhicheng-test-static-")
+
+# certificates' signing keys: generated into a temporary folder by the tests (certificates/tests/conftest.py)
+ZHICHENG_CERT_KEY_DIR = Path(tempfile.mkdtemp(prefix="zhicheng-test-keys-"))
+ZHICHENG_CERT_SIGNING_CERT = str(ZHICHENG_CERT_KEY_DIR / "office-cert.pem")
+ZHICHENG_CERT_SIGNING_KEY = str(ZHICHENG_CERT_KEY_DIR / "office-key.pem")
+ZHICHENG_CERT_SM2_KEY = str(ZHICHENG_CERT_KEY_DIR / "office-sm2.key")
+ZHICHENG_CERT_SM2_PUBLIC = str(ZHICHENG_CERT_KEY_DIR / "office-sm2.pub")

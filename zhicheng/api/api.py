@@ -88,6 +88,9 @@ def _register_routers() -> None:
     from zhicheng.campaigns.api import router as campaigns_router
     from zhicheng.catalog.api import router as catalog_router
     from zhicheng.committees.api import router as committees_router
+
+    from zhicheng.certificates.api import public_router as public_certificates_router
+    from zhicheng.certificates.api import router as certificates_router
     from zhicheng.dossiers.api import router as dossiers_router
     from zhicheng.eligibility.api import router as eligibility_router
     from zhicheng.noticeboard.api import public_router as public_notices_router
@@ -119,6 +122,8 @@ def _register_routers() -> None:
     api.add_router("/review/", review_queues_router)
     api.add_router("/publicity/", publicity_router)
     api.add_router("/public/", public_publicity_router)
+    api.add_router("/certificates/", certificates_router)
+    api.add_router("/public/", public_certificates_router)
     api.add_router("/socialsecurity/", socialsecurity_router)
     api.add_router("/notifications/", notifications_router)
     api.add_router("/reports/", reports_router)

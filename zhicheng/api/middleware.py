@@ -21,7 +21,8 @@ from django.http.multipartparser import MultiPartParserError
 API_PREFIX = "/api/"  # config/urls.py mounts the API at /api/v1/
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The few endpoints that declare a file (ninja `File`): a well-formed multipart body is theirs to read
-MULTIPART_PATHS = frozenset({"/api/v1/similarity/imports", "/api/v1/notices/attachments"})
+MULTIPART_PATHS = frozenset({"/api/v1/similarity/imports", "/api/v1/notices/attachments",
+                             "/api/v1/public/certificates/verify-pdf"})
 
 
 def _error(status: int, code: str, message: str, details: dict | None = None) -> HttpResponse:

@@ -32,6 +32,8 @@ class EventArea(models.TextChoices):
 
     NOTICEBOARD = "noticeboard", _("通知公告栏")
 
+    CERTIFICATE = "certificate", _("职称文件与证书")
+
 
 # The prefix before the dot of an event type, per area
 AREA_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -54,6 +56,8 @@ AREA_PREFIXES: dict[str, tuple[str, ...]] = {
     EventArea.COMMITTEE: ("committee",),
 
     EventArea.NOTICEBOARD: ("noticeboard",),
+
+    EventArea.CERTIFICATE: ("certificate",),
 }
 _AREA_OF_PREFIX = {prefix: area for area, prefixes in AREA_PREFIXES.items() for prefix in prefixes}
 
@@ -141,6 +145,11 @@ class EventType(models.TextChoices):
     DOSSIER_PUBLICITY_DONE = "dossier.publicity_done", _("单位公示期满")
     DOSSIER_OBJECTION_UPHELD = "dossier.objection_upheld", _("异议成立，不予推荐")
     DOSSIER_RECUSAL_REFUSED = "dossier.recusal_refused", _("因回避被拒绝办理")
+    DOSSIER_RESULT_PUBLICITY_STARTED = "dossier.result_publicity_started", _("评审结果公示开始")
+    DOSSIER_RESULT_PUBLICITY_DONE = "dossier.result_publicity_done", _("评审结果公示期满")
+    DOSSIER_RESULT_OBJECTION_UPHELD = "dossier.result_objection_upheld", _("结果公示异议成立")
+    DOSSIER_CONFERRED = "dossier.conferred", _("印发职称资格文件")
+    DOSSIER_REVOKED = "dossier.revoked", _("撤销职称")
 
     # -- eligibility: findings set aside, exemptions, campaign-wide re-checks ----------------------------------
     ELIGIBILITY_FINDING_OVERRIDDEN = "eligibility.finding_overridden", _("审核人员认定资格条件不适用")
@@ -151,6 +160,7 @@ class EventType(models.TextChoices):
     ELIGIBILITY_RECHECK_REQUESTED = "eligibility.recheck_requested", _("申请重新核查全部申报资格")
     ELIGIBILITY_RECHECK_FINISHED = "eligibility.recheck_finished", _("资格重新核查完成")
     ELIGIBILITY_SIMILARITY_RECORDED = "eligibility.similarity_recorded", _("录入论文查重结果")
+    ELIGIBILITY_INTEGRITY_BARRED = "eligibility.integrity_barred", _("记入诚信档案，限制申报")
 
     # -- review: decisions, returns, unit / department / office steps, the unit's recommendation papers -------
     REVIEW_DECISION_PROPOSED = "review.decision_proposed", _("提出审核意见")
@@ -182,6 +192,16 @@ class EventType(models.TextChoices):
     PUBLICITY_BATCH_CLOSED = "publicity.batch_closed", _("结束单位公示")
     PUBLICITY_OBJECTION_FILED = "publicity.objection_filed", _("收到公示异议")
     PUBLICITY_OBJECTION_DECIDED = "publicity.objection_decided", _("处理公示异议")
+    PUBLICITY_RESULT_BATCH_PUBLISHED = "publicity.result_batch_published", _("发布评审结果公示")
+    PUBLICITY_RESULT_BATCH_CLOSED = "publicity.result_batch_closed", _("结束评审结果公示")
+
+    # -- certificate: the title document, e-certificates, revocation, the national register ---------------------
+    CERTIFICATE_DOCUMENT_APPROVED = "certificate.document_approved", _("审批职称资格文件")
+    CERTIFICATE_ISSUED = "certificate.issued", _("签发电子证书")
+    CERTIFICATE_BATCH_STARTED = "certificate.batch_started", _("开始批量签发电子证书")
+    CERTIFICATE_DOWNLOADED = "certificate.downloaded", _("下载电子证书")
+    CERTIFICATE_REVOKED = "certificate.revoked", _("撤销职称证书")
+    CERTIFICATE_REGISTER_EXPORTED = "certificate.register_exported", _("导出职称评审结果报送表")
 
     # -- socialsecurity: imported contribution records -----------------------------------------------------------
     SOCIAL_SECURITY_IMPORT_UPLOADED = "socialsecurity.import_uploaded", _("上传社保缴费数据")

@@ -29,6 +29,7 @@ from .notices import demo_notices_seed
 from .organisations import BY_KEY, OFFICE, OrgSpec, parents_first
 from .passwords import demo_password_hashed_once
 from .people import DEMO_PASSWORD, Person, demo_people
+from .results import demo_results_seed
 from .review_chain import demo_review_chain_seed
 
 # The two platform administrators that must exist before any service can be called (三员分立)
@@ -210,6 +211,8 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> list[DemoLogin]:
              f"2024 审核过程：{len(chain.moved)} 份材料 / 2024 review chain: {len(chain.moved)} dossiers moved")
         demo_evaluation_seed()  # the engineering senior committee's meetings and an entrusted result, Dec 2024
         step("2024 评审会议与委托评审 / 2024 evaluation meetings and the entrusted result")
+        demo_results_seed()  # result publicity, the title document, signed e-certificates (one revoked), Dec 2024
+        step("2024 结果公示、发文与电子证书 / 2024 result publicity, title document and e-certificates")
         demo_notices_seed()  # the office's notice board: the notice, the manuals, a form
         step("通知公告 / notice board")
         live = demo_live_seed()  # a campaign of this year, open now, with dossiers at every step

@@ -22,12 +22,14 @@ HOLDER_LEVEL: dict[str, str] = {
     S.RECOMMENDED: DEPARTMENT,
     S.DEPARTMENT_PASSED: OFFICE,
     # evaluation: the title office organises the meeting (its committee) or the entrusted dispatch, and holds a
-    # passed dossier until result publicity; a failed one is final
+    # passed dossier through result publicity until the title document; a failed one is final
     S.OFFICE_ACCEPTED: OFFICE,
     S.SCHEDULED: OFFICE,
     S.IN_MEETING: OFFICE,
     S.ENTRUSTED_SENT: OFFICE,
     S.PASSED: OFFICE,
+    S.IN_RESULT_PUBLICITY: OFFICE,
+    S.RESULT_PUBLICITY_DONE: OFFICE,
 }
 
 

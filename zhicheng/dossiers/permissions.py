@@ -104,3 +104,12 @@ def is_evaluation_actor(user, dossier) -> Decision:
     ).exists():
         return ALLOW
     return deny("您不是本次评审的办理人员", "You do not act in this evaluation")
+
+
+def is_title_office_leader(user, dossier) -> Decision:
+    """A review leader of the dossier's title office: who revokes a title conferred (nobody holds it any more)."""
+    from .holders import title_office_of
+
+    if _has_role_in(user, title_office_of(dossier.organisation), {Role.REVIEW_LEADER}):
+        return ALLOW
+    return deny("须由职改办的审查领导办理", "A review leader of the title office must do this")

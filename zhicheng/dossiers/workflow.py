@@ -25,7 +25,9 @@ from zhicheng.core.permissions import ALLOW, Decision, require
 from .guards import GuardContext, guards_decide, guards_run
 from .holders import holder_level, holder_organisation
 from .models import Dossier, DossierState, DossierStateChange
-from .permissions import is_dossier_owner, is_evaluation_actor, is_holder_leader, is_holder_staff
+from .permissions import (
+    is_dossier_owner, is_evaluation_actor, is_holder_leader, is_holder_staff, is_title_office_leader,
+)
 
 State = DossierState
 Event = EventType
@@ -61,6 +63,7 @@ class Transition:
 
 T = Transition
 OWNER, LEADER, STAFF, EVALUATION = is_dossier_owner, is_holder_leader, is_holder_staff, is_evaluation_actor
+OFFICE_LEADER = is_title_office_leader
 ANSWER = ("return_answer_open", "back_where_returned_from", "pledge_current", "pledge_signed_after_return",
           "eligibility_clear")
 
@@ -130,6 +133,21 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
                                                   Event.DOSSIER_PUBLICITY_DONE),
     (State.IN_PUBLICITY, State.NOT_RECOMMENDED): T("publicity_stop", STAFF, ("objection_upheld",),
                                                    Event.DOSSIER_OBJECTION_UPHELD),
+    # -- result publicity (publicity app), the title document and revocation (certificates app) --------------
+    (State.PASSED, State.IN_RESULT_PUBLICITY): T("result_publicity_publish", STAFF, ("result_publicity_published",),
+                                              Event.DOSSIER_RESULT_PUBLICITY_STARTED),
+    (State.IN_RESULT_PUBLICITY, State.RESULT_PUBLICITY_DONE): T(
+        "result_publicity_close", STAFF, ("result_publicity_complete", "no_open_result_objection"),
+        Event.DOSSIER_RESULT_PUBLICITY_DONE,
+    ),
+    (State.IN_RESULT_PUBLICITY, State.RESULT_OBJECTION_UPHELD): T(
+        "result_publicity_stop", STAFF, ("result_objection_upheld",), Event.DOSSIER_RESULT_OBJECTION_UPHELD
+    ),
+    (State.RESULT_PUBLICITY_DONE, State.CONFERRED): T(
+        "confer", LEADER, ("result_publicity_complete", "no_open_result_objection", "title_document_approved"),
+        Event.DOSSIER_CONFERRED,
+    ),
+    (State.CONFERRED, State.REVOKED): T("revoke", OFFICE_LEADER, ("revocation_recorded",), Event.DOSSIER_REVOKED),
 }
 
 

@@ -86,6 +86,7 @@ class ApplicantFacts:
     sanction_to: dt.date | None = None
     file_custody: str | None = "local"  # "local" / "outside_province" / "elsewhere"
     documents: frozenset[str] = frozenset()  # purposes of identity-section evidence (entrustment_letter …)
+    integrity_bar_until: dt.date | None = None  # last day of a bar on applying (a revoked title, §七(三))
 
 
 @dataclass(frozen=True)

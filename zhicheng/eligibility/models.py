@@ -139,3 +139,25 @@ class RecheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"recheck {self.pk} of campaign {self.campaign_id}"
+
+
+class IntegrityBar(models.Model):
+    """The integrity record (诚信档案): a person may not apply until `ends_on` (a title revoked for fraud, §七(三)).
+
+    Written by the certificates app when it revokes a title; R-INTEGRITY reads the latest end of a person's bars.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="integrity_bars")
+    starts_on = models.DateField(_("记录日期"))
+    ends_on = models.DateField(_("限制申报截止日"))
+    reason = models.CharField(_("原因"), max_length=200)
+    source = models.CharField(_("依据文件"), max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("诚信档案记录")
+        verbose_name_plural = _("诚信档案记录")
+        indexes = [models.Index(fields=["user", "ends_on"], name="integritybar_user_end")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} until {self.ends_on}"

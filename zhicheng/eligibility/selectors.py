@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from zhicheng.accounts.validators import ID_TYPE_RESIDENT, birth_date_from_id, sex_from_id
@@ -49,7 +49,7 @@ from .facts import (
     TransferFact,
     WorkFact,
 )
-from .models import EligibilityCheck, ExemptionDeclaration, FindingOverride, RecheckRun
+from .models import EligibilityCheck, ExemptionDeclaration, FindingOverride, IntegrityBar, RecheckRun
 
 
 def reference_date(dossier: Dossier) -> dt.date:
@@ -74,9 +74,10 @@ def _applicant(dossier: Dossier, docs) -> ApplicantFacts:
     if user.id_type == ID_TYPE_RESIDENT and user.id_number:
         birth, sex = birth_date_from_id(user.id_number), sex_from_id(user.id_number)
     identity = IdentitySection.objects.filter(dossier=dossier).first()
+    bar = IntegrityBar.objects.filter(user_id=user.pk).aggregate(until=Max("ends_on"))["until"]
     if identity is None:
         return ApplicantFacts(birth_date=birth, sex=sex, retirement_category=None, household_province=None,
-                              employment=None, is_civil_servant=None, file_custody=None)
+                              employment=None, is_civil_servant=None, file_custody=None, integrity_bar_until=bar)
     sanctioned = bool(identity.sanction_kind)
     return ApplicantFacts(
         birth_date=birth, sex=sex, retirement_category=identity.retirement_category or None,
@@ -86,6 +87,7 @@ def _applicant(dossier: Dossier, docs) -> ApplicantFacts:
         sanction_to=identity.sanction_to if sanctioned else None,
         file_custody=identity.file_custody or None,
         documents=frozenset().union(*(v for (section, _), v in docs.items() if section == "identity")),
+        integrity_bar_until=bar,
     )
 
 

@@ -337,3 +337,15 @@ def recheck_run_execute(*, run: RecheckRun, progress_every: int = 20) -> Recheck
                        data={"run": run.pk, "total": run.total, "dossiers_changed": run.dossiers_changed,
                              "findings_changed": run.findings_changed})
     return run
+
+
+def integrity_bar_record(*, user, starts_on: dt.date, ends_on: dt.date, reason: str, source: str = "",
+                         actor=None, ip: str | None = None):
+    """Write a bar on applying into the person's integrity record (called inside the revoking transaction)."""
+    from .models import IntegrityBar
+
+    bar = IntegrityBar.objects.create(user=user, starts_on=starts_on, ends_on=ends_on, reason=reason[:200],
+                                      source=source[:80])
+    audit_event_record(event_type=EventType.ELIGIBILITY_INTEGRITY_BARRED, actor=actor, obj=bar,
+                       data={"user": user.pk, "starts_on": starts_on, "ends_on": ends_on, "source": source}, ip=ip)
+    return bar

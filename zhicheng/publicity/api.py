@@ -37,6 +37,10 @@ class PublicEntryOut(Schema):
     scope: str
 
 
+class PublicResultOut(PublicEntryOut):
+    validity_scope: str  # the title's 有效范围
+
+
 class ObjectionIn(Schema):
     name: str
     contact: str
@@ -64,6 +68,14 @@ class ObjectionPublicOut(Schema):
 def public_publicity_list(request):
     """Candidates in unit publicity now (or ended in the last days); no ID numbers, phones or files."""
     return _PublicRows(selectors.public_entries())
+
+
+@public_router.get("/publicity/results/", response=list[PublicResultOut])
+@paginate(Pagination, page_size=50)
+def public_result_list(request):
+    """Evaluation results in publicity now (or ended in the last days): name, unit, series, specialty, title,
+    scope and the exact period; never ID or phone numbers."""
+    return _PublicRows(selectors.public_entries(kind="result"))
 
 
 @public_router.post("/publicity/{entry_id}/objections", response={201: ObjectionFiledOut})
@@ -265,3 +277,38 @@ def publicity_objection_decide(request, objection_id: int, payload: DecideIn):
     return services.objection_decide(
         objection=objection, actor=request.auth, outcome=payload.outcome, note=payload.note, ip=client_ip(request)
     )
+
+
+# -- result publicity (the title office) -----------------------------------------------------------------------
+
+
+class ResultPublishIn(Schema):
+    dossier_ids: list[int]
+    starts_on: dt.date
+    preview: bool = False
+
+
+@router.get("/results/candidates/", response=list[CandidateOut])
+@paginate(Pagination, page_size=50)
+def result_candidates(request):
+    """Passed evaluation results your office holds, waiting for result publicity."""
+    return selectors.result_candidates_for(request.auth)
+
+
+@router.post("/results/", response={200: PublishOut, 201: PublishOut})
+def result_publish(request, payload: ResultPublishIn):
+    """Publish passed results for 5 working days (`preview`: only the end dates); one failure skips one dossier."""
+    dossiers = selectors.result_dossiers_for(request.auth, payload.dossier_ids)
+    if not dossiers:
+        raise NotFound("not_found", "申报材料不存在或无权办理", "Dossier not found")
+    missing = [i for i in payload.dossier_ids if i not in {d.pk for d in dossiers}]
+    absent = [{"dossier": i, "code": "not_found", "message": "申报材料不存在或无权办理"} for i in missing]
+    if payload.preview:
+        plan = services.result_publicity_plan(actor=request.auth, dossiers=dossiers, starts_on=payload.starts_on)
+        planned = [{"dossier": i.dossier.pk, "kind": i.kind, "ends_on": i.ends_on} for i in plan if not i.refusal]
+        skipped = _skipped([i for i in plan if i.refusal]) + absent
+        return Status(200, {"batches": [], "published": [], "planned": planned, "skipped": skipped})
+    result = services.result_publicity_publish(actor=request.auth, dossiers=dossiers, starts_on=payload.starts_on,
+                                               ip=client_ip(request))
+    return Status(201, {"batches": result.batches, "published": [d.pk for d in result.published], "planned": [],
+                        "skipped": _skipped(result.skipped) + absent})

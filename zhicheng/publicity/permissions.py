@@ -5,7 +5,8 @@ from __future__ import annotations
 from zhicheng.accounts.models import Membership, Role
 from zhicheng.core.permissions import ALLOW, Decision, deny
 
-PUBLICITY_ROLES = frozenset({Role.REVIEW_CLERK, Role.REVIEW_LEADER})
+# office staff publish the evaluation results (result publicity) at the title office
+PUBLICITY_ROLES = frozenset({Role.REVIEW_CLERK, Role.REVIEW_LEADER, Role.OFFICE_STAFF})
 
 
 def publicity_organisation_ids(user) -> set[int]:

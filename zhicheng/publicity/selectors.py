@@ -15,7 +15,7 @@ from zhicheng.core.errors import NotFound
 from zhicheng.core.throttling import ClientAddressThrottle
 from zhicheng.dossiers.models import Dossier, DossierState
 
-from .models import Objection, PublicityBatch, PublicityEntry
+from .models import EntryKind, Objection, PublicityBatch, PublicityEntry
 from .permissions import publicity_organisation_ids
 from .rules import PUBLIC_AFTER_DAYS, code_normalise, publicity_scope
 
@@ -35,6 +35,22 @@ def publicity_candidates_for(user) -> QuerySet[Dossier]:
 def publicity_dossiers_for(user, dossier_ids) -> list[Dossier]:
     """The dossiers among these ids that belong to the user's organisations (any state), in the given order."""
     found = Dossier.objects.filter(pk__in=list(dossier_ids), organisation_id__in=publicity_organisation_ids(user))
+    by_id = {d.pk: d for d in found.select_related("organisation", "campaign")}
+    return [by_id[i] for i in dict.fromkeys(dossier_ids) if i in by_id]
+
+
+def result_candidates_for(user) -> QuerySet[Dossier]:
+    """Passed evaluation results held by the user's office, waiting for result publicity."""
+    return (
+        Dossier.objects.filter(state=DossierState.PASSED, held_by_id__in=publicity_organisation_ids(user))
+        .select_related("applicant", "organisation", "series", "level", "specialty", "campaign")
+        .order_by("state_changed_at", "id")
+    )
+
+
+def result_dossiers_for(user, dossier_ids) -> list[Dossier]:
+    """The dossiers among these ids held by the user's office (any state), in the given order."""
+    found = Dossier.objects.filter(pk__in=list(dossier_ids), held_by_id__in=publicity_organisation_ids(user))
     by_id = {d.pk: d for d in found.select_related("organisation", "campaign")}
     return [by_id[i] for i in dict.fromkeys(dossier_ids) if i in by_id]
 
@@ -88,25 +104,27 @@ def objection_get_for(user, objection_id: int) -> Objection:
 # -- the public side -------------------------------------------------------------------------------------------
 
 
-def _public_entries(today: dt.date) -> QuerySet[PublicityEntry]:
+def _public_entries(today: dt.date, kind: str) -> QuerySet[PublicityEntry]:
     return PublicityEntry.objects.filter(
-        batch__starts_on__lte=today, batch__ends_on__gte=today - dt.timedelta(days=PUBLIC_AFTER_DAYS)
-    ).exclude(dossier__state=DossierState.NOT_RECOMMENDED)
+        kind=kind, batch__starts_on__lte=today, batch__ends_on__gte=today - dt.timedelta(days=PUBLIC_AFTER_DAYS)
+    ).exclude(dossier__state__in=(DossierState.NOT_RECOMMENDED, DossierState.RESULT_OBJECTION_UPHELD))
 
 
-def public_entries(today: dt.date | None = None) -> QuerySet[PublicityEntry]:
-    """Entries of publicity running today or ended in the last PUBLIC_AFTER_DAYS days, per unit, with title names."""
+def public_entries(today: dt.date | None = None, *, kind: str = EntryKind.UNIT) -> QuerySet[PublicityEntry]:
+    """Entries of publicity (unit or result) running today or ended in the last PUBLIC_AFTER_DAYS days, per unit,
+    with title names."""
     today = today or timezone.localdate()
     title = TitleName.objects.filter(series_id=OuterRef("dossier__series_id"), level_id=OuterRef("dossier__level_id"))
     return (
-        _public_entries(today).select_related("batch", *_DOSSIER_RELATED)
+        _public_entries(today, kind).select_related("batch", *_DOSSIER_RELATED)
         .annotate(title_name=Subquery(title.values("name")[:1]))
         .order_by("dossier__organisation__name", "batch_id", "id")
     )
 
 
 def public_entry_get(entry_id: int, today: dt.date | None = None) -> PublicityEntry:
-    entry = public_entries(today).filter(pk=entry_id).first()
+    entry = (public_entries(today, kind=EntryKind.UNIT) | public_entries(today, kind=EntryKind.RESULT)).filter(
+        pk=entry_id).first()
     if entry is None:
         raise NotFound("not_found", "公示信息不存在或已过期", "No such publicity entry")
     return entry
@@ -127,8 +145,9 @@ class PublicRow:
     starts_on: dt.date
     ends_on: dt.date
     extended: bool = False
-    scope: str = ""
+    scope: str = ""  # the publicity's scope (who must see it; wider for 破格 and 基层有效)
     scope_en: str = ""
+    validity_scope: str = ""  # the title's 有效范围 (全省有效 …)
 
 
 def public_row(entry: PublicityEntry) -> PublicRow:
@@ -142,7 +161,7 @@ def public_row(entry: PublicityEntry) -> PublicRow:
         level=d.level.name, title=getattr(entry, "title_name", None) or d.level.name,
         specialty=d.specialty.name if d.specialty_id else "", category=str(d.get_category_display()),
         starts_on=entry.batch.starts_on, ends_on=entry.batch.ends_on,
-        extended=extended, scope=scope, scope_en=scope_en,
+        extended=extended, scope=scope, scope_en=scope_en, validity_scope=str(d.get_scope_display()),
     )
 
 

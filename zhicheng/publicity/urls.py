@@ -6,6 +6,7 @@ app_name = "publicity"
 urlpatterns = [
     path("", views.batch_list, name="batches"),
     path("publish/", views.publish, name="publish"),
+    path("results/", views.results_publish, name="results"),
     path("<int:pk>/", views.batch_detail, name="batch"),
     path("<int:pk>/close/", views.batch_close, name="close"),
     path("objections/", views.objection_list, name="objections"),

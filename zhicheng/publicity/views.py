@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -131,3 +134,33 @@ def objection_file_download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True, max_age=0)
     return response
+
+
+def _results_url(request) -> str:
+    return reverse("publicity:results")
+
+
+@login_required
+@refusals_go_back(_results_url)
+def results_publish(request):
+    """The title office publishes passed evaluation results (5 working days; the end date is shown per person)."""
+    _staff_only(request.user)
+    if request.method == "POST":
+        try:
+            starts_on = dt.date.fromisoformat(request.POST.get("starts_on", ""))
+        except ValueError as exc:
+            raise ApplicationError("invalid_date", "请填写公示开始日期", "Give the start date") from exc
+        ids = [int(i) for i in request.POST.getlist("dossier") if i.isdigit()]
+        dossiers = selectors.result_dossiers_for(request.user, ids)
+        if not dossiers:
+            raise ApplicationError("nothing_chosen", "请选择要公示的人员", "Choose the persons to publish")
+        result = services.result_publicity_publish(actor=request.user, dossiers=dossiers, starts_on=starts_on,
+                                                   ip=client_ip(request))
+        if result.published:
+            messages.success(request, _("已发布 %(n)d 人的评审结果公示，公示期 %(start)s 至 %(end)s") % {
+                "n": len(result.published), "start": starts_on, "end": result.batches[0].ends_on})
+        for item in result.skipped:
+            messages.warning(request, f"{item.dossier.applicant.real_name}：{item.refusal.message}")
+        return redirect("publicity:results")
+    page = Paginator(selectors.result_candidates_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "publicity/results_publish.html", {"page": page, "today": timezone.localdate()})

@@ -38,6 +38,14 @@ def public_list(request):
     return render(request, "publicity/public_list.html", {"page": page, "units": units, "today": today})
 
 
+def public_results(request):
+    """Evaluation results in publicity (5 working days): name, unit, series, specialty, title, scope, exact period."""
+    today = timezone.localdate()
+    page = Paginator(selectors.public_entries(today, kind="result"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [selectors.public_row(e) for e in page.object_list]
+    return render(request, "publicity/public_results.html", {"page": page, "rows": rows, "today": today})
+
+
 def _parse_with_optional_file(request, entry):
     """Parse the body through the size-limiting handler, then check CSRF; the file (or None)."""
     handler = evidence_upload_handlers_install(request, max_bytes=evidence_file_limit_bytes(entry.batch.campaign))

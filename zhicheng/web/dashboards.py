@@ -25,25 +25,12 @@ DASHBOARD_OF_ROLE = {
 }
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step of the campaign's timeline, with whether it is past, running or ahead."""
-
-    label: str
-    when: str
-    state: str  # done / current / upcoming
-
-
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _day_end(day: dt.date) -> dt.datetime:
     return _day_start(day + dt.timedelta(days=1))
-
-
-def _state(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> str:
-    return {"before": "upcoming", "open": "current", "closed": "done"}[dates.window_state(start, end, now)]
 
 
 def campaign_steps(campaign) -> list[tuple[str, dt.datetime, dt.datetime]]:
@@ -57,16 +44,6 @@ def campaign_steps(campaign) -> list[tuple[str, dt.datetime, dt.datetime]]:
         (_("审核部门与职改办审核、补充资料"), c.department_deadline, c.supplement_cutoff),
         (_("答辩与评审会议"), c.supplement_cutoff, _day_end(c.meetings_by)),
         (_("结果公示、印发文件和证书"), _day_end(c.meetings_by), _day_end(c.issue_by)),
-    ]
-
-
-def campaign_timeline(campaign, now: dt.datetime) -> list[Step]:
-    """The campaign's steps in order, each marked done, current or upcoming."""
-    rows = campaign_steps(campaign)
-    return [
-        Step(str(label), f"{dates.format_datetime(start)} — {dates.format_datetime(end, deadline=True)}",
-             _state(start, end, now))
-        for label, start, end in rows
     ]
 
 

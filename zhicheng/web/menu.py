@@ -53,6 +53,7 @@ _WORK, _ADMIN, _ACCOUNT = _("工作"), _("管理"), _("账号与安全")
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("工作台"), "web:dashboard", _ALL, _WORK),
     MenuEntry(_("我的申报"), "dossiers:mine", frozenset({R.APPLICANT}), _WORK),
+    MenuEntry(_("我的职称证书"), "certificates:mine", frozenset({R.APPLICANT}), _WORK),
     MenuEntry(_("申报材料"), "dossiers:list",
               frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER, R.OFFICE_STAFF, R.DISCIPLINE_OBSERVER}), _WORK),
     MenuEntry(_("审核队列"), "review:queue_for", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER, R.OFFICE_STAFF}), _WORK,
@@ -90,6 +91,12 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(_("我的评审会议"), "committees:my_home", frozenset({R.EXPERT}), _WORK),
 
     MenuEntry(_("通知公告管理"), "noticeboard:manage", frozenset({R.OFFICE_STAFF}), _WORK),
+
+    MenuEntry(_("评审结果公示"), "publicity:results", frozenset({R.OFFICE_STAFF, R.REVIEW_CLERK, R.REVIEW_LEADER}),
+              _WORK, kinds=frozenset({OrganisationKind.OFFICE})),
+    MenuEntry(_("职称文件与证书"), "certificates:documents",
+              frozenset({R.OFFICE_STAFF, R.REVIEW_CLERK, R.REVIEW_LEADER}), _WORK,
+              kinds=frozenset({OrganisationKind.OFFICE})),
     MenuEntry(_("社保核验"), "socialsecurity:checks", frozenset({R.REVIEW_CLERK, R.REVIEW_LEADER}), _WORK,
               kinds=_SUPERVISING),
     MenuEntry(_("机构管理"), "organisations:list",

@@ -85,6 +85,8 @@ class Phase:
 
 def campaign_phases(campaign, now: dt.datetime) -> list[Phase]:
     """The campaign's phases in order; a past phase is done only when no dossier of the campaign is still in it."""
+    from zhicheng.certificates.selectors import campaign_results_done
+
     from .dashboards import campaign_steps
 
     left = dict(Dossier.objects.filter(campaign=campaign).values_list("state").annotate(n=Count("pk"))
@@ -95,6 +97,8 @@ def campaign_phases(campaign, now: dt.datetime) -> list[Phase]:
         state = {"before": "upcoming", "open": "current", "closed": "done"}[dates.window_state(start, end, now)]
         if state == "done" and remaining:
             state = "late"
+        elif state == "done" and key == "results" and not campaign_results_done(campaign):
+            state = "late"  # no title document yet, or certificates not all issued: the system has not done it
         when = f"{dates.format_month_day(start)} — {dates.format_month_day(end, deadline=True)}"
         phases.append(Phase(str(label), when, state, remaining))
     return phases

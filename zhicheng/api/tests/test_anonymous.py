@@ -13,6 +13,11 @@ PUBLIC_ENDPOINTS = {
     ("GET", "/api/v1/public/objections/{code}"),
     ("GET", "/api/v1/public/notices/"),
     ("GET", "/api/v1/public/notices/{notice_id}"),
+
+    ("GET", "/api/v1/public/publicity/results/"),
+    ("GET", "/api/v1/public/certificates/verify"),
+    ("GET", "/api/v1/public/certificates/verify/{code}"),
+    ("POST", "/api/v1/public/certificates/verify-pdf"),
 }
 
 

@@ -36,6 +36,21 @@ START, END = dt.datetime(2024, 10, 11, tzinfo=dt.UTC) - dt.timedelta(hours=8), d
 # A database test, so pytest-django runs it before the transactional tests, whose flush empties the catalog
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """seed_demo without its last step (the results, demo/results.py, tested in test_results_demo.py), which
+    moves office-accepted dossiers on: this module checks where the review chain leaves them."""
+    from unittest import mock
+
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic(), \
+            mock.patch("zhicheng.demo.seeding.demo_results_seed", return_value=0):
+        seed_demo()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def dossiers(seeded, db) -> dict[str, Dossier]:
     rows = Dossier.objects.filter(campaign__year=2024).select_related("applicant")

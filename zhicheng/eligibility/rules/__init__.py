@@ -16,7 +16,7 @@ from typing import cast
 from zhicheng.eligibility.facts import CampaignParams, DossierFacts, Finding
 
 from .career import rule_conditions, rule_narrow, rule_rural, rule_seniority
-from .identity import rule_excl, rule_file, rule_outside, rule_scope, rule_skill
+from .identity import rule_excl, rule_file, rule_integrity, rule_outside, rule_scope, rule_skill
 from .papers import ce_years, rule_ce, rule_cutoff, rule_plagiarism
 from .posts import posts_check
 from .socsec import rule_socsec
@@ -52,6 +52,7 @@ _SPECS = (
     RuleSpec("R-RURAL", rule_rural, "§六(五)", "乡村倾斜", "Rural tilt"),
     RuleSpec("R-FILE", rule_file, "§六(十二)", "人事档案托管", "Personnel file custody"),
     RuleSpec("R-OUTSIDE", rule_outside, "§五(三)", "委托函", "Entrustment letter"),
+    RuleSpec("R-INTEGRITY", rule_integrity, "§七(三)", "诚信档案限制申报", "Integrity record bar"),
     RuleSpec("R-POSTS", posts_check, "§六(四)", "岗位结构比例", "Post-structure ratio", per_dossier=False),
 )
 REGISTRY: dict[str, RuleSpec] = {spec.id: spec for spec in _SPECS}

@@ -1,4 +1,4 @@
-"""Who may apply here at all: R-SCOPE, R-EXCL, R-SKILL, R-FILE, R-OUTSIDE (domain brief §4)."""
+"""Who may apply here at all: R-SCOPE, R-EXCL, R-SKILL, R-FILE, R-OUTSIDE, R-INTEGRITY (domain brief §4)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ EXCL = Rule("R-EXCL", "§一")
 SKILL = Rule("R-SKILL", "§一")
 FILE = Rule("R-FILE", "§六(十二)")
 OUTSIDE = Rule("R-OUTSIDE", "§五(三)")
+INTEGRITY = Rule("R-INTEGRITY", "§七(三)")
 
 FLEXIBLE = "flexible"
 HOME_PROVINCE = "甘肃"  # "甘肃省" and "甘肃" both count
@@ -146,3 +147,16 @@ def rule_outside(facts: DossierFacts, params: CampaignParams) -> list[Finding]:
     return [OUTSIDE.block(f"“{org.name}”为中央驻甘单位或外省单位分支机构，须上传省职改办审核同意的委托函",
                           f"“{org.name}” is a branch of an outside unit: attach the entrustment letter approved "
                           "by the provincial office", used)]
+
+
+def rule_integrity(facts: DossierFacts, params: CampaignParams) -> list[Finding]:
+    """R-INTEGRITY: a title revoked for fraud bars applying for 3 years; barred while the bar covers the last day
+    of the submission window (as the sanction of R-EXCL)."""
+    until = facts.applicant.integrity_bar_until
+    if until is None:
+        return [INTEGRITY.ok("诚信档案无限制申报记录", "No bar on applying in the integrity record", {})]
+    used = {"integrity_bar_until": iso(until), "submission_closes_on": iso(params.submission_closes_on)}
+    if until >= params.submission_closes_on:
+        return [INTEGRITY.block(f"因弄虚作假被撤销职称，{until} 前不得申报",
+                                f"A title was revoked for fraud: no application before the end of {until}", used)]
+    return [INTEGRITY.ok(f"限制申报期已于 {until} 届满", f"The bar on applying ended on {until}", used)]

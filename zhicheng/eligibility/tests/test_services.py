@@ -71,7 +71,7 @@ class TestEvaluate:
         assert Dossier.objects.get(pk=dossier.pk).revision == dossier.revision + 1
 
     def test_query_count_is_fixed(self, dossier, django_assert_max_num_queries):
-        with django_assert_max_num_queries(23):  # the similarity results are read too (§六(七))
+        with django_assert_max_num_queries(24):  # the similarity results (§六(七)) and the integrity record too
             services.eligibility_evaluate(dossier=dossier)
 
 

@@ -156,13 +156,20 @@ class CloseResult:
     paused: list[PublicityEntry] = field(default_factory=list)
 
 
+# the state a dossier is in during each kind of publicity, and the one it reaches when the publicity ends
+RUNNING_STATE = {PublicityKind.UNIT: DossierState.IN_PUBLICITY, PublicityKind.EXTENDED: DossierState.IN_PUBLICITY,
+                 PublicityKind.RESULT: DossierState.IN_RESULT_PUBLICITY}
+DONE_STATE = {PublicityKind.UNIT: DossierState.PUBLICITY_DONE, PublicityKind.EXTENDED: DossierState.PUBLICITY_DONE,
+              PublicityKind.RESULT: DossierState.RESULT_PUBLICITY_DONE}
+
+
 def _close_entry(*, actor, entry: PublicityEntry, ip) -> bool:
-    """Move one entry's dossier to PUBLICITY_DONE; False while an objection to it is open."""
+    """Move one entry's dossier to PUBLICITY_DONE (RESULT_PUBLIC_DONE); False while an objection to it is open."""
     with transaction.atomic():
         locked = PublicityEntry.objects.select_for_update().get(pk=entry.pk)  # serialises with objection_file
         if locked.objections.filter(status=ObjectionStatus.OPEN).exists():
             return False
-        dossier_transition(dossier=entry.dossier, to=DossierState.PUBLICITY_DONE, actor=actor, ip=ip,
+        dossier_transition(dossier=entry.dossier, to=DONE_STATE[entry.batch.kind], actor=actor, ip=ip,
                            data={"batch": entry.batch_id})
         locked.closed_at = timezone.now()
         locked.save(update_fields=["closed_at"])
@@ -173,7 +180,9 @@ def _batch_finish(*, actor, batch: PublicityBatch, ip) -> None:
     with transaction.atomic():
         PublicityBatch.objects.filter(pk=batch.pk).update(closed_by=actor, closed_at=timezone.now())
         batch.refresh_from_db(fields=["closed_by", "closed_at"])
-        audit_event_record(event_type=EventType.PUBLICITY_BATCH_CLOSED, actor=actor, organisation=batch.organisation_id,
+        event = (EventType.PUBLICITY_RESULT_BATCH_CLOSED if batch.kind == PublicityKind.RESULT
+                 else EventType.PUBLICITY_BATCH_CLOSED)
+        audit_event_record(event_type=event, actor=actor, organisation=batch.organisation_id,
                            obj=batch, data={"ends_on": batch.ends_on}, ip=ip)
 
 
@@ -186,7 +195,7 @@ def publicity_close(*, actor, batch: PublicityBatch, ip: str | None = None) -> C
     if not period_is_over(ends_on=batch.ends_on, at=timezone.now()):
         raise not_over_error(batch.ends_on)
     result = CloseResult(batch)
-    entries = batch.entries.select_related("dossier", "batch").filter(dossier__state=DossierState.IN_PUBLICITY)
+    entries = batch.entries.select_related("dossier", "batch").filter(dossier__state=RUNNING_STATE[batch.kind])
     for entry in entries.order_by("id"):
         require(is_holder_staff(actor, entry.dossier))
         (result.closed if _close_entry(actor=actor, entry=entry, ip=ip) else result.paused).append(entry)

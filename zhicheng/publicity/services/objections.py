@@ -73,7 +73,7 @@ def _open_check(entry: PublicityEntry, now: dt.datetime) -> None:
             + ("公示尚未开始" if early else "公示期已过") + "，不能提出异议",
             f"Objections are accepted from {batch.starts_on} to the end of {batch.ends_on} only", status=409,
         )
-    if entry.dossier.state != DossierState.IN_PUBLICITY:
+    if entry.dossier.state not in (DossierState.IN_PUBLICITY, DossierState.IN_RESULT_PUBLICITY):
         raise ApplicationError("not_in_publicity", "该人员已不在公示中", "This person is no longer in publicity",
                                status=409)
 
@@ -174,7 +174,9 @@ def objection_decide(*, objection: Objection, actor, outcome: str, note: str, ip
         obj=locked, data={"outcome": outcome, "dossier": locked.entry.dossier_id}, ip=ip,
     )
     dossier = locked.entry.dossier
-    if outcome == ObjectionStatus.UPHELD and dossier.state == DossierState.IN_PUBLICITY:
-        dossier_transition(dossier=dossier, to=DossierState.NOT_RECOMMENDED, actor=actor, ip=ip,
+    stopped = {DossierState.IN_PUBLICITY: DossierState.NOT_RECOMMENDED,
+               DossierState.IN_RESULT_PUBLICITY: DossierState.RESULT_OBJECTION_UPHELD}
+    if outcome == ObjectionStatus.UPHELD and dossier.state in stopped:
+        dossier_transition(dossier=dossier, to=stopped[dossier.state], actor=actor, ip=ip,
                            data={"objection": locked.pk})
     return locked

@@ -1,0 +1,156 @@
+"""Issue and sign 1,000 e-certificates; print certificates/second beside rendering the same page unsigned.
+
+Run by `make bench`. Test settings (a temporary media folder and demo keys in a temporary folder), an in-memory
+SQLite database migrated once. Measured in one run, one process each unless said:
+- render: the certificate's face (reportlab, embedded CJK font, QR code), not signed;
+- issue: render + PAdES signature (pyhanko, EC P-256) + SM2/SM3 signature of the register data (gmssl) + its
+  check, i.e. `certificate_render_signed` and what `certificate_issue` adds before storing;
+- the same issue rate with 2 worker processes (the box has 2 cores), and the projected time for 10,000;
+- verification (`certificate_verify`: one indexed read, the SM2 memo check, the name compared) beside a plain
+  one-row indexed read of the same table, per second.
+ZHICHENG_BENCH_CERTIFICATES_N changes the count. Prints the rates; exits 0 (the goals are reported, not enforced:
+see docs/operations.md for what they were).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+N = int(os.environ.get("ZHICHENG_BENCH_CERTIFICATES_N", "1000"))
+
+
+def _setup() -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from zhicheng.certificates.keys import keys_demo_generate
+
+    keys_demo_generate(Path(settings.ZHICHENG_CERT_KEY_DIR))
+
+
+def _register(i: int) -> dict:
+    return {
+        "v": "1", "number": f"20240502{i:06d}", "code": f"BENCH{i:011d}", "name": "王建国", "sex": "男",
+        "id_type": "resident", "id_number": "620100198001010011", "series": "工程", "specialty": "建设",
+        "title": "高级工程师", "title_code": "0502", "level": "副高级", "scope": "全省有效", "obtained_by": "评审",
+        "committee": "兰州新区工程系列中高级职称评审委员会", "approved_on": "2024-12-30",
+        "document_number": "新组发〔2024〕35号", "issuer": "兰州新区职称改革工作领导小组办公室",
+    }
+
+
+def _issue_range(bounds: tuple[int, int]) -> int:
+    """Worker body: render + sign + check certificates [start, stop)."""
+    from zhicheng.certificates.render import certificate_pdf
+    from zhicheng.certificates.signing import pdf_sign, sm2_memo, sm2_sign
+
+    done = 0
+    for i in range(*bounds):
+        register = _register(i)
+        pdf_sign(certificate_pdf(register, id_type_label="居民身份证"))
+        signature = sm2_sign(register)
+        sm2_memo(register, signature)
+        done += 1
+    return done
+
+
+def _worker_init() -> None:
+    _setup()
+
+
+def main() -> int:
+    _setup()
+    from zhicheng.certificates.render import certificate_pdf
+
+    _issue_range((0, 3))  # warm-up: fonts, keys, imports
+    started = time.perf_counter()
+    for i in range(N):
+        certificate_pdf(_register(i), id_type_label="居民身份证")
+    render_rate = N / (time.perf_counter() - started)
+
+    started = time.perf_counter()
+    _issue_range((0, N))
+    issue_rate = N / (time.perf_counter() - started)
+
+    half = N // 2
+    with multiprocessing.get_context("fork").Pool(2, initializer=_worker_init) as pool:
+        pool.map(_issue_range, [(0, 2)] * 2)  # warm the workers
+        started = time.perf_counter()
+        pool.map(_issue_range, [(0, half), (half, N)])
+        parallel_rate = N / (time.perf_counter() - started)
+
+    verify_rate, read_rate = _verification()
+    print(f"certificates: {N}")
+    print(f"render only (unsigned):          {render_rate:8.1f} /s")
+    print(f"issue (render + PAdES + SM2):    {issue_rate:8.1f} /s  (1 process)")
+    print(f"issue, 2 processes:              {parallel_rate:8.1f} /s  → 10,000 in {10_000 / parallel_rate / 60:.1f} min"
+          " (goal < 3 min)")
+    print(f"verification (certificate_verify): {verify_rate:8.0f} /s")
+    print(f"one-row indexed read:              {read_rate:8.0f} /s")
+    return 0
+
+
+def _verification() -> tuple[float, float]:
+    """Migrate an in-memory database, store 1,000 issued certificates, time verification and a one-row read."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+    from django.utils import timezone
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    from zhicheng.accounts.models import Organisation, User
+    from zhicheng.campaigns.services import campaign_load_from_file
+    from zhicheng.certificates.models import Certificate, TitleDocument
+    from zhicheng.certificates.selectors import certificate_verify
+    from zhicheng.certificates.signing import sm2_memo, sm2_sign
+    from zhicheng.dossiers.models import Dossier
+
+    campaign = campaign_load_from_file()
+    office = Organisation.objects.create(name="职改办", kind="office")
+    user = User.objects.create(username="bench", real_name="王建国")
+    document = TitleDocument.objects.create(office=office, campaign=campaign, number="新组发〔2024〕35号",
+                                            issued_on=timezone.localdate(), approved_by=user,
+                                            approved_at=timezone.now())
+    from zhicheng.catalog.models import Level, Series
+
+    series, level = Series.objects.get(name="工程"), Level.objects.get(name="副高级")
+    register = _register(0)
+    signature = sm2_sign(register)
+    rows = []
+    for i in range(1000):
+        holder = User.objects.create(username=f"h{i}", real_name="王建国")
+        dossier = Dossier.objects.create(applicant=holder, campaign=campaign, organisation=office, series=series,
+                                         level=level, route="self_run")
+        reg = dict(register, number=f"20240502{i:06d}", code=f"BENCH{i:011d}")
+        rows.append(Certificate(document=document, dossier=dossier, holder=holder, number=reg["number"],
+                                code=reg["code"], holder_name="王建国", register=reg, issued_at=timezone.now(),
+                                sm2_signature=signature if i == 0 else sm2_sign(reg) if i < 3 else signature))
+    Certificate.objects.bulk_create(rows)
+    for cert in Certificate.objects.all()[:3]:
+        Certificate.objects.filter(pk=cert.pk).update(sm2_memo=sm2_memo(cert.register, cert.sm2_signature))
+    numbers = ["20240502000001", "20240502000002", "20240502999999"]  # valid, valid, unknown
+    certificate_verify(number=numbers[0], name="王建国")  # the dummy is signed once per process
+    loops = 3000
+    started = time.perf_counter()
+    for i in range(loops):
+        certificate_verify(number=numbers[i % 3], name="王建国")
+    verify_rate = loops / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for i in range(loops):
+        row = Certificate.objects.filter(number=numbers[i % 3]).first()
+        if row is not None:
+            _ = (row.holder_name, row.register.get("title"))
+    read_rate = loops / (time.perf_counter() - started)
+    return verify_rate, read_rate
+
+
+if __name__ == "__main__":
+    sys.exit(main())
