@@ -87,10 +87,9 @@ def _register_routers() -> None:
     from zhicheng.auditlog.api import router as audit_router
     from zhicheng.campaigns.api import router as campaigns_router
     from zhicheng.catalog.api import router as catalog_router
-    from zhicheng.committees.api import router as committees_router
-
     from zhicheng.certificates.api import public_router as public_certificates_router
     from zhicheng.certificates.api import router as certificates_router
+    from zhicheng.committees.api import router as committees_router
     from zhicheng.dossiers.api import router as dossiers_router
     from zhicheng.eligibility.api import router as eligibility_router
     from zhicheng.noticeboard.api import public_router as public_notices_router

@@ -26,7 +26,11 @@ from .guards import GuardContext, guards_decide, guards_run
 from .holders import holder_level, holder_organisation
 from .models import Dossier, DossierState, DossierStateChange
 from .permissions import (
-    is_dossier_owner, is_evaluation_actor, is_holder_leader, is_holder_staff, is_title_office_leader,
+    is_dossier_owner,
+    is_evaluation_actor,
+    is_holder_leader,
+    is_holder_staff,
+    is_title_office_leader,
 )
 
 State = DossierState
