@@ -426,7 +426,7 @@ class _Seeder:
         self.w.write(Dossier, ["id", "applicant", "campaign", "organisation", "series", "level", "specialty", "scope",
                                "category", "route", "state", "state_changed_at", "held_by", "held_since", "revision",
                                "eligibility_status", "content_changed_at", "submitted_at", "withdrawn_at",
-                               "withdraw_reason", "created_at", "updated_at"],
+                               "withdraw_reason", "created_at", "updated_at", "section_counts"],
                      (self._dossier_row(p) for p in people))
         self._sections(people)
         self._versions(people)
@@ -480,7 +480,8 @@ class _Seeder:
         return (p["dossier"], p["user"], self.campaign.pk, p["unit"].pk, self.series.pk, self.level.pk, None,
                 "province", "normal", "self", p["state"], p["state_at"], p["held_by"], p["held_since"],
                 0 if p["ready"] else 12, status, changed, p["submitted"], p["withdrawn"],
-                "个人原因" if p["withdrawn"] else "", p["created"], p["state_at"] or changed)
+                "个人原因" if p["withdrawn"] else "", p["created"], p["state_at"] or changed,
+                "{}")  # section counts: filled on first read (dossiers.selectors.dossier_section_counts)
 
     def _sections(self, people: list[dict[str, Any]]) -> None:
         rng, now = self.rng, self.now

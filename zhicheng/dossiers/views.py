@@ -187,13 +187,30 @@ def dossier_detail(request, pk: int):
     """The whole dossier, read-only: target, every section with its files, the versions."""
     dossier = selectors.dossier_get_for(request.user, pk)
     state = _state_context(request, dossier)
+    # the applicant's page takes its sections from the cache; a reviewer's page (web's workbench, composed above
+    # this view) lays the same rows out as tabs, so it gets them as data
+    sections = {"sections_html": _detail_sections_html(request, dossier, state)} if state["is_owner"] else {
+        "sections": _detail_sections(dossier)}
     return TemplateResponse(request, "dossiers/detail.html", {
-        **state, "sections_html": _detail_sections_html(request, dossier, state),
-        "versions": selectors.dossier_versions(dossier),
+        **state, **sections, "versions": selectors.dossier_versions(dossier),
     })
 
 
 DETAIL_SECTIONS_SECONDS = 600
+
+
+def _detail_sections(dossier) -> list[dict]:
+    """Every section with its rows (cells, files, the changes a return asks for) and its section-wide files."""
+    files = _files_by_item(dossier)
+    marks = _change_marks(dossier)
+    sections = []
+    for key, spec in SECTIONS.items():
+        rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), []),
+                 "changes": marks.get((key, item.pk), [])}
+                for item in selectors.dossier_section_items(dossier, key)]
+        sections.append({"key": key, "label": section_label(spec), "rows": rows,
+                         "files": files.get((key, None), []), "changes": marks.get((key, None), [])})
+    return sections
 
 
 def _detail_sections_html(request, dossier, state: dict) -> str:
@@ -205,16 +222,8 @@ def _detail_sections_html(request, dossier, state: dict) -> str:
            f":{int(state['is_owner'])}{int(state['can_edit'])}")
     html = cache.get(key)
     if html is None:
-        files = _files_by_item(dossier)
-        marks = _change_marks(dossier)
-        sections = []
-        for key_, spec in SECTIONS.items():
-            rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key_, item.pk), []),
-                     "changes": marks.get((key_, item.pk), [])}
-                    for item in selectors.dossier_section_items(dossier, key_)]
-            sections.append({"key": key_, "label": section_label(spec), "rows": rows,
-                             "files": files.get((key_, None), []), "changes": marks.get((key_, None), [])})
-        html = render_to_string("dossiers/_detail_sections.html", {**state, "sections": sections}, request=request)
+        html = render_to_string("dossiers/_detail_sections.html", {**state, "sections": _detail_sections(dossier)},
+                                request=request)
         cache.set(key, html, DETAIL_SECTIONS_SECONDS)
     return mark_safe(html)  # noqa: S308 - our own template's output
 

@@ -41,6 +41,9 @@ S, K = DossierState, OrganisationKind
 UNIT_STATES = tuple(s for s, level in HOLDER_LEVEL.items() if level == "unit")
 # the unit also follows the dossiers it returned to the applicant: they come back to it
 UNIT_QUEUE_STATES = (*UNIT_STATES, S.RETURNED)
+# The review chain's states: after the office accepts, a dossier is the office's evaluation work (committees app,
+# results), not review work, so the review queues and their "waiting for me" counts stop at acceptance
+REVIEW_HELD_STATES = (*UNIT_STATES, S.RECOMMENDED, S.DEPARTMENT_PASSED)
 _BEFORE_RECOMMENDATION = (S.SUBMITTED, S.UNIT_PASSED, S.IN_PUBLICITY, S.PUBLICITY_DONE)
 SORTS = {
     "submitted_at": ("submitted_at", "pk"), "-submitted_at": ("-submitted_at", "-pk"),
@@ -91,7 +94,7 @@ def held_by_q(org: Organisation) -> Q:
     (held_by, …) indexes instead of testing every recommended dossier's unit against the organisation tree. A unit
     also follows the dossiers it returned to the applicant (held by nobody then): they come back to it.
     """
-    q = Q(held_by=org)
+    q = Q(held_by=org, state__in=REVIEW_HELD_STATES)
     if org.kind != K.OFFICE:  # an office never has applicants of its own
         q |= Q(organisation=org, state=S.RETURNED)
     return q

@@ -7,6 +7,7 @@ import datetime as dt
 from zhicheng.accounts.models import Role
 from zhicheng.accounts.tests.factories import OrganisationFactory, member
 from zhicheng.catalog.models import Level, Series
+from zhicheng.dossiers.holders import holder_organisation
 from zhicheng.dossiers.models import Dossier, DossierStateChange
 from zhicheng.dossiers.tests.factories import people
 
@@ -34,9 +35,11 @@ def make_dossier(campaign, organisation, state: str, *, applicant=None, series="
     """A dossier in `state`; `history` is [(to_state, days after T0)] written as DossierStateChange rows."""
     s, lv = series_level(series, level)
     applicant = applicant or member(organisation, Role.APPLICANT)
-    dossier = Dossier.objects.create(applicant=applicant, campaign=campaign, organisation=organisation, series=s,
-                                     level=lv, route=route, state=state, submitted_at=submitted_at,
-                                     state_changed_at=submitted_at)
+    dossier = Dossier(applicant=applicant, campaign=campaign, organisation=organisation, series=s, level=lv,
+                      route=route, state=state, submitted_at=submitted_at, state_changed_at=submitted_at,
+                      held_since=submitted_at)
+    dossier.held_by = holder_organisation(dossier)  # as dossier_transition keeps it: the queues read it
+    dossier.save()
     before = "draft"
     for to_state, days in history:
         DossierStateChange.objects.create(dossier=dossier, from_state=before, to_state=to_state, transition="t",

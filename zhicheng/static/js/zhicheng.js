@@ -75,3 +75,15 @@
     }
   });
 }());
+
+// The return editor stays folded (a clerk passing a dossier tabs straight past it); choosing 退回 unfolds it.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target || target.name !== "action" || target.type !== "radio") { return; }
+    var panel = target.closest("#review-panel");
+    var editor = panel && panel.querySelector("details.return-editor-wrap");
+    if (editor && target.value === "return") { editor.open = true; }
+  });
+}());
