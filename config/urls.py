@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>(?s:.*))$", api_not_found),  # an id that is not a number, an unknown path: JSON 404
     # the public pages' language switch: they hold no CSRF token (cacheable, cookie-free); changing a visitor's
-    # language is all a forged request could do (decision 69)
+    # language is all a forged request could do (decision 79)
     path("i18n/public/", csrf_exempt(set_language), name="set_language_public"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("zhicheng.web.urls")),

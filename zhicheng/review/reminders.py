@@ -73,7 +73,7 @@ def _returns_due(today: dt.date) -> int:
 
 
 def _recommendations_due(today: dt.date, campaign: Campaign) -> int:
-    """Units are reminded the working day before each instant that closes a step they still owe (decision 69): the
+    """Units are reminded the working day before each instant that closes a step they still owe (decision 75): the
     system's close of unit recommendation for dossiers they have not decided, the hand-over by route for the rest."""
     sent = 0
     waiting = tuple(s for s in TO_RECOMMEND if s != S.SUBMITTED)
