@@ -189,8 +189,10 @@ def dossier_detail(request, pk: int):
     state = _state_context(request, dossier)
     # the applicant's page takes its sections from the cache; a reviewer's page (web's workbench, composed above
     # this view) lays the same rows out as tabs, so it gets them as data
-    sections = {"sections_html": _detail_sections_html(request, dossier, state)} if state["is_owner"] else {
-        "sections": _detail_sections(dossier)}
+    sections: dict[str, object] = (
+        {"sections_html": _detail_sections_html(request, dossier, state)} if state["is_owner"]
+        else {"sections": _detail_sections(dossier)}
+    )
     return TemplateResponse(request, "dossiers/detail.html", {
         **state, **sections, "versions": selectors.dossier_versions(dossier),
     })
