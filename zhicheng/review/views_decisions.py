@@ -219,11 +219,17 @@ def recommendation_file_view(request, pk: int):
     """The sealed conduct statement, for the reviewers who can see the dossier (not the applicant: internal)."""
     dossier = dossier_get_for(request.user, pk)
     papers = recommendation_of(dossier)
-    if papers is None or not papers.conduct_file or dossier.applicant_id == request.user.pk:
+    return _internal_file(request, dossier, papers and papers.conduct_file, papers and papers.conduct_file_kind,
+                          papers and papers.conduct_file_name)
+
+
+def _internal_file(request, dossier, stored, kind: str | None, name: str | None) -> FileResponse:
+    """A file the unit attached for the reviewers, never for the applicant (internal papers), not cached."""
+    if not stored or dossier.applicant_id == request.user.pk:
         raise Http404(_("没有此文件"))
-    kind = papers.conduct_file_kind or "pdf"
-    response = FileResponse(papers.conduct_file.open("rb"), content_type=ALLOWED.get(kind, "application/octet-stream"),
-                            as_attachment=True, filename=evidence_download_name(papers.conduct_file_name, kind))
+    kind = kind or "pdf"
+    response = FileResponse(stored.open("rb"), content_type=ALLOWED.get(kind, "application/octet-stream"),
+                            as_attachment=True, filename=evidence_download_name(name, kind))
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -277,10 +283,5 @@ def staff_meeting_file_view(request, pk: int):
     """The meeting's minutes, for the reviewers who can see the dossier (not the applicant: internal)."""
     dossier = dossier_get_for(request.user, pk)
     meeting = staff_meeting_of(dossier)
-    if meeting is None or not meeting.minutes_file or dossier.applicant_id == request.user.pk:
-        raise Http404(_("没有此文件"))
-    kind = meeting.minutes_file_kind or "pdf"
-    response = FileResponse(meeting.minutes_file.open("rb"), content_type=ALLOWED.get(kind, "application/octet-stream"),
-                            as_attachment=True, filename=evidence_download_name(meeting.minutes_file_name, kind))
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return _internal_file(request, dossier, meeting and meeting.minutes_file, meeting and meeting.minutes_file_kind,
+                          meeting and meeting.minutes_file_name)

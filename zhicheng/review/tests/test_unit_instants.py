@@ -162,6 +162,22 @@ def test_meeting_page_records_and_the_panel_shows_it(client, tree, grassroots):
     assert meeting.minutes_file_kind == "pdf" and meeting.recorded_by == tree["unit_clerk"]
 
 
+def test_the_minutes_download_for_reviewers_never_for_the_applicant(client, tree, grassroots):
+    url = f"/review/dossiers/{grassroots.pk}/staff-meeting/file/"
+    with at(WHEN):
+        as_(client, tree["unit_clerk"])
+        assert client.get(url).status_code == 404  # nothing recorded yet
+        client.post(f"/review/dossiers/{grassroots.pk}/staff-meeting/", {
+            "held_on": "2024-10-15", "staff_total": "40", "attended": "36", "votes_for": "30", "result": "agreed",
+            "file": SimpleUploadedFile("纪要.pdf", pdf_bytes())})
+        response = client.get(url)
+        assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+        assert "no-store" in response["Cache-Control"]
+        for who in ("other_clerk", "applicant"):
+            client.logout()
+            assert as_(client, tree[who]).get(url).status_code == 404
+
+
 def test_meeting_post_without_csrf_token_refused(tree, grassroots):
     client = Client(enforce_csrf_checks=True)
     with at(WHEN):
