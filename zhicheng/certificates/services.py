@@ -114,7 +114,7 @@ def title_document_approve(*, actor, dossiers: list[Dossier], number: str, issue
         raise ApplicationError("mixed_offices", "一个文件只能列入同一职改办的人员", "One office per document")
     office = offices.pop()
     Organisation.objects.select_for_update().get(pk=office.pk)  # one numbering at a time per office
-    locked = list(Dossier.objects.select_for_update().filter(pk__in=[d.pk for d in dossiers])
+    locked = list(Dossier.objects.select_for_update(of=("self",)).filter(pk__in=[d.pk for d in dossiers])
                   .select_related("applicant", "organisation", "series", "level", "specialty", "campaign")
                   .order_by("id"))
     for dossier in locked:

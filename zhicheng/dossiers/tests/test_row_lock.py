@@ -17,7 +17,7 @@ needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason=
 
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_an_open_edit_leaves_the_campaign_and_the_unit_free(audit_flushable, dossier, applicant):  # noqa: F811
+def test_an_open_edit_leaves_the_campaign_and_the_unit_free(catalog_reseeded, audit_flushable, dossier, applicant):  # noqa: F811
     locked, done = threading.Event(), threading.Event()
     outcome: dict[str, object] = {}
 

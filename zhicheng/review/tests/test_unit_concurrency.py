@@ -14,7 +14,7 @@ from zhicheng.review.models import ReviewDecision
 from zhicheng.review.services.decisions import decision_confirm, decision_propose
 from zhicheng.review.services.recommendation import unit_post_count_record
 
-from .factories import at, dossier_in_state, recommendation_papers, submitted_dossier
+from .factories import at, dossier_in_state, recommendation_papers, staff_meeting, submitted_dossier
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -73,6 +73,7 @@ def test_the_last_place_under_the_cap_is_taken_once(audit_flushable, catalog_res
         unit_post_count_record(dossier=dossiers[0], actor=tree["unit_clerk"], senior_held=0, grassroots_senior_held=0)
         for dossier in dossiers:
             recommendation_papers(dossier, tree["unit_clerk"])
+            staff_meeting(dossier, tree["unit_clerk"])  # 基层有效: the staff meeting's appraisal first (§六(四))
             decisions.append(decision_propose(dossier=dossier, action="recommend", actor=tree["unit_clerk"]))
     outcomes = run_at_once(
         lambda: decision_confirm(decision=decisions[0], actor=tree["unit_leader"]),
