@@ -1,8 +1,7 @@
 """The end of the 2024 demo cycle: result publicity, the title document, signed e-certificates, one revocation.
 
-Uses the passed results the committees demo leaves (state `passed` with an EvaluationResult); when there are
-none (the committees demo is not there), it makes the first office-accepted dossiers passed itself, with their
-result rows — seed set-up, like the tests' factories. Then, with the server clock replayed:
+Uses the passed results the committees demo leaves (state `passed` with an EvaluationResult, reached through
+`dossier_transition()` like every other step); without them it does nothing. Then, with the server clock replayed:
 - 2024-12-20 (Fri): the office publishes the results, 12-23 (Mon) → 12-27 (Fri), 5 working days;
 - 12-28: the office closes the publicity; 12-30: its leader approves 新组发〔2024〕35号 and the certificates are
   issued (rendered, PAdES- and SM2-signed with the demo keys `seed_demo` writes to var/keys/);
@@ -23,7 +22,6 @@ from zhicheng.campaigns.models import Campaign
 from zhicheng.certificates.keys import keys_demo_generate, keys_reset
 from zhicheng.certificates.models import Certificate, IssueRun, RevocationReason
 from zhicheng.certificates.services import certificate_revoke, certificates_issue_run, title_document_approve
-from zhicheng.committees.models import EvaluationResult
 from zhicheng.dossiers.holders import title_office_of
 from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.publicity.services import publicity_close, result_publicity_publish
@@ -45,23 +43,6 @@ def _office_person(office, role: str):
     return membership.user if membership else None
 
 
-def _passed_directly(campaign: Campaign) -> list[Dossier]:
-    """Seed set-up when no committee demo ran: office-accepted dossiers become passed results."""
-    accepted = Dossier.objects.filter(campaign=campaign, state=DossierState.OFFICE_ACCEPTED)
-    chosen = list(accepted.order_by("id")[:PERSONS])
-    for dossier in chosen:
-        office = title_office_of(dossier.organisation)
-        Dossier.objects.filter(pk=dossier.pk).update(  # seed only: what the committee's tally would have done
-            state=DossierState.PASSED, state_changed_at=_when("2024-12-15T17:00:00"), held_by=office,
-            held_since=_when("2024-12-15T17:00:00"),
-        )
-        EvaluationResult.objects.get_or_create(dossier=dossier, defaults={
-            "route": "self_run", "passed": True, "committee_name": "兰州新区工程系列中高级职称评审委员会",
-            "decided_on": dt.date(2024, 12, 15), "yes_votes": 9, "attending": 11,
-        })
-    return list(Dossier.objects.filter(pk__in=[d.pk for d in chosen]).select_related("campaign", "organisation"))
-
-
 @transaction.atomic
 def demo_results_seed() -> int:
     """Publish, confer, issue and revoke as described above; the number of certificates issued (0 if seeded)."""
@@ -72,8 +53,7 @@ def demo_results_seed() -> int:
         return 0
     passed = list(Dossier.objects.filter(campaign=campaign, state=DossierState.PASSED, evaluation_result__passed=True)
                   .select_related("campaign", "organisation").order_by("id")[:PERSONS])
-    passed = passed or _passed_directly(campaign)
-    if not passed:
+    if not passed:  # nothing evaluated (the committees demo did not run): nothing to publish
         return 0
     office = title_office_of(passed[0].organisation)
     if office is None or office.kind != OrganisationKind.OFFICE:

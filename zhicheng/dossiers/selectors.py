@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 
 from zhicheng.accounts.models import Organisation, Role
 from zhicheng.accounts.selectors import user_active_roles
 from zhicheng.core.access import access_denied, access_read
 from zhicheng.core.errors import NotFound
 
-from .holders import HOLDER_LEVEL
 from .models import Dossier, DossierState, DossierStateChange, DossierVersion, EvidenceFile, PledgeSignature
 from .permissions import reviewing_organisation_ids
 from .sections import SECTIONS
@@ -104,23 +103,6 @@ def dossier_section_item_get(dossier: Dossier, section: str, item_id):
     if item is None:
         raise NotFound("not_found", "栏目中没有此条目", "No such entry in this section")
     return item
-
-
-def _holder_changes_q() -> Q:
-    """State changes that hand the dossier to another holder (submitted → unit_passed stays with the unit)."""
-    from .workflow import TRANSITIONS
-
-    q = Q(pk__in=[])
-    for before, after in TRANSITIONS:
-        if HOLDER_LEVEL.get(before) != HOLDER_LEVEL.get(after):
-            q |= Q(from_state=before, to_state=after)
-    return q
-
-
-def holder_since() -> Subquery:
-    """For annotating dossiers: when the current holder got the dossier, from the state-change history."""
-    changes = DossierStateChange.objects.filter(_holder_changes_q(), dossier=OuterRef("pk")).order_by("-at", "-id")
-    return Subquery(changes.values("at")[:1])
 
 
 def dossier_state_changes(dossier: Dossier) -> QuerySet[DossierStateChange]:

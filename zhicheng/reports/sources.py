@@ -101,7 +101,8 @@ def _queue(user, filters: dict) -> Source:
     from zhicheng.review.views_queue import QueueFilterForm
 
     organisation = review_selectors.queue_organisation_get(user, filters.get("organisation"))
-    form = QueueFilterForm(_query(filters), counts=[], units=review_selectors.queue_units(organisation))
+    counts, units = review_selectors.queue_summary(organisation)  # the page's own filter choices
+    form = QueueFilterForm(_query(filters), counts=counts, units=units)
     try:
         chosen = form.filters()
     except OverflowError as exc:  # an id longer than the database's integers: not a filter anyone could mean
