@@ -8,8 +8,8 @@ was written (docs/architecture.md "Follow one dossier"). To print the table agai
 
     ZHICHENG_TRACE_OUT=trace.md .venv/bin/pytest -n 0 zhicheng/review/tests/test_trace_one_dossier.py
 
-Eligibility is evaluated at every step as in production (facts, the guard, the stored check), with a stand-in
-rule set that finds nothing blocking: the real rules need evidence files this set-up does not make.
+Eligibility is evaluated at every step as in production, with the real rules (no guard set aside): the dossier
+is filled with valid rows and carries the proofs the rules ask for.
 """
 
 from __future__ import annotations
@@ -33,17 +33,22 @@ ROOT = Path(__file__).resolve().parents[3]
 PROJECT = ROOT / "zhicheng"
 API = "/api/v1/review"
 # Distinct project files over the 11 requests when this test was written; a new hop must be a decision.
-CEILING_FILES = 58
+CEILING_FILES = 65
 
 
-class NothingBlocks:
-    """Stand-in for eligibility.rules: evaluated like the real set, finds nothing."""
+def _proofs_attached(dossier, applicant) -> None:
+    """The files the real rules ask of the factory's rows: the CE certificate and the labour-exemption proofs."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    RULES_VERSION = "trace-1"
+    from zhicheng.dossiers.evidence import evidence_attach
+    from zhicheng.files.tests import samples
 
-    @staticmethod
-    def evaluate(facts, params):
-        return ()
+    for section, related, purpose in (("continuing_education", "continuingeducation_items", "ce_certificate"),
+                                      ("labour_exemption", "labourrelationexemption_items", "labour_contract"),
+                                      ("labour_exemption", "labourrelationexemption_items", "salary_statement")):
+        upload = SimpleUploadedFile("证明.pdf", samples.pdf_bytes(), content_type="application/pdf")
+        evidence_attach(dossier=dossier, section=section, item_id=getattr(dossier, related).get().pk,
+                        upload=upload, actor=applicant, purpose=purpose)
 
 
 class FileTrace:
@@ -108,14 +113,12 @@ def _table(steps: list[tuple[str, set[str]]]) -> str:
     ])
 
 
-def test_one_dossier_from_submit_to_office_acceptance(client, tree, campaign, monkeypatch):
-    from zhicheng.eligibility import services as eligibility_services
-
-    monkeypatch.setattr(eligibility_services, "_rules", lambda: NothingBlocks)
+def test_one_dossier_from_submit_to_office_acceptance(client, tree, campaign):
     applicant = tree["applicant"]
     with at("2024-10-01T10:00:00+08:00"):
         dossier = dossier_for(applicant, campaign)
         fill(dossier, applicant)
+        _proofs_attached(dossier, applicant)
         signed(dossier, applicant)
     steps: list[tuple[str, set[str]]] = []
     expected: list[tuple[str, str, int]] = []  # (transition, to, actor) per request that moves the dossier
