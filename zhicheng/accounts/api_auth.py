@@ -7,9 +7,8 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
-from zhicheng.core.pagination import MAX_PAGE
-
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import MAX_PAGE
 
 from . import auth_services as svc
 

@@ -10,8 +10,8 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user, match_token
