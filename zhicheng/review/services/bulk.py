@@ -17,8 +17,8 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhicheng.core.errors import ApplicationError
 from zhicheng.accounts.models import OrganisationKind
+from zhicheng.core.errors import ApplicationError
 from zhicheng.dossiers.holders import DEPARTMENT, OFFICE, UNIT, holder_level
 from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.dossiers.recusal import Recused, recusal_refusal_record
