@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zhicheng.core.http import client_ip
+from zhicheng.core.pagination import MAX_PAGE
 
 from . import auth_services as svc
 
@@ -70,3 +72,36 @@ def otp_reset(request, payload: UnlockIn):
     """Remove a user's authenticator after a lost phone (security admin only); they bind a new one at log-in."""
     removed = svc.totp_device_reset(actor=request.auth, username=payload.username, ip=client_ip(request))
     return {"username": payload.username, "devices_removed": removed}
+
+
+class AccountRowOut(Schema):
+    id: int
+    username: str
+    real_name: str
+    id_number_masked: str
+    phone_masked: str
+    is_active: bool
+    locked_by_failures: bool
+    locked_by_admin: bool
+    has_authenticator: bool
+
+
+class AccountPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[AccountRowOut]
+
+
+class AccountFilters(Schema):
+    q: str = Field("", max_length=150, description="用户名、姓名、证件号码或手机 / username, name, ID or phone")
+    state: Literal["", "locked", "active", "inactive"] = Field("", description="已锁定、可登录、已停用 / state")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="页码 / page number")
+
+
+@router.get("/users", response=AccountPageOut)
+def account_list(request, filters: Query[AccountFilters]):
+    """The security admin's user list (masked ID and phone), 50 a page, as on the page: lock, unlock, reset from it."""
+    page = svc.account_security_page(actor=request.auth, q=filters.q, state=filters.state, page=filters.page)
+    return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
+            "items": page.object_list}

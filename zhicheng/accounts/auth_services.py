@@ -10,8 +10,9 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user, match_token
 from django_otp.oath import TOTP
@@ -188,6 +189,78 @@ def account_locks_list(*, actor) -> list[AccountLock]:
         for name in set(attempts) | set(inactive)
     ]
     return sorted(rows, key=lambda r: r.username)
+
+
+# The security admin's user list: who each account is (masked), whether it can log in, whether it has an authenticator
+ACCOUNT_STATES = ("locked", "active", "inactive")
+ACCOUNT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    username: str
+    real_name: str
+    id_number_masked: str
+    phone_masked: str
+    is_active: bool
+    locked_by_failures: bool
+    locked_by_admin: bool
+    has_authenticator: bool
+
+
+def _masked(value: str | None, head: int, tail: int) -> str:
+    """Enough of an ID or phone number to recognise the person, not enough to copy (as the system admin's list)."""
+    value = value or ""
+    if len(value) <= head + tail:
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
+
+
+def _failure_locked_usernames(usernames=None) -> set[str]:
+    """Usernames over the failure limit within the cool-off (one (username, address) pair over it is enough)."""
+    since = axes_clock() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=since).exclude(username__isnull=True)
+    if usernames is not None:
+        attempts = attempts.filter(username__in=list(usernames))
+    pairs = (attempts.values("username", "ip_address").annotate(failures=Sum("failures_since_start"))
+             .filter(failures__gte=settings.AXES_FAILURE_LIMIT))
+    return {pair["username"] for pair in pairs}
+
+
+def account_security_page(*, actor, q: str = "", state: str = "", page: object = 1):
+    """One page of user accounts for the security admin, searchable and filtered by whether they can log in.
+
+    The security admin locks, unlocks and resets authenticators from here (the services below decide each one);
+    ID and phone numbers are masked: the security admin identifies a person, never copies their numbers.
+    """
+    require(can_manage_locks(actor))
+    users = get_user_model().objects.order_by("username")
+    if q := (q or "").strip():
+        users = users.filter(
+            Q(username__icontains=q) | Q(real_name__icontains=q) | Q(id_number__iexact=q.upper()) | Q(phone=q)
+        )
+    if state in ("locked", "active"):
+        inactive_ids = list(get_user_model().objects.filter(is_active=False).values_list("pk", flat=True))
+        locked = Q(pk__in=_admin_locked_ids(inactive_ids)) | Q(username__in=_failure_locked_usernames())
+        users = users.filter(locked) if state == "locked" else users.filter(is_active=True).exclude(locked)
+    elif state == "inactive":  # switched off by the system admin (someone who left), not a lock
+        users = users.filter(is_active=False)
+    result = Paginator(users.only("pk", "username", "real_name", "id_number", "phone", "is_active"),
+                       ACCOUNT_PAGE_SIZE).get_page(page)
+    rows = list(result.object_list)
+    by_failures = _failure_locked_usernames(u.username for u in rows)
+    by_admin = _admin_locked_ids([u.pk for u in rows if not u.is_active])
+    with_device = set(TOTPDevice.objects.filter(user__in=rows, confirmed=True).values_list("user_id", flat=True))
+    result.object_list = [
+        AccountRow(
+            id=u.pk, username=u.username, real_name=u.real_name, id_number_masked=_masked(u.id_number, 4, 4),
+            phone_masked=_masked(u.phone, 3, 4), is_active=u.is_active, locked_by_failures=u.username in by_failures,
+            locked_by_admin=u.pk in by_admin, has_authenticator=u.pk in with_device,
+        )
+        for u in rows
+    ]
+    return result
 
 
 def account_lock(*, actor, username: str, reason: str = "", ip: str | None = None):

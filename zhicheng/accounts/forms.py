@@ -127,3 +127,11 @@ class RosterImportForm(forms.Form):
 
 class UserSearchForm(forms.Form):
     q = forms.CharField(label=_("用户名、姓名、证件号码或手机"), required=False)
+
+
+class SecurityUserSearchForm(UserSearchForm):
+    """The security admin's filters: the search, and whether the account can log in now."""
+
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[
+        ("", _("全部")), ("locked", _("已锁定")), ("active", _("可登录")), ("inactive", _("已停用")),
+    ])

@@ -15,7 +15,7 @@ from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip, service_flash
 from zhicheng.core.permissions import require_page
 
-from . import passwords, roster, selectors, services
+from . import auth_services, passwords, roster, selectors, services
 from . import permissions as perms
 from .forms import (
     AccountForm,
@@ -24,6 +24,7 @@ from .forms import (
     OrganisationForm,
     PersonForm,
     RosterImportForm,
+    SecurityUserSearchForm,
     StaffAccountForm,
     SuspendForm,
     UserSearchForm,
@@ -296,7 +297,13 @@ def applicant_open(request, pk):
 
 @login_required
 def user_list(request):
-    """User accounts for the system admin: search, open an account, deactivate or reactivate."""
+    """User accounts for the system admin: search, open an account, deactivate or reactivate.
+
+    The security admin's menu leads here too (用户与角色): they get the same list, masked, with lock, unlock and
+    authenticator reset on each row instead of the system admin's account actions (三员分立).
+    """
+    if not perms.can_manage_users(request.user) and perms.can_manage_locks(request.user):
+        return _security_user_list(request)
     require_page(perms.can_manage_users(request.user))
     search = UserSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
@@ -322,3 +329,39 @@ def user_set_active(request, pk):
         actor=request.user, user=target, active=active, ip=client_ip(request)),
         _("已启用账号") if active else _("已停用账号"))
     return redirect("organisations:users")
+
+
+def _security_user_list(request):
+    """The security admin's user list: filter, then lock, unlock or reset an authenticator from the row."""
+    if request.method == "POST":
+        done = _security_act(request)
+        if done:
+            messages.success(request, done)
+        return redirect(request.get_full_path())  # back to the same filter and page
+    search = SecurityUserSearchForm(request.GET or None)
+    filters = search.cleaned_data if search.is_valid() else {}
+    page = auth_services.account_security_page(
+        actor=request.user, q=filters.get("q", ""), state=filters.get("state", ""), page=request.GET.get("page"),
+    )
+    return render(request, "organisations/users_security.html", {"search": search, "page": page})
+
+
+def _security_act(request) -> str | None:
+    """Carry out one row's action through the lock services (they check the role and separation of duties)."""
+    action, username, ip = request.POST.get("action"), request.POST.get("username", "").strip(), client_ip(request)
+    try:
+        if action == "lock":
+            auth_services.account_lock(actor=request.user, username=username, reason=request.POST.get("reason", ""),
+                                       ip=ip)
+            return _("账号“%(u)s”已锁定") % {"u": username}
+        if action == "unlock":
+            auth_services.account_unlock(actor=request.user, username=username, ip=ip)
+            return _("账号“%(u)s”已解锁") % {"u": username}
+        if action == "otp_reset":
+            auth_services.totp_device_reset(actor=request.user, username=username, ip=ip)
+            return _("已重置“%(u)s”的验证器，该用户下次登录时需重新绑定") % {"u": username}
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.error(request, _("请选择要执行的操作"))
+    return None

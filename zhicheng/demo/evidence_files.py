@@ -7,6 +7,7 @@ glyphs, and no CJK font is installed on the build machines.
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ class DemoFile:
         return stream
 
 
+@functools.cache
 def _font(size: int):
+    """Loaded once per size: every page of every file draws with the same three."""
     from PIL import ImageFont
 
     return ImageFont.load_default(size=size)

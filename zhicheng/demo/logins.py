@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from zhicheng.accounts.models import OrganisationKind as K
 
+PLATFORM = "platform"  # not an organisation's kind: the platform's three separated administrators (三员分立)
+
 # (title, the kinds it gathers, what its people can do in the live campaign); applicants come last
 GROUPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("用人单位 / units", (K.UNIT,),
@@ -15,10 +17,13 @@ GROUPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("审核部门 / review departments", (K.DEPARTMENT,),
      "审核单位推荐的材料（通过、退回、不通过）/ check recommended dossiers (pass, return, reject)"),
     ("职改办 / the title office", (K.OFFICE, K.PROVINCE),
-     "受理、年度评审设置、节假日、查重结果；平台管理员管理账号与审计 / accept, campaigns, calendar, similarity; "
-     "the platform admins manage accounts and read the audit"),
+     "受理、年度评审设置、节假日、查重结果 / accept, campaigns, calendar, similarity"),
     ("评审委员会与专家 / committees and experts", (K.COMMITTEE,),
      "评委会秘书与评审专家（评审环节）/ committee secretaries and experts (evaluation)"),
+    ("平台管理员 / platform", (PLATFORM,),
+     "三员分立：系统管理员开通账号；安全管理员分配角色、锁定解锁账号、重置验证器（用户与角色）；审计管理员查看审计 / "
+     "separation of duties: the system admin opens accounts; the security admin gives roles, locks, unlocks and "
+     "resets authenticators (Users and roles); the audit admin reads the audit"),
 )
 APPLICANTS = ("申报人 / applicants（[案例] 见 zhicheng/demo/cases.py）",
               "填写、签署承诺书、提交、答复退回、撤回 / fill in, sign, submit, answer a return, withdraw")

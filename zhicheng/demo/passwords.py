@@ -12,6 +12,8 @@ from unittest import mock
 
 from django.contrib.auth import base_user, hashers
 
+from zhicheng.accounts import models as accounts_models
+
 from .people import DEMO_PASSWORD
 
 
@@ -33,6 +35,8 @@ def demo_password_hashed_once(raw: str = DEMO_PASSWORD):
             checked[(password, stored)] = check(password, stored, setter, preferred)
         return checked[(password, stored)]
 
+    # User.check_password (accounts.models) calls its own import of check_password, not base_user's
     with mock.patch.object(base_user, "make_password", make_once), \
-            mock.patch.object(base_user, "check_password", check_once):
+            mock.patch.object(base_user, "check_password", check_once), \
+            mock.patch.object(accounts_models, "check_password", check_once):
         yield encoded

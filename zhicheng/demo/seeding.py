@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zhicheng.accounts.auth_services import totp_device_create_confirmed, totp_secret_base32
 from zhicheng.accounts.bootstrap import PlatformAdmin, platform_bootstrap, platform_is_bootstrapped
-from zhicheng.accounts.models import Membership, Organisation, Role, StaffRosterEntry, User
+from zhicheng.accounts.models import PLATFORM_ADMIN_ROLES, Membership, Organisation, Role, StaffRosterEntry, User
 from zhicheng.accounts.roster import roster_entry_add
 from zhicheng.accounts.services import (
     applicant_account_open,
@@ -25,6 +25,7 @@ from zhicheng.campaigns.services import campaign_load_from_file
 from .dossiers import demo_dossiers_seed
 from .evaluation import demo_evaluation_seed
 from .live import demo_live_seed
+from .logins import PLATFORM
 from .notices import demo_notices_seed
 from .organisations import BY_KEY, OFFICE, OrgSpec, parents_first
 from .passwords import demo_password_hashed_once
@@ -166,7 +167,8 @@ def _login(person: Person, user: User) -> DemoLogin:
         organisation="、".join(dict.fromkeys(m.organisation.name for m in memberships)),
         totp_secret=totp_secret_base32(device) if device else "",
         case=person.case.code if person.case else "",
-        kind=memberships[0].organisation.kind if memberships else "",
+        kind=PLATFORM if any(m.role in PLATFORM_ADMIN_ROLES for m in memberships) else
+        memberships[0].organisation.kind if memberships else "",
     )
 
 

@@ -232,6 +232,37 @@ def section_item_create(*, dossier: Dossier, actor, section: str, data: dict[str
     return item
 
 
+@transaction.atomic
+def section_items_create(
+    *, dossier: Dossier, actor, section: str, rows: list[dict[str, Any]], ip: str | None = None
+) -> list:
+    """Add several rows to a section at once (a statement's months, a run of annual assessments): every row is
+    checked as section_item_create checks one, nothing is saved unless all are valid, and the dossier changes once
+    (one revision, one audit event naming every row) instead of once per row."""
+    dossier = dossier_lock_for_edit(dossier, actor)
+    spec = _spec(section, single=False)
+    if not rows:
+        return []
+    empty, facts = section_item_values(spec, None), _facts(dossier)
+    items = []
+    for values in (section_values_parse(spec, data, empty, facts) for data in rows):
+        item = spec.model(dossier=dossier)
+        for name, value in values.items():
+            setattr(item, name, value)
+        items.append(item)
+    try:
+        with transaction.atomic():
+            items = spec.model.objects.bulk_create(items)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "duplicate_item", f"{spec.label_zh}中已有相同的条目（同一年度或同一月份）",
+            f"The {spec.label_en} already has this entry", status=409,
+        ) from exc
+    dossier_content_changed(dossier, actor=actor, ip=ip, event=EventType.DOSSIER_SECTION_CHANGED,
+                            data={"section": section, "items": [item.pk for item in items], "action": "created"})
+    return items
+
+
 def _item_get(dossier: Dossier, spec: SectionSpec, item_id):
     item = spec.model.objects.filter(dossier=dossier, pk=item_id).first() if str(item_id).isdigit() else None
     if item is None:

@@ -189,7 +189,7 @@ def queue_handover(request, organisation: int | None = None):
 
 def _bulk(request, payload: BulkIn, applying: bool) -> dict[str, Any]:
     organisation = selectors.queue_organisation_get(request.user, payload.organisation)
-    action = bulk_action_get(payload.action)
+    action = bulk_action_get(payload.action, organisation)
     dossiers, missing = selectors.queue_dossiers_by_ids(organisation, payload.ids)
     params = {"reason": payload.reason, "starts_on": payload.starts_on or "", "data": payload.data}
     if applying:

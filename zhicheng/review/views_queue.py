@@ -20,7 +20,7 @@ from zhicheng.dossiers.models import DossierState
 from zhicheng.dossiers.selectors import dossier_get_for
 
 from . import selectors
-from .services.bulk import BULK_ACTIONS, bulk_action_get, bulk_apply, bulk_preview
+from .services.bulk import bulk_action_get, bulk_actions_for, bulk_apply, bulk_preview
 
 PAGE_SIZE = 30
 _CATALOG_KEY, _CATALOG_SECONDS = "review:queue:catalog", 300
@@ -107,7 +107,7 @@ def queue(request, organisation_id: int | None = None):
         "handover_late_count": late_count, "handover_late": late,
         "organisation": organisation, "organisations": organisations,
         "form": form, "page": page, "rows": selectors.queue_rows(page.object_list, organisation), "counts": counts,
-        "total": sum(n for _s, _l, n in counts), "bulk_actions": BULK_ACTIONS.values(),
+        "total": sum(n for _s, _l, n in counts), "bulk_actions": bulk_actions_for(organisation),
         "query": _query_without(request, "page", "after"), "states": DossierState,
         "next_after": selectors.keyset_cursor(last, filters.sort) if last is not None else None,
     })
@@ -115,7 +115,7 @@ def queue(request, organisation_id: int | None = None):
 
 def _bulk_input(request):
     organisation = selectors.queue_organisation_get(request.user, request.POST.get("organisation"))
-    action = bulk_action_get(request.POST.get("action", ""))
+    action = bulk_action_get(request.POST.get("action", ""), organisation)
     ids = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit()]
     dossiers, missing = selectors.queue_dossiers_by_ids(organisation, ids)
     params = {"reason": request.POST.get("reason", ""), "starts_on": request.POST.get("starts_on", "")}

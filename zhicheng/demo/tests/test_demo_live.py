@@ -56,8 +56,9 @@ def test_output_has_a_line_per_stage_and_log_ins_by_kind(seeded):
         assert stage in text
     order = [text.index(title) for title in (
         "— 用人单位 / units", "— 审核部门 / review departments", "— 职改办 / the title office",
-        "— 评审委员会与专家", "— 申报人 / applicants")]
+        "— 评审委员会与专家", "— 平台管理员 / platform", "— 申报人 / applicants")]
     assert order == sorted(order)
     units = text[order[0]:order[1]]
     assert "yizhong_clerk" in units and "zgb_staff" not in units
-    assert "zgb_staff" in text[order[2]:order[3]]
+    assert "zgb_staff" in text[order[2]:order[3]] and "secadmin" not in text[order[2]:order[3]]
+    assert "secadmin" in text[order[4]:order[5]] and "锁定解锁账号" in text[order[4]:order[5]]

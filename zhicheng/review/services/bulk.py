@@ -17,8 +17,9 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhicheng.accounts.models import OrganisationKind
 from zhicheng.core.errors import ApplicationError
-from zhicheng.dossiers.holders import holder_level
+from zhicheng.dossiers.holders import DEPARTMENT, OFFICE, UNIT, holder_level
 from zhicheng.dossiers.models import Dossier, DossierState
 from zhicheng.dossiers.recusal import Recused, recusal_refusal_record
 from zhicheng.publicity.services.batches import publicity_plan, publicity_publish
@@ -40,6 +41,8 @@ class BulkAction:
     # batch-native actions (publicity) preview and apply the whole selection themselves
     preview_all: Callable[..., list[BulkLine]] | None = None
     apply_all: Callable[..., list[BulkLine]] | None = None
+    # the holder levels that can take it: recommending and the unit's publicity are a unit's acts only
+    levels: frozenset[str] = frozenset({UNIT, DEPARTMENT, OFFICE})
 
 
 @dataclass
@@ -216,14 +219,32 @@ BULK_ACTIONS: dict[str, BulkAction] = {
                                _describe_propose(DecisionAction.PASS)),
     "confirm": BulkAction("confirm", gettext_lazy("确认待确认的审核意见"), _confirm, _describe_confirm),
     "recommend": BulkAction("recommend", gettext_lazy("推荐（提出意见）"), _propose(DecisionAction.RECOMMEND),
-                            _describe_propose(DecisionAction.RECOMMEND)),
+                            _describe_propose(DecisionAction.RECOMMEND), levels=frozenset({UNIT})),
     "publish": BulkAction("publish", gettext_lazy("发布单位公示"), lambda **kw: None, lambda d, p: "",
-                          preview_all=_publish_preview, apply_all=_publish_apply),
+                          preview_all=_publish_preview, apply_all=_publish_apply, levels=frozenset({UNIT})),
+}
+
+# The levels at which an organisation of each kind holds dossiers: an agency is its clients' unit and their reviewer
+LEVELS_OF_KIND: dict[str, frozenset[str]] = {
+    OrganisationKind.UNIT: frozenset({UNIT}),
+    OrganisationKind.AGENCY: frozenset({UNIT, DEPARTMENT}),
+    OrganisationKind.DEPARTMENT: frozenset({DEPARTMENT}),
+    OrganisationKind.OFFICE: frozenset({OFFICE}),
 }
 
 
-def bulk_action_get(key: str) -> BulkAction:
+def bulk_actions_for(organisation) -> list[BulkAction]:
+    """The bulk actions the organisation's queue offers: only those its level can take (no recommending at the
+    office)."""
+    levels = LEVELS_OF_KIND.get(organisation.kind, frozenset())
+    return [action for action in BULK_ACTIONS.values() if action.levels & levels]
+
+
+def bulk_action_get(key: str, organisation=None) -> BulkAction:
+    """The action by its key; with the queue's organisation, refused unless that organisation may take it."""
     action = BULK_ACTIONS.get(key)
+    if action is not None and organisation is not None and action not in bulk_actions_for(organisation):
+        action = None
     if action is None:
         raise ApplicationError("bulk_action_unknown", "不支持的批量操作", "Unknown bulk action",
                                details={"fields": {"action": ["不支持的批量操作"]}})
