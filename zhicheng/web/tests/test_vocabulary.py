@@ -56,7 +56,7 @@ def test_every_choice_of_the_project_has_both_labels():
     enums = _project_choices()
     assert EventType in enums and Role in enums and DossierState in enums  # the discovery finds them
     names = {f"{e.__module__}.{e.__qualname__}": e for e in enums}
-    assert SAME_IN_BOTH <= set(names)
+    assert set(names) >= SAME_IN_BOTH
     missing = {name: _untranslated(e) for name, e in names.items() if name not in SAME_IN_BOTH}
     assert {name: members for name, members in missing.items() if members} == {}
 
