@@ -7,8 +7,10 @@ registry, so audit imports none of the apps it describes.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from django.apps import apps
 from django.utils.translation import gettext as _
@@ -101,3 +103,66 @@ def object_description(object_type: str, object_id: str) -> str:
 def object_type_choices(object_types: Iterable[str]) -> list[tuple[str, str]]:
     """The stored model labels as choices named by their nouns, for the page's filter."""
     return sorted(((t, object_noun(t)) for t in object_types if t), key=lambda choice: choice[1])
+
+
+@cache
+def _coded_values() -> dict[str, object]:
+    """Every stored code with an underscore or a dot that a model field offers as a choice (a state, a role, a
+    status), and every event type, with its (lazy) label. Plain words ("draft", "email") are left as they are:
+    they read as words and several vocabularies share them with different labels."""
+    from .events import EventType
+
+    labels: dict[str, object] = {member.value: member.label for member in EventType}
+    for model in apps.get_models():
+        if not model.__module__.startswith("zhicheng."):
+            continue
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "flatchoices", None) or ():
+                if isinstance(value, str) and ("_" in value or "." in value):
+                    labels.setdefault(value, label)
+    return labels
+
+
+# Keys whose plain-word values are codes of one vocabulary: a dossier's states, a membership's roles
+KEYED_CHOICES = {
+    "from": ("dossiers.Dossier", "state"), "to": ("dossiers.Dossier", "state"), "state": ("dossiers.Dossier", "state"),
+    "role": ("accounts.Membership", "role"), "roles": ("accounts.Membership", "role"),
+}
+
+
+@cache
+def _choices_of(model_label: str, field: str) -> dict[str, object]:
+    try:
+        return {str(v): label for v, label in apps.get_model(model_label)._meta.get_field(field).flatchoices}
+    except (LookupError, ValueError):
+        return {}
+
+
+def _in_words(value, key: str = ""):
+    if isinstance(value, str):
+        keyed = _choices_of(*KEYED_CHOICES[key]) if key in KEYED_CHOICES else {}
+        label = keyed.get(value, _coded_values().get(value))
+        return str(label) if label is not None else value
+    if isinstance(value, list):
+        return [_in_words(v, key) for v in value]
+    if isinstance(value, dict):
+        return {k: _in_words(v, k) for k, v in value.items()}
+    return value
+
+
+def data_rows(data: dict) -> list[tuple[str, str]]:
+    """An event's data as (key, value) rows a person reads: stored codes replaced by their labels, lists joined.
+    The stored JSON itself (what the hash covers) stays available to the API for verification."""
+    rows = []
+    for key in sorted(data):
+        value = _in_words(data[key], key)
+        if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+            text = "、".join(str(v) for v in value)
+        elif isinstance(value, dict | list):
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        elif isinstance(value, bool):
+            text = str(_("是") if value else _("否"))
+        else:
+            text = "—" if value is None else str(value)
+        rows.append((key, text))
+    return rows

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -14,7 +13,7 @@ from zhicheng.accounts.permissions import can_read_audit
 from zhicheng.audit import selectors
 from zhicheng.audit.events import EventType, event_label
 from zhicheng.audit.models import AuditEvent
-from zhicheng.audit.objects import object_description, object_descriptions, object_type_choices
+from zhicheng.audit.objects import data_rows, object_description, object_descriptions, object_type_choices
 from zhicheng.core.permissions import require_page
 
 from .forms import EventFilterForm
@@ -66,11 +65,10 @@ def event_detail(request, pk: int):
     event = selectors.audit_event_get(pk=pk)
     if event is None:
         raise Http404
-    data_json = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True)
     organisation = (selectors.organisation_names([event.organisation_id]).get(event.organisation_id, "")
                     if event.organisation_id is not None else "")
     area = EventType.area_of(event.event_type)
-    context = {"event": event, "data_json": data_json, "organisation": organisation,
+    context = {"event": event, "data_rows": data_rows(event.data), "organisation": organisation,
                "label": event_label(event.event_type), "area": area.label if area else "",
                "object": object_description(event.object_type, event.object_id)}
     return render(request, "audit/event_detail.html", context)

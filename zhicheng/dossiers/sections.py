@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 
 from zhicheng.catalog.rules import Problem, problems_raise
 
@@ -42,6 +43,11 @@ class SectionSpec:
     fields: tuple[str, ...]
     problems: Callable[[dict[str, Any], rules.Facts], list[Problem]]
     single: bool = False
+
+    @property
+    def label(self) -> str:
+        """The section's name in the active language (pages and templates show this, never `name`)."""
+        return self.label_en.capitalize() if (get_language() or "").startswith("en") else self.label_zh
 
 
 SECTIONS: dict[str, SectionSpec] = {

@@ -91,7 +91,7 @@ def _row_cells(spec, item) -> list:
 
 def _completeness(dossier) -> list[dict]:
     """Per section: its label, how many rows and how many evidence files (stored beside the dossier)."""
-    return [{"key": key, "label": spec.label_zh, **counts[key]}
+    return [{"key": key, "label": spec.label, **counts[key]}
             for counts in [selectors.dossier_section_counts(dossier)] for key, spec in SECTIONS.items()]
 
 
@@ -233,7 +233,7 @@ def _detail_sections_html(request, dossier, state: dict) -> str:
 def _section_label(section: str) -> str:
     spec = SECTIONS.get(section)
     if spec is not None:
-        return spec.label_zh
+        return spec.label
     return {"target": _("申报目标"), "person": _("个人信息"), "evidence": _("佐证材料")}.get(section, section)
 
 

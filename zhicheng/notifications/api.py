@@ -51,6 +51,7 @@ class DeliveryOut(Schema):
     notification_id: int
     recipient_id: int
     event_type: str
+    event_label: str
     channel: str
     status: str
     attempts: int
@@ -64,6 +65,10 @@ class DeliveryOut(Schema):
     @staticmethod
     def resolve_event_type(d) -> str:
         return d.notification.event_type
+
+    @staticmethod
+    def resolve_event_label(d) -> str:
+        return d.notification.event_label
 
 
 @router.get("/", response=list[NotificationOut])

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.audit.events import event_label
+
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("站内消息")
@@ -45,6 +47,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} → {self.recipient_id}"
+
+    @property
+    def event_label(self) -> str:
+        """What the notification is about, in words (the stored value is an audit event code)."""
+        return event_label(self.event_type)
 
 
 class Delivery(models.Model):

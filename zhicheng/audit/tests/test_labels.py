@@ -107,3 +107,20 @@ def test_verify_names_the_broken_row_by_its_label(reader_client, recorded):
         AuditEvent.objects.filter(pk=event.pk).update(data={"year": 2026})
     text = visible_text(reader_client.get(reverse("audit:verify")).content.decode())
     assert f"第 {event.seq} 条（id {event.pk}，确认年度节假日安排）" in text and "calendar.year_confirm" not in text
+
+
+def test_detail_shows_the_data_in_words(reader_client, platform):
+    audit_event_record(event_type=EventType.MEMBERSHIP_GRANTED, obj=platform,
+                       data={"roles": ["org_admin", "review_clerk"], "from": "draft", "to": "submitted",
+                             "year": 2025, "changes": {"state": "dept_returned"}})
+    pk = AuditEvent.objects.get(event_type=EventType.MEMBERSHIP_GRANTED).pk
+    text = visible_text(reader_client.get(reverse("audit:event_detail", args=[pk])).content.decode())
+    assert "系统管理员、审查经办" in text and "草稿" in text and "已提交" in text and "2025" in text
+    assert "审核部门退回" in text
+    for code in ("org_admin", "review_clerk", "draft", "submitted", "dept_returned"):
+        assert code not in text
+    english = reader_client.get(reverse("audit:event_detail", args=[pk]), HTTP_ACCEPT_LANGUAGE="en")
+    text = visible_text(english.content.decode())
+    assert "Organisation administrator、Review clerk" in text and "Draft" in text and "org_admin" not in text
+    raw = reader_client.get(f"/api/v1/audit/events/{pk}").json()
+    assert raw["data"]["roles"] == ["org_admin", "review_clerk"]  # the API keeps what the hash covers

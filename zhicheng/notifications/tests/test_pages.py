@@ -118,8 +118,12 @@ class TestFailedDeliveries:
 
     def test_the_system_admin_sees_them_by_page_and_api(self, client, tree, failed):
         login(client, member(tree["office"], Role.SYSTEM_ADMIN))
-        assert "SMTP 不可达" in client.get("/notifications/failed/").content.decode()
+        html = client.get("/notifications/failed/").content.decode()
+        assert "SMTP 不可达" in html and "<td>职改办受理</td>" in html and "review.office_accepted" not in html
+        english = client.get("/notifications/failed/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "<td>Accepted by title office</td>" in english and "职改办受理" not in english
         [row] = client.get("/api/v1/notifications/deliveries/failed").json()["items"]
+        assert row["event_type"] == "review.office_accepted" and row["event_label"] == "职改办受理"
         assert row["id"] == failed.pk and row["channel"] == "email" and row["recipient_id"] == tree["applicant"].pk
         assert client.post("/api/v1/notifications/deliveries/999999/retry").status_code == 404
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zhicheng.reports.permissions import id_number_masked
 from zhicheng.web import dates
@@ -61,3 +61,20 @@ STATE_FAMILY = {
 def state_family(state) -> str:
     """The CSS class of a dossier state's badge (state-review, state-ended …); the words are always shown too."""
     return f"state-{STATE_FAMILY.get(str(state), 'closed')}"
+
+
+@register.filter
+def in_language(value, name: str = "message") -> str:
+    """One text of a Chinese/English pair in the page's language: `{{ finding|in_language:"message" }}` shows
+    `message_en` on an English page (`message_zh` when it has none) and `message_zh` otherwise. Works on dicts
+    (stored findings) and objects (`Decision.reason_zh` / `reason_en`)."""
+
+    def read(suffix: str) -> str:
+        key = f"{name}_{suffix}"
+        found = value.get(key) if isinstance(value, dict) else getattr(value, key, "")
+        return str(found or "")
+
+    if value is None or value == "":
+        return ""
+    english = (translation.get_language() or "").startswith("en")
+    return (read("en") or read("zh")) if english else read("zh")
