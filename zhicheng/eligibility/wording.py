@@ -8,9 +8,13 @@ page's language. A code not listed here still reads as the section's name (never
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from zhicheng.dossiers.sections import SECTIONS
 
@@ -19,7 +23,7 @@ from .rules import REGISTRY
 RULE_ID = re.compile(r"\bR-[A-Z]+\b")
 
 # missing fact code -> (what it is, what to do)
-MISSING: dict[str, tuple[str, str]] = {
+MISSING: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
     "account.id_number": (_("身份证号码"), _("账号的身份证号码无法识别出生日期和性别，请联系本单位系统管理员更正")),
     "achievement.achieved_on": (_("业绩取得时间"), _("在“业绩成果”栏目填写该业绩的取得时间")),
     "achievement.tier": (_("期刊级别"), _("在“业绩成果”栏目填写该论文的期刊级别")),
