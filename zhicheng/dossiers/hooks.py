@@ -23,12 +23,16 @@ class ChangeRequests:
     """What an app above asks the applicant to change now, row by row: shown in place on the dossier's pages.
 
     `by_target` maps (section, row id) — (section, None) for a whole section, ("", None) for the dossier — to
-    the requests' texts; `deadline` is when the answer is due.
+    the requests' texts; `deadline` is when the answer is due; `returned_by` names the organisation that asked,
+    `items` lists (where, what) in words for the applicant's dashboard and guidance.
     """
 
     title: str
     deadline: dt.datetime | None
     by_target: dict[tuple[str, int | None], list[str]] = field(default_factory=dict)
+    returned_by: str = ""
+    returned_at: dt.datetime | None = None
+    items: tuple[tuple[str, str], ...] = ()
 
 
 # Registered by the apps above (review: the open return), asked by the dossier's pages

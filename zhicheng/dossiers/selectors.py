@@ -87,6 +87,15 @@ def dossier_pledge_current(dossier: Dossier) -> PledgeSignature | None:
     return pledge
 
 
+def dossier_pledge_state(dossier: Dossier) -> tuple[PledgeSignature | None, bool]:
+    """(the pledge still standing or None, whether one was signed and has since been voided or outdated)."""
+    latest = dossier.pledges.order_by("-signed_at", "-id").only("id", "invalidated_at").first()
+    signed_before = latest is not None
+    # only a pledge still standing is checked against the content (the snapshot); none or a voided one costs 1 query
+    pledge = dossier_pledge_current(dossier) if signed_before and latest.invalidated_at is None else None
+    return pledge, pledge is None and signed_before
+
+
 def dossier_section_items(dossier: Dossier, section: str) -> QuerySet:
     """The rows of one section of a dossier, in the order they were added."""
     from .sections import SECTIONS

@@ -5,8 +5,6 @@ The pages that show other apps' panels answer with a TemplateResponse: web (urls
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -31,6 +29,7 @@ from zhicheng.core.http import client_ip, refusals_go_back
 from . import selectors, services
 from .evidence import purpose_preselected, section_purposes
 from .forms import FinalWithdrawForm, PledgeForm, SectionForm, StartForm, WithdrawForm
+from .guidance import applicant_guidance
 from .hooks import change_requests_for
 from .models import Dossier, DossierState, EvidenceFile, EvidencePurpose
 from .permissions import can_edit_dossier
@@ -95,32 +94,6 @@ def _completeness(dossier) -> list[dict]:
             for counts in [selectors.dossier_section_counts(dossier)] for key, spec in SECTIONS.items()]
 
 
-def _deadline_text(value) -> str:
-    """2024-10-10 24:00: a deadline at midnight reads as the day before's end."""
-    local = timezone.localtime(value)
-    if local.hour == local.minute == 0:
-        return f"{(local - dt.timedelta(days=1)):%Y-%m-%d} 24:00"
-    return f"{local:%Y-%m-%d %H:%M}"
-
-
-def _next_step(dossier, pledge, owner: bool = True) -> str:
-    """What the applicant does next, by when, and what blocks it — in the same terms as the submit button."""
-    closes = _deadline_text(dossier.campaign.submission_closes_at)
-    if dossier.state == DossierState.DRAFT:
-        if dossier.eligibility_status == "blocked":
-            return _("有不符合申报条件的项目，按“申报条件检查”逐项修改后才能提交（%(when)s 前）") % {"when": closes}
-        if pledge is None:
-            return _("填写各栏目并上传佐证材料，然后签署诚信承诺书，再提交（%(when)s 前）") % {"when": closes}
-        return _("承诺书已签署，请于 %(when)s 前提交至单位审核") % {"when": closes}
-    if dossier.state == DossierState.RETURNED:
-        return _("单位或审核部门已退回，请按标出的修改要求修改，重新签署承诺书后在答复截止前再次提交")
-    if dossier.state == DossierState.SUBMITTED:
-        return _("已提交，等待单位审核；单位作出决定前可撤回") if owner else _("已提交，等待单位审核")
-    if dossier.state == DossierState.WITHDRAWN:
-        return _("已撤回，本年度申报已结束")
-    return dossier.get_state_display()
-
-
 def section_label(spec) -> str:
     """The section's name in the page's language."""
     return spec.label_en.capitalize() if (get_language() or "").startswith("en") else spec.label_zh
@@ -137,16 +110,14 @@ def _change_marks(dossier) -> dict:
 
 def _state_context(request, dossier) -> dict:
     """The state badge, the pledge and what to do next; `can_edit` shows the forms to the applicant only."""
-    latest = dossier.pledges.order_by("-signed_at", "-id").only("id", "invalidated_at").first()
-    signed_before = latest is not None
-    # only a pledge still standing is checked against the content (the snapshot); none or a voided one costs 1 query
-    pledge = selectors.dossier_pledge_current(dossier) if signed_before and latest.invalidated_at is None else None
-    owner = dossier.applicant_id == request.user.pk
+    pledge, pledge_outdated = selectors.dossier_pledge_state(dossier)
     requests = change_requests_for(dossier) if dossier.state == DossierState.RETURNED else []
-    return {"dossier": dossier, "pledge": pledge, "pledge_outdated": pledge is None and signed_before,
-            "can_edit": bool(can_edit_dossier(request.user, dossier)), "next_step": _next_step(dossier, pledge, owner),
-            "is_owner": dossier.applicant_id == request.user.pk, "eligibility": dossier.eligibility_status,
-            "change_requests": requests}
+    guidance = applicant_guidance(dossier, now=timezone.now(), pledge=pledge, pledge_outdated=pledge_outdated,
+                                  change_requests=requests)
+    return {"dossier": dossier, "pledge": pledge, "pledge_outdated": pledge_outdated,
+            "can_edit": bool(can_edit_dossier(request.user, dossier)), "guidance": guidance,
+            "next_step": guidance.next_step, "is_owner": dossier.applicant_id == request.user.pk,
+            "eligibility": dossier.eligibility_status, "change_requests": requests}
 
 
 @login_required

@@ -6,6 +6,7 @@ from zhicheng.core.permissions import ALLOW, Decision
 from zhicheng.dossiers.guards import GuardContext, guard_register, refuse
 from zhicheng.dossiers.models import DossierVersion
 
+from .rules import REGISTRY
 from .services import eligibility_evaluate, unresolved_blocking
 
 
@@ -18,8 +19,12 @@ def eligibility_clear(ctx: GuardContext) -> Decision:
     blocked = unresolved_blocking(eligibility_evaluate(dossier=ctx.dossier, version=version))
     if not blocked:
         return ALLOW
-    rules_zh = "；".join(f"{f['rule']}（{f.get('clause', '')}）：{f.get('message_zh', '')}" for f in blocked)
-    rules_en = "; ".join(f"{f['rule']} ({f.get('clause', '')}): {f.get('message_en', '')}" for f in blocked)
+    # named as the checklist names them (the rule's title, never its id), in both languages of the refusal
+    names = {f["rule"]: REGISTRY[f["rule"]] for f in blocked if f["rule"] in REGISTRY}
+    rules_zh = "；".join(f"{names[f['rule']].title_zh if f['rule'] in names else '申报条件'}（{f.get('clause', '')}）："
+                        f"{f.get('message_zh', '')}" for f in blocked)
+    rules_en = "; ".join(f"{names[f['rule']].title_en if f['rule'] in names else 'Condition'} ({f.get('clause', '')}): "
+                         f"{f.get('message_en', '')}" for f in blocked)
     blocking = [{k: f.get(k) for k in ("rule", "subject", "clause")} for f in blocked]
     if ctx.actor is not None and ctx.actor.pk == ctx.dossier.applicant_id:  # the applicant is told how to fix it
         return refuse(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.sections import SECTIONS
@@ -87,10 +88,14 @@ def open_return_requests(dossier: Dossier):
     if request is None:
         return None
     by_target: dict[tuple[str, int | None], list[str]] = {}
+    items = []
     for item in request.items.all():
         by_target.setdefault((item.section, item.item_id), []).append(item.message)
-    title = f"{request.get_level_display()}第 {request.number} 次退回"
-    return ChangeRequests(title=title, deadline=request.answer_deadline, by_target=by_target)
+        items.append((section_label(item.section), item.message))
+    title = _("%(level)s第 %(n)s 次退回") % {"level": request.get_level_display(), "n": request.number}
+    return ChangeRequests(title=title, deadline=request.answer_deadline, by_target=by_target,
+                          returned_by=request.decision.organisation.name, returned_at=request.created_at,
+                          items=tuple(items))
 
 
 def return_marks_connect() -> None:

@@ -97,18 +97,35 @@ def applicant_next_step(campaign, now: dt.datetime) -> str:
     ) % {"closes": dates.format_datetime(campaign.submission_closes_at, deadline=True)}
 
 
+def applicant_dossier_guidance(user, campaign, now: dt.datetime):
+    """The applicant's dossier of the campaign (a withdrawn one too: it stays visible) and what its state asks of
+    them; (None, None) before they start one, when the campaign's own next step applies."""
+    from zhicheng.dossiers.guidance import dossier_guidance
+    from zhicheng.dossiers.selectors import dossier_active_for, dossier_withdrawn_for
+
+    if campaign is None:
+        return None, None
+    dossier = dossier_active_for(user, campaign) or dossier_withdrawn_for(user, campaign)
+    if dossier is None:
+        return None, None
+    return dossier, dossier_guidance(dossier, now=now)
+
+
 def applicant_dashboard(membership, campaign, now: dt.datetime) -> dict:
     from zhicheng.noticeboard.selectors import notices_latest_for
     from zhicheng.stagger.selectors import slot_of_applicant
 
     org = membership.organisation
+    dossier, guidance = applicant_dossier_guidance(membership.user, campaign, now)
     return {
+        "dossier": dossier,
+        "guidance": guidance,
         "notices": notices_latest_for(membership.user),
         "submission_slot": slot_of_applicant(membership.user, campaign),
         "organisation": org,
         "via_agency": org.kind == OrganisationKind.AGENCY,
         "submission": submission_summary(campaign, now),
-        "next_step": applicant_next_step(campaign, now),
+        "next_step": guidance.next_step if guidance else applicant_next_step(campaign, now),
     }
 
 

@@ -111,9 +111,9 @@ def test_next_step_and_the_submit_button_agree_when_a_condition_blocks(dossier, 
     client = Client()
     client.force_login(applicant)
     page = client.get(reverse("dossiers:mine")).content.decode()
-    assert "承诺书已签署，请" not in page and "按“申报条件检查”逐项修改后才能提交" in page
+    assert "诚信承诺书已签署：请提交" not in page and "按“资格条件检查”中每项的说明修改材料" in page
     assert reverse("dossiers:submit", args=[dossier.pk]) not in page and 'id="submit-blocked"' in page
     Dossier.objects.filter(pk=dossier.pk).update(eligibility_status="eligible")
     page = client.get(reverse("dossiers:mine")).content.decode()
-    assert "承诺书已签署，请于 2024-10-10 24:00 前提交至单位审核" in page
+    assert "申报条件符合，诚信承诺书已签署：请提交本单位审核" in page and "2024年10月10日 24:00" in page
     assert reverse("dossiers:submit", args=[dossier.pk]) in page

@@ -80,7 +80,7 @@ class TestSubmit:
         with pytest.raises(ApplicationError) as exc:
             submit(dossier, applicant)
         assert exc.value.code == "eligibility_blocked" and exc.value.status == 409
-        assert "R-SOCSEC" in exc.value.message_zh and "§一" in exc.value.message_zh
+        assert "社保缴纳" in exc.value.message_zh and "§一" in exc.value.message_zh
         assert exc.value.details["blocking"] == [{"rule": "R-SOCSEC", "subject": "", "clause": "§一"}]
         dossier.refresh_from_db()
         assert dossier.state == "draft" and not dossier.versions.exists()
@@ -97,7 +97,7 @@ class TestSubmit:
         declaration = services.exemption_declare(dossier=dossier, rule="R-SOCSEC", statement="说明", actor=applicant)
         declaration.state = ExemptionState.REFUSED
         declaration.save()
-        with pytest.raises(ApplicationError, match="R-SOCSEC"):
+        with pytest.raises(ApplicationError, match="社保缴纳"):
             submit(dossier, applicant)
 
     def test_passing_dossier_submits_and_stores_with_version(self, dossier, applicant):
@@ -248,7 +248,7 @@ class TestWithTheRealRules:
         fill(d, applicant)
         with pytest.raises(ApplicationError) as exc:
             submit(d, applicant)
-        assert exc.value.code == "eligibility_blocked" and "R-SOCSEC" in exc.value.message_zh
+        assert exc.value.code == "eligibility_blocked" and "社保缴纳" in exc.value.message_zh
 
 
 

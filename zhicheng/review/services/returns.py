@@ -122,4 +122,4 @@ def return_open_for(dossier: Dossier) -> ReturnRequest | None:
     """The applicant's open return (a department's return to the unit may stay open beside it)."""
     return (ReturnRequest.objects.filter(dossier=dossier, answered_at__isnull=True,
                                          addressee=ReturnRequest.Addressee.APPLICANT)
-            .select_related("decision").order_by("-created_at", "-id").first())
+            .select_related("decision__organisation").order_by("-created_at", "-id").first())

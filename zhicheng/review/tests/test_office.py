@@ -74,7 +74,10 @@ def test_blocking_findings_refuse_acceptance_until_set_aside(tree, dossier):
     assert check is not None and check.blocking_count > 0  # the factory's dossier has no evidence files
     with at(DEC), pytest.raises(ApplicationError) as exc:
         decision_propose(dossier=dossier, action="pass", actor=tree["office_staff"])
-    assert exc.value.code == "qualification_blocked" and check.blocking[0]["rule"] in exc.value.message_zh
+    from zhicheng.eligibility.rules import REGISTRY
+
+    name = REGISTRY[check.blocking[0]["rule"]].title_zh  # named as the checklist names it
+    assert exc.value.code == "qualification_blocked" and name in exc.value.message_zh
     with at(DEC):  # rejecting stays possible
         decision_propose(dossier=dossier, action="reject", actor=tree["office_staff"], reason="资格不符")
 

@@ -115,6 +115,7 @@ def test_the_applicant_sees_the_ticked_row_marked_in_place_and_the_deadline(clie
         returns = client.get(f"/review/dossiers/{dossier.pk}/returns/").content.decode()
     section = page.split('id="section-education"')[1].split("</section>")[0]
     assert "此条需修改" in section and "毕业证书看不清" in section
-    assert "请于" in page and "前修改并答复" in page  # the deadline in the summary
+    guidance = page.split('id="guidance"')[1].split("</section>")[0]
+    assert "答复截止" in guidance and "单位审核第 1 次退回" in guidance  # the return and its deadline up top
     assert "兰州大学" in returns and "条目 " not in returns  # the row named by its fields, not an id
     assert ReturnItem.objects.get().item_id == row.pk
