@@ -88,8 +88,7 @@ def _incremental(rules, facts, params, latest: EligibilityCheck | None, now) -> 
     version = str(getattr(rules, "RULES_VERSION", ""))
     specs = getattr(rules, "PER_DOSSIER_RULES", None)
     if specs is None:
-        findings = [finding_as_dict(f) for f in rules.evaluate(facts, params)]
-        return findings, {}, {}, ["*"]
+        return [finding_as_dict(f) for f in rules.evaluate(facts, params)], {}, {}, ["*"]
     before_digests = (latest.rule_digests or {}) if latest is not None else {}
     before_times = (latest.rule_checked_at or {}) if latest is not None else {}
     before_findings: dict[str, list[dict]] = {}
