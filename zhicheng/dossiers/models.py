@@ -138,6 +138,12 @@ class Dossier(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.applicant} · {self.series} {self.level}"
 
+    @property
+    def was_submitted(self) -> bool:
+        """Submitted at least once, so it may have versions, decisions and returns. `submitted_at` is cleared only by
+        a withdrawal to draft, which needs a reason (guard `reason_given`), so one of the two is always left."""
+        return self.submitted_at is not None or bool(self.withdraw_reason)
+
 
 class IdentitySection(TimeStampedModel):
     """Personal facts; name, sex and birth date come from the account's ID number and are not stored here."""

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhicheng.campaigns.models import CampaignStatus
 from zhicheng.campaigns.selectors import campaign_current, campaign_submission_is_open
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
@@ -120,10 +121,19 @@ def _state_context(request, dossier) -> dict:
             "eligibility": dossier.eligibility_status, "change_requests": requests}
 
 
+def _share_current_campaign(request, campaign, *, known: bool = True) -> None:
+    """Hand the active campaign this view already read to the page's top bar (web.shell.current_campaign keeps it
+    on the request), so the shell does not read it again. At most one campaign is active (a unique constraint):
+    a dossier whose campaign is active knows it; one whose campaign is not leaves the shell to look."""
+    if known:
+        request._zc_campaign = campaign
+
+
 @login_required
 def dossier_mine(request):
     """The applicant's dossier for the current campaign, or the form to start one."""
     campaign = campaign_current()
+    _share_current_campaign(request, campaign)
     dossier = selectors.dossier_active_for(request.user, campaign) if campaign else None
     if dossier is None and campaign is not None:  # withdrawn after the close: shown read-only, the year ends
         dossier = selectors.dossier_withdrawn_for(request.user, campaign)
@@ -157,6 +167,7 @@ def dossier_list(request):
 def dossier_detail(request, pk: int):
     """The whole dossier, read-only: target, every section with its files, the versions."""
     dossier = selectors.dossier_get_for(request.user, pk)
+    _share_current_campaign(request, dossier.campaign, known=dossier.campaign.status == CampaignStatus.ACTIVE)
     state = _state_context(request, dossier)
     # the applicant's page takes its sections from the cache; a reviewer's page (web's workbench, composed above
     # this view) lays the same rows out as tabs, so it gets them as data
@@ -164,9 +175,9 @@ def dossier_detail(request, pk: int):
         {"sections_html": _detail_sections_html(request, dossier, state)} if state["is_owner"]
         else {"sections": _detail_sections(dossier)}
     )
-    return TemplateResponse(request, "dossiers/detail.html", {
-        **state, **sections, "versions": selectors.dossier_versions(dossier),
-    })
+    # versions are made at submission: a dossier never submitted has none to read
+    versions = selectors.dossier_versions(dossier) if dossier.was_submitted else []
+    return TemplateResponse(request, "dossiers/detail.html", {**state, **sections, "versions": versions})
 
 
 DETAIL_SECTIONS_SECONDS = 600

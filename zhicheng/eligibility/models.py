@@ -24,6 +24,11 @@ class EligibilityCheck(models.Model):
     blocking_count = models.PositiveIntegerField(_("不符合（阻止提交）项数"), default=0)
     facts_sha256 = models.CharField(_("事实摘要（SHA-256）"), max_length=64)
     rules_version = models.CharField(_("规则版本"), max_length=40, blank=True)
+    # Incremental re-check: per rule, the digest of the facts it reads (with the params) and when it last ran;
+    # `rules_run` lists the rules this check evaluated (the others kept the previous check's findings).
+    rule_digests = models.JSONField(_("各规则输入摘要"), default=dict, blank=True)
+    rule_checked_at = models.JSONField(_("各规则检查时间"), default=dict, blank=True)
+    rules_run = models.JSONField(_("本次重新检查的规则"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("资格检查")

@@ -242,6 +242,11 @@ def _key(item) -> tuple[str, str]:
     return (item.rule, item.subject or "")
 
 
+def _rule_times(check: EligibilityCheck) -> dict[str, dt.datetime]:
+    """When each rule last ran: a rule whose facts did not change keeps the time of the check that ran it."""
+    return {rule: dt.datetime.fromisoformat(at) for rule, at in (check.rule_checked_at or {}).items()}
+
+
 def eligibility_overview(dossier: Dossier, check: EligibilityCheck) -> dict:
     """The check's findings, unmet ones first, each with its active override and latest exemption declaration."""
     overrides, exemptions = list(overrides_for(dossier)), list(exemptions_for(dossier))
@@ -250,12 +255,14 @@ def eligibility_overview(dossier: Dossier, check: EligibilityCheck) -> dict:
     for declaration in exemptions:  # newest first
         latest_declared.setdefault(_key(declaration), declaration)
     findings = []
+    checked_at = _rule_times(check)
     for f in check.findings:
         key = (f["rule"], f.get("subject") or "")
         override, exemption = active.get(key), latest_declared.get(key)
         covered = override is not None or (exemption is not None and exemption.state != "refused")
         findings.append({**f, "override": override, "exemption": exemption,
-                         "unresolved": bool(f.get("blocking")) and not covered})
+                         "unresolved": bool(f.get("blocking")) and not covered,
+                         "checked_at": checked_at.get(f["rule"], check.computed_at)})
     findings.sort(key=lambda f: (f["ok"], not f.get("incomplete"), _ORDER.get(f["severity"], 3), f["rule"]))
     return {
         "check": check, "findings": findings, "overrides": overrides, "exemptions": exemptions,

@@ -40,6 +40,7 @@ def panel_context(request, dossier) -> dict:
     impartial = is_impartial(user, dossier)
     staff = bool(is_holder_staff(user, dossier)) and bool(impartial)  # a recused reviewer gets no decision form
     open_decision = decision_open_for(dossier) if staff else None
+    submitted = dossier.was_submitted
     default_deadline = default_answer_deadline(dossier.campaign, timezone.now())
     actions = _actions(dossier) if staff and open_decision is None else []
     editor = request.session.pop(f"review:return_editor:{dossier.pk}", None) if staff else None
@@ -52,8 +53,11 @@ def panel_context(request, dossier) -> dict:
         "return_targets": return_targets(dossier, editor) if any(a == DecisionAction.RETURN for a, _ in actions)
         else [],
         "default_deadline": timezone.localtime(default_deadline),
-        "returns": list(returns_of(dossier)),
-        "history": list(decisions_visible(user, dossier).select_related("proposed_by", "confirmed_by")[:10]),
+        # decisions and returns exist only once the dossier was submitted: a draft never submitted reads neither
+        # (issue 11's query budget)
+        "returns": list(returns_of(dossier)) if submitted else [],
+        "history": list(decisions_visible(user, dossier).select_related("proposed_by", "confirmed_by")[:10])
+        if submitted else [],
         "papers": recommendation_of(dossier) if staff else None,
         "papers_open": staff and dossier.state in PAPERS_STATES,
         "meeting_required": staff and staff_meeting_required(dossier),

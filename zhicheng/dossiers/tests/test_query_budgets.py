@@ -1,14 +1,14 @@
 """Query budgets of the applicant's hot paths (issue 11), in the steady state: after the session's first renewal and
 the first rendering of the dossier's sections. Inside a test every transaction is a SAVEPOINT pair, which counts
-here (not in production). The issue's targets (dossier pages ≤ 10, autosave ≤ 6) are not all met yet: the figures,
-before and after, are in docs/performance.md."""
+here (not in production). The issue's targets are met for the applicant's dossier page (≤ 10); not yet for
+`/dossiers/mine/`, the reviewer's page or autosave (≤ 6): the figures, before and after, are in docs/performance.md."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from .factories import dossier_for, fill, valid_row
+from .factories import dossier_for, fill
 from .test_views import _client
 
 pytestmark = pytest.mark.django_db
@@ -33,41 +33,38 @@ def test_my_dossier_page(warm, django_assert_max_num_queries):
 
 def test_the_dossier_page(warm, django_assert_max_num_queries):
     me, dossier = warm
-    with django_assert_max_num_queries(14):  # was 33: the sections are a cached fragment per revision
+    # was 33, then 14: the sections are a cached fragment per revision; a draft reads no versions, decisions or
+    # returns (none exist before the submission); the top bar takes the active campaign from the dossier
+    with django_assert_max_num_queries(10):
         assert me.get(reverse("dossiers:detail", args=[dossier.pk])).status_code == 200
 
 
-def test_autosave_of_a_row(warm, django_assert_max_num_queries):
-    me, dossier = warm
-    item = dossier.achievement_items.get()
-    url = reverse("dossiers:item_save", args=[dossier.pk, "achievement", item.pk])
-    with django_assert_max_num_queries(19):  # was 24 (+ the eligibility re-check, ~20, inside the transaction)
-        response = me.post(url, {"title": "新题目"}, headers={"HX-Request": "true"})
-    assert response.status_code == 200 and "新题目" in response.content.decode()
+@pytest.fixture
+def reviewing(campaign, tree, inside_window, settings):
+    """A submitted dossier, opened once by its unit's clerk (the session's renewal, the sections' rows)."""
+    from django.test import Client
+
+    from zhicheng.accounts.tests.factories import login_verified
+    from zhicheng.dossiers.services import dossier_submit
+
+    from .factories import signed
+
+    settings.ZHICHENG_ELIGIBILITY_AFTER_COMMIT = True
+    dossier = dossier_for(tree["applicant"], campaign)
+    fill(dossier, tree["applicant"])
+    signed(dossier, tree["applicant"])
+    dossier_submit(dossier=dossier, actor=tree["applicant"])
+    clerk = Client()
+    login_verified(clerk, tree["unit_clerk"])
+    clerk.get(reverse("dossiers:detail", args=[dossier.pk]))
+    return clerk, dossier
 
 
-def test_autosave_through_the_api(warm, django_assert_max_num_queries):
-    me, dossier = warm
-    item = dossier.achievement_items.get()
-    with django_assert_max_num_queries(17):  # was 20 (+ the re-check)
-        response = me.patch(f"/api/v1/dossiers/{dossier.pk}/sections/achievement/{item.pk}", {"title": "新题目"},
-                            content_type="application/json")
-    assert response.status_code == 200
-
-
-def test_the_stored_counts_follow_rows_and_files(warm):
-    from zhicheng.dossiers.models import Dossier
-    from zhicheng.dossiers.selectors import section_counts_of
-    from zhicheng.dossiers.services import section_item_create, section_item_delete
-
-    _me, dossier = warm
-    applicant = dossier.applicant
-    stored = Dossier.objects.get(pk=dossier.pk).section_counts
-    assert stored == section_counts_of(dossier)
-    item = section_item_create(dossier=dossier, actor=applicant, section="social_security",
-                               data=valid_row("social_security", month="2023-01"))
-    after = Dossier.objects.get(pk=dossier.pk).section_counts
-    assert after["social_security"]["rows"] == stored["social_security"]["rows"] + 1 == section_counts_of(
-        dossier)["social_security"]["rows"]
-    section_item_delete(dossier=dossier, actor=applicant, section="social_security", item_id=item.pk)
-    assert Dossier.objects.get(pk=dossier.pk).section_counts == section_counts_of(dossier)
+def test_the_reviewers_dossier_page(reviewing, django_assert_max_num_queries):
+    """Issue 11's target is 10; measured 78 (not met): the content snapshot is read three times (the pledge's
+    check against the content, the diff to the submitted version, the rows laid out as tabs: ~12 queries each),
+    then the review, committee, social-security and eligibility panels (~12). This pins the figure so it cannot
+    grow unnoticed; docs/performance.md says what reaching 10 needs."""
+    clerk, dossier = reviewing
+    with django_assert_max_num_queries(78):
+        assert clerk.get(reverse("dossiers:detail", args=[dossier.pk])).status_code == 200

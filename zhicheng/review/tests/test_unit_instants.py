@@ -266,3 +266,16 @@ def test_handover_api_and_other_organisations_denied(client, tree, campaign):
         other = as_(client, tree["unit_clerk"]).get("/api/v1/review/queue/handover",
                                                     {"organisation": tree["department"].pk})
     assert other.status_code == 404
+
+
+def test_handover_missing_counts_every_dossier_beyond_the_listed_ones(tree, campaign):
+    """The count rides on the listed rows (a window over the whole result): it is not capped by the list's limit."""
+    import datetime as dt
+
+    from zhicheng.review.selectors import handover_missing
+
+    for applicant in (tree["applicant"], tree["other_applicant"]):
+        dossier_in_state(applicant, campaign, "publicity_done")
+    count, rows = handover_missing(tree["department"], at=dt.datetime.fromisoformat("2024-11-01T00:00:00+08:00"),
+                                   limit=1)
+    assert count == 2 and len(rows) == 1
