@@ -104,7 +104,10 @@ def server_cmd(kind: str, app: str, port: int) -> list[str]:
                 "--workers", str(WORKERS), "--blocking-threads", str(THREADS), "--no-ws", "--log-level", "warning",
                 app]
     return [PY, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
-            "--workers", str(WORKERS), "--threads", str(THREADS), "--timeout", "120", "--log-level", "warning"]
+            "--workers", str(WORKERS), "--threads", str(THREADS), "--timeout", "120",
+            # keep idle client connections longer than any user's think time (locust: up to 3 s): at gunicorn's
+            # default of 2 s a request sent as the server closes the idle socket was reset (ConnectionResetError)
+            "--keep-alive", "75", "--log-level", "warning"]
 
 
 def wait_ready(url: str, proc: subprocess.Popen, seconds: int = 180) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import django_otp
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -158,6 +156,9 @@ def _second_factor_passed(request, device) -> None:
 
 def _qr_svg(uri: str) -> str:
     """An inline SVG QR code of the otpauth:// URI (no external assets, works without JavaScript)."""
+    import qrcode  # only when a device is set up: not loaded by every app worker (qrcode pulls in PIL and lxml)
+    import qrcode.image.svg
+
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     svg = image.to_string(encoding="unicode")
     return svg[svg.index("<svg"):]

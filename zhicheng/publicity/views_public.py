@@ -28,7 +28,7 @@ from .forms import LookupForm, ObjectionForm
 PAGE_SIZE = 100
 
 
-@public_cacheable()
+@public_cacheable(server_cache=True)
 def public_list(request):
     """Current unit publicity, grouped by unit, printable."""
     today = timezone.localdate()

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -32,22 +31,14 @@ from zhicheng.dossiers.models import Dossier, DossierState, DossierVersion, Evid
 from zhicheng.dossiers.sections import SECTIONS
 from zhicheng.files.pdf import pdf_cjk_font
 
-from .permissions import area_ids, id_number_masked
+from .archive_scope import ARCHIVE_STATES, archive_dossiers_for  # noqa: F401 - re-exported
+from .permissions import id_number_masked
 
 logger = logging.getLogger(__name__)
 S = DossierState
-# A dossier whose evaluation has ended (passed or failed, and what follows a result) can be archived
-ARCHIVE_STATES = (S.PASSED, S.FAILED, S.IN_RESULT_PUBLICITY, S.RESULT_PUBLICITY_DONE, S.RESULT_OBJECTION_UPHELD,
-                  S.CONFERRED, S.REVOKED)
 INDEX_LINES_PER_PAGE = 32
 _W, _H = A4
 _MARGIN = 20 * mm
-
-
-def archive_dossiers_for(organisation: Organisation, campaign: Campaign) -> QuerySet[Dossier]:
-    return (Dossier.objects.filter(organisation_id__in=area_ids(organisation), campaign=campaign,
-                                   state__in=ARCHIVE_STATES)
-            .select_related("applicant", "organisation").order_by("organisation__name", "id"))
 
 
 @dataclass

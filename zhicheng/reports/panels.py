@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from zhicheng.core.panels import Panel
 from zhicheng.dossiers.models import Dossier
 
-from .archive import ARCHIVE_STATES
+from .archive_scope import ARCHIVE_STATES
 from .permissions import can_download_archive
 
 

@@ -12,7 +12,7 @@ from zhicheng.campaigns.models import Campaign
 from zhicheng.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhicheng.dossiers.models import Dossier
 
-from .archive import ARCHIVE_STATES, archive_dossiers_for
+from .archive_scope import ARCHIVE_STATES, archive_dossiers_for
 from .models import Export, ExportKind
 from .permissions import can_download_archive, id_or_none
 from .sources import export_source, statistics_organisation_get

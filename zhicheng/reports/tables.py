@@ -6,11 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
-_BOLD = Font(bold=True)
+# openpyxl is imported where a workbook is written (the task worker), not by every app worker that loads the URLs
 _SHEET_TITLE_MAX = 31
 _BAD_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
@@ -20,10 +16,14 @@ def _sheet_title(title: str) -> str:
 
 
 def _header(ws, columns: list[str]) -> list:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
     cells = []
     for title in columns:
         cell = WriteOnlyCell(ws, value=str(title))
-        cell.font = _BOLD
+        cell.font = bold
         cells.append(cell)
     return cells
 
@@ -34,6 +34,8 @@ def xlsx_write(target, sheets: Iterable[tuple[str, list[str], Iterable[list]]], 
 
     Rows are consumed one at a time and never kept; `progress(n)` is called every `every` rows. Returns the count.
     """
+    from openpyxl import Workbook
+
     wb = Workbook(write_only=True)
     done = 0
     for title, columns, rows in sheets:

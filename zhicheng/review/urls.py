@@ -19,6 +19,7 @@ urlpatterns = [
     # -- department and office review, queues, bulk actions, timeline --------------------------------------------
     path("queue/", views_queue.queue, name="queue"),
     path("queue/<int:organisation_id>/", views_queue.queue, name="queue_for"),
+    path("queue/<int:organisation_id>/units/", views_queue.queue_unit_options, name="queue_unit_options"),
     path("bulk/", views_queue.bulk, name="bulk"),
     path("dossiers/<int:pk>/timeline/", views_queue.timeline, name="timeline"),
     # -- end of department and office review

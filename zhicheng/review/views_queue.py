@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +28,7 @@ from . import selectors
 from .services.bulk import bulk_action_get, bulk_actions_for, bulk_apply, bulk_preview
 
 PAGE_SIZE = 30
+UNIT_CHOICES_MAX = 200  # above this many units in a queue, the unit filter's options load when the select is opened
 _CATALOG_KEY, _CATALOG_SECONDS = "review:queue:catalog", 300
 _YES_NO = [("", gettext_lazy("全部")), ("yes", gettext_lazy("是")), ("no", gettext_lazy("否"))]
 SORT_CHOICES = [
@@ -53,12 +59,25 @@ class QueueFilterForm(forms.Form):
     todo = forms.BooleanField(label=gettext_lazy("只看待本机构办理"), required=False)
     sort = forms.ChoiceField(label=gettext_lazy("排序"), choices=SORT_CHOICES, required=False)
 
-    def __init__(self, *args, counts, units, **kwargs):
+    def __init__(self, *args, counts, units, units_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         shown = {s: f"{label}（{n}）" for s, label, n in counts}
         states = [(s, shown.get(s, label)) for s, label in DossierState.choices]
         self.fields["state"].choices = [("", _("全部")), *states]
-        self.fields["unit"].choices = [("", _("全部")), *units]
+        field = self.fields["unit"]
+        if len(units) <= UNIT_CHOICES_MAX or not units_url:
+            field.choices = [("", _("全部")), *units]
+        else:
+            # An office's or a department's queue spans thousands of units: Django renders each <option> through a
+            # template (1,367 units took ~1 s of the page at 80,000 dossiers). The page carries only the chosen
+            # unit; the full list comes from `units_url` when the clerk opens the select (htmx), every unit still
+            # a valid choice.
+            known = {str(pk) for pk, _name in units}
+            chosen = self.data.get("unit", "") if self.is_bound else ""
+            field.choices = [("", _("全部")), *[(pk, name) for pk, name in units if str(pk) == chosen]]
+            field.valid_value = lambda value: value in ("", None) or str(value) in known  # type: ignore[method-assign]
+            field.widget.attrs.update({"hx-get": f"{units_url}?{urlencode({'unit': chosen})}",
+                                       "hx-trigger": "focus once, pointerenter once", "hx-swap": "innerHTML"})
         series, levels = _catalog_choices()
         self.fields["series"].choices = [("", "---------"), *series]
         self.fields["level"].choices = [("", "---------"), *levels]
@@ -89,7 +108,8 @@ def queue(request, organisation_id: int | None = None):
     organisation = selectors.queue_organisation_get(request.user, organisation_id or request.GET.get("organisation"),
                                                     organisations)
     counts, units = selectors.queue_summary(organisation)
-    form = QueueFilterForm(request.GET or None, counts=counts, units=units)
+    form = QueueFilterForm(request.GET or None, counts=counts, units=units,
+                           units_url=reverse("review:queue_unit_options", args=[organisation.pk]))
     filters = form.filters()
     dossiers = selectors.queue_for(organisation, filters)
     count = selectors.queue_count(organisation, filters, counts)
@@ -111,6 +131,19 @@ def queue(request, organisation_id: int | None = None):
         "query": _query_without(request, "page", "after"), "states": DossierState,
         "next_after": selectors.keyset_cursor(last, filters.sort) if last is not None else None,
     })
+
+
+@login_required
+def queue_unit_options(request, organisation_id: int):
+    """The unit filter's <option>s of a queue (fetched when the select is opened), built without a template per
+    option: an office's queue spans every unit of the province."""
+    organisation = selectors.queue_organisation_get(request.user, organisation_id)
+    _counts, units = selectors.queue_summary(organisation)
+    chosen = request.GET.get("unit", "")
+    options = format_html_join("", '<option value="{}"{}>{}</option>',
+                               ((pk, mark_safe(" selected") if str(pk) == chosen else "", name)
+                                for pk, name in units))
+    return HttpResponse(format_html('<option value="">{}</option>{}', _("全部"), options))
 
 
 def _bulk_input(request):

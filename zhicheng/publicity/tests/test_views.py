@@ -70,6 +70,25 @@ class TestPublicPages:
                 assert again.status_code == 304 and not again.content
             assert 'hx-get="?form=1"' in response.content.decode()  # the form, and its token, when opened
 
+    def test_the_list_is_built_once_per_max_age_and_language(self, client, tree, entry, campaign,
+                                                             django_assert_max_num_queries):
+        from django.core.cache import cache
+
+        other = passed_dossier(tree["other_applicant"], campaign)
+        with at(DURING):
+            first = client.get("/public/publicity/")
+            published(tree["unit_clerk"], [other], "2024-10-08", now=DURING)
+            with django_assert_max_num_queries(0):  # kept by the server as long as any cache may keep it
+                kept = client.get("/public/publicity/")
+            english = client.get("/public/publicity/", headers={"Accept-Language": "en"})
+            cache.clear()  # what the max-age's end does
+            fresh = client.get("/public/publicity/")
+        name = tree["other_applicant"].real_name
+        assert kept.content == first.content and name not in kept.content.decode()
+        assert "public" in kept["Cache-Control"] and kept["ETag"] == first["ETag"]
+        assert english.content != first.content and name in english.content.decode()
+        assert name in fresh.content.decode()
+
     def test_a_forged_objection_without_the_csrf_token_is_refused(self, entry):
         from django.test import Client
 

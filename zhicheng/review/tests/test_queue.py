@@ -291,3 +291,35 @@ def test_menu_offers_the_queue_to_reviewers(tree):
     links = {link.url_name for link in menu_links_for(Role.REVIEW_CLERK, tree["unit"])}
     assert "review:queue_for" in links
     assert "review:queue_for" not in {link.url_name for link in menu_links_for(Role.APPLICANT, tree["unit"])}
+
+
+def unit_select(html: str) -> str:
+    return html.split('name="unit"', 1)[1].split("</select>", 1)[0]
+
+
+def test_a_queue_of_many_units_loads_the_unit_options_when_the_select_is_opened(client, tree, campaign, monkeypatch):
+    from zhicheng.review import views_queue
+
+    monkeypatch.setattr(views_queue, "UNIT_CHOICES_MAX", 1)
+    mine, other = make(tree, campaign, S.RECOMMENDED), make(tree, campaign, S.RECOMMENDED, "other_unit")
+    dept = tree["department"]
+    login_verified(client, tree["department_clerk"])
+    page = client.get(reverse("review:queue_for", args=[dept.pk])).content.decode()
+    names = (tree["unit"].name, tree["other_unit"].name)
+    assert f'hx-get="/review/queue/{dept.pk}/units/?unit=' in unit_select(page)
+    assert not any(n in unit_select(page) for n in names)
+    options = client.get(reverse("review:queue_unit_options", args=[dept.pk]), {"unit": tree["other_unit"].pk})
+    html = options.content.decode()
+    assert all(n in html for n in names) and f'value="{tree["other_unit"].pk}" selected' in html
+    # filtering by a unit that is not in the page's short list still works, and the select shows it
+    filtered = client.get(reverse("review:queue_for", args=[dept.pk]), {"unit": tree["other_unit"].pk})
+    body = filtered.content.decode()
+    assert f"/dossiers/{other.pk}/" in body and f"/dossiers/{mine.pk}/" not in body
+    assert tree["other_unit"].name in unit_select(body) and tree["unit"].name not in unit_select(body)
+
+
+def test_the_unit_options_of_a_queue_the_clerk_does_not_work_are_not_found(client, tree, campaign):
+    make(tree, campaign, S.RECOMMENDED)
+    login_verified(client, tree["unit_clerk"])
+    response = client.get(reverse("review:queue_unit_options", args=[tree["department"].pk]))
+    assert response.status_code == 404
