@@ -12,7 +12,6 @@ from zhicheng.dossiers.guards import GuardContext, guard_register, refuse
 from . import rules
 from .models import AgendaItem, BallotState, EvaluationResult, MeetingStatus, SeatStatus
 
-
 # A signing meeting's items and quota figures, read once for its whole batch of results (`signing_prefetched`):
 # the guards then ask nothing of the database per dossier. Outside a signing (None) they query as usual.
 _SIGNING: ContextVar[dict | None] = ContextVar("committees_signing", default=None)

@@ -246,7 +246,7 @@ def dossier_transition_many(*, dossiers: list[Dossier], to: str, actor: Any, ip:
     now = timezone.now()
     fields = {"state", "state_changed_at", "updated_at", "held_by", "held_since"}
     changes, events = [], []
-    allowed: dict[tuple, Decision] = {}
+    allowed: dict[tuple[Any, int], Decision] = {}
     for row in locked:
         transition = _row(row, to)
         if getattr(transition.who, "by_organisation", False):  # depends on the dossier's unit alone: ask once
