@@ -485,6 +485,60 @@ def defence_scores(request, item_id: int, payload: ScoresIn):
     return Status(201, {"saved": len(rows)})
 
 
+class DefenceSlotIn(Schema):
+    at: dt.datetime
+    place: str
+    order: int
+
+
+class NoShowIn(Schema):
+    no_show: bool
+    note: str = ""
+
+
+class DefenceSlotOut(Schema):
+    item_id: int
+    at: dt.datetime | None
+    place: str
+    order: int | None
+    no_show: bool
+    note: str
+
+
+def _slot(item) -> dict:
+    return {"item_id": item.pk, "at": item.defence_at, "place": item.defence_place, "order": item.defence_order,
+            "no_show": item.defence_no_show, "note": item.defence_note}
+
+
+@router.post("/items/{item_id}/defence-slot", response=DefenceSlotOut)
+def defence_slot(request, item_id: int, payload: DefenceSlotIn):
+    from django.utils import timezone
+
+    item = _item_for_secretary(request.auth, item_id)
+    at = timezone.make_aware(payload.at) if timezone.is_naive(payload.at) else payload.at
+    item = services.defence_slot_set(actor=request.auth, item=item, at=at, place=payload.place, order=payload.order,
+                                     ip=client_ip(request))
+    return _slot(item)
+
+
+@router.post("/items/{item_id}/no-show", response=DefenceSlotOut)
+def defence_no_show(request, item_id: int, payload: NoShowIn):
+    item = _item_for_secretary(request.auth, item_id)
+    item = services.defence_no_show_mark(actor=request.auth, item=item, no_show=payload.no_show, note=payload.note,
+                                         ip=client_ip(request))
+    return _slot(item)
+
+
+@router.get("/my/dossiers/{dossier_id}/defence", response=DefenceSlotOut)
+def my_defence_slot(request, dossier_id: int):
+    """The applicant's own defence slot (time, place, order) — nothing else of the meeting."""
+    dossier = Dossier.objects.filter(pk=dossier_id, applicant_id=request.auth.pk).first()
+    item = selectors.defence_slot_of(dossier) if dossier is not None else None
+    if item is None:
+        raise NotFound("not_found", "尚未安排答辩", "No defence scheduled")
+    return _slot(item)
+
+
 @router.post("/items/{item_id}/panel-opinions", response={201: dict})
 def panel_opinion(request, item_id: int, payload: PanelIn):
     item = _item_for_secretary(request.auth, item_id)
@@ -525,6 +579,41 @@ class CommitteeOut(Schema):
 @paginate(Pagination, page_size=50)
 def committee_list(request):
     return selectors.committees_for(request.auth)
+
+
+class CommitteeUpdateIn(Schema):
+    name: str
+    approval_number: str
+    valid_from: dt.date
+    valid_until: dt.date
+    min_size: int
+    chair_id: int | None = None
+    vice_chair_ids: list[int] = []
+
+
+@router.put("/committees/{committee_id}", response=CommitteeOut)
+def committee_update(request, committee_id: int, payload: CommitteeUpdateIn):
+    committee = selectors.committee_get_for(request.auth, committee_id)
+    pool = selectors.pool_for(request.auth)
+    chair = pool.filter(pk=payload.chair_id).first() if payload.chair_id else None
+    vice = list(pool.filter(pk__in=payload.vice_chair_ids))
+    if (payload.chair_id and chair is None) or len(vice) != len(set(payload.vice_chair_ids)):
+        raise NotFound("not_found", "主任或副主任委员不在专家库中", "Chair or vice-chair not in the pool")
+    return services.committee_update(
+        actor=request.auth, committee=committee, name=payload.name, approval_number=payload.approval_number,
+        valid_from=payload.valid_from, valid_until=payload.valid_until, min_size=payload.min_size, chair=chair,
+        vice_chairs=vice, ip=client_ip(request))
+
+
+@router.post("/experts/{expert_id}/relations", response={201: dict})
+def expert_relation(request, expert_id: int, payload: RelationIn):
+    """The pool's manager records a relation the expert declared to them (the expert's own: /my/relations)."""
+    expert = selectors.pool_get(request.auth, expert_id)
+    relation = services.relation_declare(
+        actor=request.auth, expert=expert, kind=payload.kind, person_id_number=payload.person_id_number,
+        organisation=_get(Organisation, payload.organisation_id, "单位") if payload.organisation_id else None,
+        until=payload.until, note=payload.note, ip=client_ip(request))
+    return Status(201, {"id": relation.pk})
 
 
 @router.post("/committees", response={201: CommitteeOut})

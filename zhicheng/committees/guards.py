@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from zhicheng.campaigns.models import CampaignQuota
 from zhicheng.core.permissions import ALLOW, Decision
 from zhicheng.dossiers.guards import GuardContext, guard_register, refuse
@@ -9,9 +12,29 @@ from zhicheng.dossiers.guards import GuardContext, guard_register, refuse
 from . import rules
 from .models import AgendaItem, BallotState, EvaluationResult, MeetingStatus, SeatStatus
 
+# A signing meeting's items and quota figures, read once for its whole batch of results (`signing_prefetched`):
+# the guards then ask nothing of the database per dossier. Outside a signing (None) they query as usual.
+_SIGNING: ContextVar[dict | None] = ContextVar("committees_signing", default=None)
+
+
+@contextmanager
+def signing_prefetched(items: list[AgendaItem], plans: dict[tuple, int | None], used: dict[tuple, int]):
+    """While a meeting's results are recorded: its items by dossier, the plan and the passes per series/level.
+
+    The caller holds the meeting's and the plans' row locks and has written every result row first, so these
+    figures are exactly what the guards would read."""
+    token = _SIGNING.set({"items": {item.dossier_id: item for item in items}, "plans": plans, "used": used})
+    try:
+        yield
+    finally:
+        _SIGNING.reset(token)
+
 
 def _current_item(ctx: GuardContext) -> AgendaItem | None:
     """The dossier's latest agenda item (a dossier sits on one meeting at a time)."""
+    signing = _SIGNING.get()
+    if signing is not None and ctx.dossier.pk in signing["items"]:
+        return signing["items"][ctx.dossier.pk]
     return (AgendaItem.objects.select_related("meeting", "meeting__chair").filter(dossier_id=ctx.dossier.pk)
             .order_by("-meeting_id").first())
 
@@ -81,6 +104,13 @@ def quota_available(ctx: GuardContext) -> Decision:
 
     The pass's own result row is recorded first, so the count includes it."""
     dossier = ctx.dossier
+    signing = _SIGNING.get()
+    key = (dossier.campaign_id, dossier.series_id, dossier.level_id)
+    if signing is not None and dossier.pk in signing["items"] and key in signing["plans"]:
+        plan, used = signing["plans"][key], signing["used"].get(key, 0)
+        if plan is None or used <= plan:
+            return ALLOW
+        return refuse("quota_exceeded", f"通过人数将超出评审计划（{plan} 名）", f"Beyond the plan of {plan}", plan=plan)
     plan = CampaignQuota.objects.filter(campaign_id=dossier.campaign_id, series_id=dossier.series_id,
                                         level_id=dossier.level_id).values_list("count", flat=True).first()
     if plan is None:

@@ -28,3 +28,16 @@ def evaluation_panel(request: HttpRequest, dossier: Dossier) -> Panel | None:
         "signed": item is not None and item.meeting.status == MeetingStatus.SIGNED,
         "entrustment": Entrustment.objects.filter(dossier=dossier).first(),
     })
+
+
+def defence_slot_panel(request: HttpRequest, dossier: Dossier) -> Panel | None:
+    """For the applicant: when and where their defence (答辩) is, and their place in the order — nothing else of
+    the meeting (not its experts, not its votes)."""
+    from .selectors import defence_slot_of
+
+    if dossier.applicant_id != request.user.pk:
+        return None
+    item = defence_slot_of(dossier)
+    if item is None or item.meeting.status == MeetingStatus.SIGNED:
+        return None
+    return Panel("committees/defence_panel.html", {"item": item})

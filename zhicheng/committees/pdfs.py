@@ -19,7 +19,7 @@ from django.utils import timezone
 from zhicheng.files.models import PreviewStatus, StoredFile
 from zhicheng.files.pdf import pdf_cjk_font
 
-from .models import Conflict, Entrustment, Meeting, SeatStatus
+from .models import Conflict, DefenceScore, Entrustment, Meeting, SeatStatus
 
 LINE = 18
 
@@ -92,7 +92,9 @@ def minutes_pdf(meeting: Meeting) -> StoredFile:
     present = [s.expert.user.real_name for s in seats if s.present]
     page.line(f"出席委员 {len(present)} 人（委员 {len(seats)} 人）：{'、'.join(present)}", size=10)
     page.line("回避情况：")
-    items = list(meeting.items.select_related("dossier__applicant", "dossier__organisation").order_by("position"))
+    items = list(meeting.items.select_related("dossier__applicant", "dossier__organisation")
+                 .prefetch_related("panel_opinions").order_by("position"))
+    defence = defence_averages(meeting)
     conflicts = Conflict.objects.filter(dossier__in=[i.dossier for i in items],
                                         expert__in=[s.expert for s in seats]).select_related("expert__user",
                                                                                              "dossier__applicant")
@@ -104,6 +106,11 @@ def minutes_pdf(meeting: Meeting) -> StoredFile:
         page.line(f"{item.position}. {_candidate(item)}：同意 {item.yes}，不同意 {item.no}，弃权 {item.abstain}，"
                   f"有表决权 {item.eligible} 人，{'通过' if item.passed and not item.quota_excluded else '未通过'}",
                   size=10, indent=12)
+        if item.defence_no_show:
+            page.line(f"答辩：未到场（{item.defence_note}），仍列入议程表决", size=10, indent=24)
+        elif item.pk in defence:
+            experts, average = defence[item.pk]
+            page.line(f"答辩：{experts} 名专家评分，平均 {average:.1f} 分", size=10, indent=24)
         for opinion in item.panel_opinions.all():
             page.line(f"{opinion.panel_name}：{opinion.opinion}", size=10, indent=24)
         if item.quota_excluded:
@@ -111,6 +118,18 @@ def minutes_pdf(meeting: Meeting) -> StoredFile:
     chair = meeting.chair.user.real_name if meeting.chair_id else ""
     page.line(f"主任委员 {chair} 已签署计票结果。")
     return _store(page.finish(), folder="minutes", ext="pdf", kind="pdf")
+
+
+def defence_averages(meeting: Meeting) -> dict[int, tuple[int, float]]:
+    """Per agenda item: how many experts scored the defence and their average total (one query)."""
+    from collections import defaultdict
+
+    totals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for item_id, expert_id, score in DefenceScore.objects.filter(item__meeting=meeting).values_list(
+            "item_id", "expert_id", "score"):
+        totals[item_id][expert_id] += score
+    return {item_id: (len(by_expert), sum(by_expert.values()) / len(by_expert))
+            for item_id, by_expert in totals.items()}
 
 
 def entrustment_letter_pdf(entrustment: Entrustment) -> StoredFile:

@@ -15,6 +15,7 @@ from .models import (
     BallotState,
     Committee,
     Conflict,
+    DefenceScore,
     EvaluationResult,
     Expert,
     Meeting,
@@ -149,3 +150,101 @@ def expert_work(user) -> list[dict]:
         work.append({"meeting": meeting, "seat": seat, "ballots_waiting": waiting,
                      "pledge_needed": seat.pledge_signed_at is None, "answer_needed": seat.status == "invited"})
     return work
+
+
+# -- the secretary's pages: one candidate, the pool, committees -------------------------------------------------
+
+
+def meeting_item_get(meeting: Meeting, item_id) -> AgendaItem:
+    item = (meeting.items.select_related("dossier__applicant", "dossier__organisation", "dossier__series",
+                                         "dossier__level").filter(pk=item_id).first()
+            if str(item_id).isdigit() else None)
+    if item is None:
+        raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
+    return item
+
+
+def panel_candidates(item: AgendaItem) -> QuerySet[Expert]:
+    """The meeting's seated members who may sit on a panel for this candidate: the recused are left out."""
+    conflicted = Conflict.objects.filter(dossier_id=item.dossier_id).values("expert_id")
+    return (Expert.objects.filter(seats__meeting_id=item.meeting_id, seats__status__in=SEATED)
+            .exclude(pk__in=conflicted).select_related("user").order_by("seats__position"))
+
+
+def defence_summary(item: AgendaItem) -> dict:
+    """How many experts scored the defence and their average total — no expert's own scores (one query)."""
+    totals: dict[int, int] = {}
+    for expert_id, score in DefenceScore.objects.filter(item=item).values_list("expert_id", "score"):
+        totals[expert_id] = totals.get(expert_id, 0) + score
+    return {"experts": len(totals), "average": (sum(totals.values()) / len(totals)) if totals else None}
+
+
+def my_defence_scores(seat: MeetingMember) -> dict[int, dict[str, int]]:
+    """The expert's own scores per agenda item (to show and correct them on their page)."""
+    scores: dict[int, dict[str, int]] = {}
+    for item_id, criterion, score in DefenceScore.objects.filter(
+            expert_id=seat.expert_id, item__meeting_id=seat.meeting_id).values_list("item_id", "criterion", "score"):
+        scores.setdefault(item_id, {})[criterion] = score
+    return scores
+
+
+def pool_get(user, pk) -> Expert:
+    expert = pool_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if expert is None:
+        raise NotFound("not_found", "专家不存在或无权查看", "Expert not found")
+    return expert
+
+
+def office_for_pool(user):
+    """The title office whose pool a new expert joins: the (first) office the user manages."""
+    from zhicheng.accounts.models import Organisation
+
+    return Organisation.objects.filter(pk__in=managed_office_ids(user)).order_by("pk").first()
+
+
+def expert_account(user, username: str):
+    """A user account holding the expert role under an office the user manages (the pool's people)."""
+    from zhicheng.accounts.models import Membership, Role
+    from zhicheng.core.errors import ApplicationError
+
+    offices = managed_office_ids(user)
+    membership = (Membership.objects.select_related("user")
+                  .filter(user__username=username.strip(), role=Role.EXPERT, is_active=True)
+                  .filter(Q(organisation_id__in=offices) | Q(organisation__parent_id__in=offices)).first()
+                  if username.strip() else None)
+    if membership is None:
+        raise ApplicationError("expert_account", "未找到该账号：须是本职改办下已开通“评审专家”角色的用户",
+                               "No such account with the expert role under your office",
+                               details={"fields": {"username": ["未找到该专家账号"]}})
+    return membership.user
+
+
+def organisation_by_name(name: str):
+    from zhicheng.accounts.models import Organisation
+
+    return Organisation.objects.filter(name=name.strip()).first() if name.strip() else None
+
+
+def series_choices():
+    from zhicheng.catalog.models import Series
+
+    return Series.objects.order_by("pk")
+
+
+def level_choices():
+    from zhicheng.catalog.models import Level
+
+    return Level.objects.order_by("-rank")
+
+
+def committee_get_for(user, pk) -> Committee:
+    committee = committees_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if committee is None:
+        raise NotFound("not_found", "评审委员会不存在或无权查看", "Committee not found")
+    return committee
+
+
+def defence_slot_of(dossier: Dossier) -> AgendaItem | None:
+    """The applicant's defence slot: time, place, order (of the latest meeting that scheduled one)."""
+    return (AgendaItem.objects.filter(dossier=dossier, defence_at__isnull=False).select_related("meeting")
+            .order_by("-meeting_id").first())

@@ -123,6 +123,22 @@ def meeting_act(request, meeting_id: int, action: str):
         if item is None:
             raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
         (services.ballot_open if action == "open" else services.ballot_close)(actor=request.user, item=item, ip=ip)
+    elif action in ("defence", "no_show", "panel"):
+        item = AgendaItem.objects.filter(meeting=meeting, pk=request.POST.get("item") or 0).first()
+        if item is None:
+            raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
+        if action == "defence":
+            at, order = _defence_input(request.POST)
+            services.defence_slot_set(actor=request.user, item=item, at=at, order=order,
+                                      place=request.POST.get("defence_place", ""), ip=ip)
+        elif action == "no_show":
+            services.defence_no_show_mark(actor=request.user, item=item, no_show=request.POST.get("no_show") == "1",
+                                          note=request.POST.get("note", ""), ip=ip)
+        else:
+            experts = list(Expert.objects.filter(pk__in=[v for v in request.POST.getlist("experts") if v.isdigit()],
+                                                 seats__meeting=meeting).distinct())
+            services.panel_opinion_record(actor=request.user, item=item, panel_name=request.POST.get("panel_name", ""),
+                                          experts=experts, opinion=request.POST.get("opinion", ""), ip=ip)
     elif action == "chair":
         expert = Expert.objects.filter(pk=request.POST.get("expert") or 0).first()
         if expert is None or not meeting.members.filter(expert=expert).exists():
@@ -134,6 +150,32 @@ def meeting_act(request, meeting_id: int, action: str):
 
     messages.success(request, _("已办理"))
     return redirect("committees:meeting", meeting_id=meeting.pk)
+
+
+def _defence_input(data) -> tuple[dt.datetime, int]:
+    from django.utils import timezone
+
+    from zhicheng.core.errors import ApplicationError
+
+    try:
+        at = dt.datetime.fromisoformat(data.get("defence_at", ""))
+        order = int(data.get("defence_order", ""))
+    except ValueError:
+        raise ApplicationError("defence_invalid", "请填写答辩时间和答辩顺序",
+                               "Give the defence's time and order") from None
+    return (timezone.make_aware(at) if timezone.is_naive(at) else at), order
+
+
+@login_required
+def meeting_item(request, meeting_id: int, item_id: int):
+    """One candidate of the meeting for the secretary: the defence slot, no-show, panel opinions (no ballots)."""
+    meeting = selectors.meeting_get_for_secretary(request.user, meeting_id)
+    item = selectors.meeting_item_get(meeting, item_id)
+    return render(request, "committees/meeting_item.html", {
+        "meeting": meeting, "item": item, "opinions": item.panel_opinions.prefetch_related("experts__user"),
+        "panel_candidates": selectors.panel_candidates(item),
+        "defence": selectors.defence_summary(item),
+    })
 
 
 def _file_response(stored, download_name: str):
@@ -236,6 +278,12 @@ def my_meeting(request, meeting_id: int):
     seat = selectors.expert_seat(request.user, meeting_id)
     items = list(selectors.expert_candidates(seat))
     is_chair = seat.meeting.chair_id == seat.expert_id
+    mine = selectors.my_defence_scores(seat)
+    for item in items:  # the rubric with this expert's own scores, to show and correct them
+        scored = mine.get(item.pk, {})
+        item.rubric = [{"name": name, "top": top, "mine": scored.get(name)}
+                       for name, top in services.DEFAULT_RUBRIC.items()]
+        item.scored, item.scored_total = bool(scored), sum(scored.values())
     return render(request, "committees/my_meeting.html", {
         "seat": seat, "meeting": seat.meeting, "items": [(item, selectors.item_totals(item)) for item in items],
         "is_chair": is_chair,
@@ -277,6 +325,15 @@ def my_act(request, meeting_id: int, action: str):
             raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
         services.conflict_record(actor=request.user, meeting=meeting, expert=seat.expert, dossier=item.dossier,
                                  note=request.POST.get("note", ""), ip=ip)
+    elif action == "score":
+        item = selectors.expert_candidates(seat).filter(pk=request.POST.get("item") or 0).first()
+        if item is None:
+            raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
+        scores = {criterion: _score_input(request.POST.get(f"score_{number}", ""), criterion)
+                  for number, criterion in enumerate(services.DEFAULT_RUBRIC, start=1)
+                  if request.POST.get(f"score_{number}", "").strip()}
+        services.defence_score(actor=request.user, item=item, scores=scores, ip=ip)
+        messages.success(request, _("答辩评分已保存"))
     elif action == "sign":
         services.tally_sign(actor=request.user, meeting=meeting, ip=ip)
     elif action in ("revote", "quota"):
@@ -288,3 +345,141 @@ def my_act(request, meeting_id: int, action: str):
     else:
         raise NotFound("not_found", "没有此操作", "No such action")
     return redirect("committees:my_meeting", meeting_id=meeting.pk)
+
+
+def _score_input(raw: str, criterion: str) -> int:
+    from zhicheng.core.errors import ApplicationError
+
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApplicationError("score_invalid", f"评分项“{criterion}”的分数须为整数",
+                               "A score is a whole number") from None
+
+
+# -- the pool and the committees (the secretary's or the office's pages) ---------------------------------------
+
+
+def _date(raw: str, field: str, zh: str) -> dt.date:
+    from zhicheng.core.errors import ApplicationError
+
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ApplicationError("date_invalid", f"请填写{zh}（日期）", f"Give the date: {field}",
+                               details={"fields": {field: ["请填写日期"]}}) from None
+
+
+def _form_page(request, template: str, context: dict, initial: dict, save):
+    """GET shows the form with `initial`; POST saves through `save()` and redirects, or shows the form again with
+    what was typed and the refusal's message (400) — nothing typed is lost. Denials stay 403 / 404."""
+    from django.contrib import messages
+
+    from zhicheng.core.errors import ApplicationError, PermissionDenied
+
+    context["v"] = initial
+    if request.method == "POST":
+        try:
+            target = save()
+        except (NotFound, PermissionDenied):
+            raise
+        except ApplicationError as exc:
+            context.update({"error": exc, "v": {**initial, **request.POST.dict(),
+                                                "is_active": request.POST.get("is_active", ""),
+                                                "vice_chairs": request.POST.getlist("vice_chairs")}})
+            return render(request, template, context, status=400)
+        messages.success(request, _("已保存"))
+        return redirect(target)
+    return render(request, template, context)
+
+
+@login_required
+def expert_edit(request, expert_id: int | None = None):
+    from zhicheng.catalog.models import Level, Series
+
+    offices = managed_office_ids(request.user)
+    if not offices:
+        raise NotFound("not_found", "页面不存在", "Not found")
+    expert = selectors.pool_get(request.user, expert_id) if expert_id else None
+
+    def save():
+        data = request.POST
+        user = expert.user if expert else selectors.expert_account(request.user, data.get("username", ""))
+        series = Series.objects.filter(pk=data.get("series") or 0).first()
+        level = Level.objects.filter(pk=data.get("level") or 0).first()
+        if series is None or level is None:
+            from zhicheng.core.errors import ApplicationError
+
+            raise ApplicationError("series_level_required", "请选择系列和职称级别", "Choose the series and level")
+        office = expert.office if expert else selectors.office_for_pool(request.user)
+        saved = services.expert_save(
+            actor=request.user, office=office, user=user, series=series, level=level, title=data.get("title", ""),
+            specialties=data.get("specialties", "").strip()[:200], unit_name=data.get("unit_name", "").strip()[:200],
+            unit=expert.unit if expert else None,
+            term_start=_date(data.get("term_start", ""), "term_start", "聘期开始"),
+            term_end=_date(data.get("term_end", ""), "term_end", "聘期结束"),
+            is_active=data.get("is_active") == "1", ip=client_ip(request))
+        return reverse("committees:expert_edit", args=[saved.pk])
+
+    return _form_page(request, "committees/expert_form.html", {
+        "expert": expert, "series": selectors.series_choices(), "levels": selectors.level_choices(),
+        "relations": expert.relations.select_related("person", "organisation") if expert else [],
+        "relation_kinds": services.RelationKind.choices,
+    }, {
+        "username": expert.user.username if expert else "", "series": str(expert.series_id) if expert else "",
+        "level": str(expert.level_id) if expert else "", "title": expert.title if expert else "",
+        "specialties": expert.specialties if expert else "", "unit_name": expert.unit_name if expert else "",
+        "term_start": expert.term_start.isoformat() if expert else "",
+        "term_end": expert.term_end.isoformat() if expert else "", "is_active": "1" if not expert or expert.is_active
+        else "",
+    }, save)
+
+
+@login_required
+@require_POST
+@refusals_go_back(lambda request, expert_id, **kw: reverse("committees:expert_edit", args=[expert_id]))
+def expert_relation_add(request, expert_id: int):
+    from django.contrib import messages
+
+    expert = selectors.pool_get(request.user, expert_id)
+    until = request.POST.get("until", "").strip()
+    services.relation_declare(
+        actor=request.user, expert=expert, kind=request.POST.get("kind", ""),
+        person_id_number=request.POST.get("person_id_number", ""),
+        organisation=selectors.organisation_by_name(request.POST.get("organisation", "")),
+        until=_date(until, "until", "截止日期") if until else None, note=request.POST.get("note", ""),
+        ip=client_ip(request))
+    messages.success(request, _("已登记利害关系"))
+    return redirect("committees:expert_edit", expert_id=expert.pk)
+
+
+@login_required
+def committee_edit(request, committee_id: int):
+    committee = selectors.committee_get_for(request.user, committee_id)
+    pool = selectors.pool_for(request.user).filter(series_id=committee.series_id, is_active=True)
+
+    def save():
+        data = request.POST
+        chair = pool.filter(pk=data.get("chair") or 0).first()
+        vice = list(pool.filter(pk__in=[v for v in data.getlist("vice_chairs") if v.isdigit()]))
+        try:
+            min_size = int(data.get("min_size", ""))
+        except ValueError:
+            from zhicheng.core.errors import ApplicationError
+
+            raise ApplicationError("min_size_invalid", "请填写最少委员人数", "Give the minimum size") from None
+        services.committee_update(
+            actor=request.user, committee=committee, name=data.get("name", ""),
+            approval_number=data.get("approval_number", ""), min_size=min_size, chair=chair, vice_chairs=vice,
+            valid_from=_date(data.get("valid_from", ""), "valid_from", "有效期起"),
+            valid_until=_date(data.get("valid_until", ""), "valid_until", "有效期止"), ip=client_ip(request))
+        return reverse("committees:home")
+
+    return _form_page(request, "committees/committee_form.html", {
+        "committee": committee, "pool": pool[:200],
+    }, {
+        "name": committee.name, "approval_number": committee.approval_number, "min_size": str(committee.min_size),
+        "valid_from": committee.valid_from.isoformat(), "valid_until": committee.valid_until.isoformat(),
+        "chair": str(committee.chair_id or ""),
+        "vice_chairs": [str(pk) for pk in committee.vice_chairs.values_list("pk", flat=True)],
+    }, save)

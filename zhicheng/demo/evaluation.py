@@ -92,6 +92,9 @@ def _run_meeting(*, secretary, committee, campaign, name: str, day: int, candida
             services.agenda_add(actor=secretary, meeting=meeting, dossier=dossier)
         seed = hashlib.sha256(f"zhicheng-demo-{name}".encode()).hexdigest()
         services.meeting_draw(actor=secretary, meeting=meeting, seed=seed)
+        for order, item in enumerate(meeting.items.order_by("position"), start=1):  # the applicant sees the slot
+            services.defence_slot_set(actor=secretary, item=item, at=_at(day, 9, 20 * (order - 1)),
+                                      place="新区政务中心 3 楼 302 答辩室", order=order)
     seats = list(MeetingMember.objects.filter(meeting=meeting, status=SeatStatus.INVITED)
                  .select_related("expert__user").order_by("position"))
     with replayed_clock(_at(day - 5, 10)):
@@ -105,9 +108,15 @@ def _run_meeting(*, secretary, committee, campaign, name: str, day: int, candida
             services.attendance_check_in(actor=secretary, meeting=meeting, expert=seat.expert)
         services.meeting_start(actor=secretary, meeting=meeting)
     items = list(meeting.items.order_by("position"))
+    voters = [s.expert for s in attending[:present] if s.expert_id in services.voters_of(items[0])]
+    with replayed_clock(_at(day, 9, 40)):  # after the defence: scores on the rubric and a review panel's opinion
+        for n, expert in enumerate(voters[:5]):
+            services.defence_score(actor=expert.user, item=items[0],
+                                   scores={"专业理论": 24 + n % 4, "业绩成果": 32 + n, "答辩表现": 22 + n % 3})
+        services.panel_opinion_record(actor=secretary, item=items[0], panel_name="第一评议组", experts=voters[1:4],
+                                      opinion="申报人业绩材料真实，代表性成果达到副高级水平，答辩思路清晰，同意提交评委会表决。")
     with replayed_clock(_at(day, 10)):
         services.ballot_open(actor=secretary, item=items[0])
-        voters = [s.expert for s in attending[:present] if s.expert_id in services.voters_of(items[0])]
         if votes is None:  # the chair and the others have not voted yet
             for expert in voters[-3:]:
                 services.vote_cast(actor=expert.user, item_id=items[0].pk, choice="yes")

@@ -106,6 +106,10 @@ def is_evaluation_actor(user, dossier) -> Decision:
     return deny("您不是本次评审的办理人员", "You do not act in this evaluation")
 
 
+# the answer depends on the dossier's unit alone: a batch of steps asks once per unit (dossier_transition_many)
+is_evaluation_actor.by_organisation = True  # type: ignore[attr-defined]
+
+
 def is_title_office_leader(user, dossier) -> Decision:
     """A review leader of the dossier's title office: who revokes a title conferred (nobody holds it any more)."""
     from .holders import title_office_of

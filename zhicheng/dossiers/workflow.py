@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from zhicheng.accounts.models import Organisation
 from zhicheng.audit.events import EventType
-from zhicheng.audit.services import audit_event_record
+from zhicheng.audit.services import audit_event_record, audit_events_record
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.permissions import ALLOW, Decision, require
 
@@ -229,4 +229,53 @@ def dossier_transition(
         data={"from": before, "to": to, **data}, ip=ip,
     )
     dossier_state_changed.send(sender=DossierStateChange, change=change, dossier=locked)
+    return locked
+
+
+@transaction.atomic
+def dossier_transition_many(*, dossiers: list[Dossier], to: str, actor: Any, ip: str | None = None,
+                            data: dict[str, Any] | None = None) -> list[Dossier]:
+    """Several dossiers take the same step at once (a signed meeting's results): the same table row, who-may and
+    guards per dossier as `dossier_transition`, but one lock query, one update, one insert of history rows and
+    one append of their events — a meeting of 200 candidates costs a few queries per dossier, not fifteen.
+    All or none: one refusal rolls the whole batch back."""
+    data = data or {}
+    locked = list(Dossier.objects.select_for_update(of=("self",))
+                  .select_related("campaign", "organisation", "organisation__parent", "organisation__parent__parent")
+                  .filter(pk__in=[d.pk for d in dossiers]).order_by("pk"))
+    now = timezone.now()
+    fields = {"state", "state_changed_at", "updated_at", "held_by", "held_since"}
+    changes, events = [], []
+    allowed: dict[tuple[Any, int], Decision] = {}
+    for row in locked:
+        transition = _row(row, to)
+        if getattr(transition.who, "by_organisation", False):  # depends on the dossier's unit alone: ask once
+            key = (transition.who, row.organisation_id)
+            if key not in allowed:
+                allowed[key] = transition.who(actor, row)
+            require(allowed[key])
+        else:
+            require(transition.who(actor, row))
+        guards_run(transition.guards, GuardContext(row, actor, data, now, to, None))
+        before, organisation = row.state, _acting_organisation(row)
+        level_before = holder_level(row)
+        row.state, row.state_changed_at, row.updated_at = to, now, now
+        fields.update(transition.enter(row, data, now) if transition.enter else [])
+        held_by = holder_organisation(row)
+        if getattr(held_by, "pk", None) != row.held_by_id or holder_level(row) != level_before:
+            row.held_by, row.held_since = held_by, now
+        changes.append(DossierStateChange(dossier=row, from_state=before, to_state=to, transition=transition.name,
+                                          actor=actor, organisation=organisation, at=now,
+                                          reason=str(data.get("reason") or "").strip()))
+        events.append({"event_type": transition.event, "actor": actor, "organisation": row.organisation,
+                       "obj": row, "data": {"from": before, "to": to, **data}, "ip": ip})
+    Dossier.objects.bulk_update(locked, sorted(fields))
+    DossierStateChange.objects.bulk_create(changes)
+    audit_events_record(events)
+    by_pk = {row.pk: row for row in locked}
+    for dossier in dossiers:  # the callers' objects show the new state too
+        for name in fields:
+            setattr(dossier, name, getattr(by_pk[dossier.pk], name))
+    for change, row in zip(changes, locked, strict=True):
+        dossier_state_changed.send(sender=DossierStateChange, change=change, dossier=row)
     return locked

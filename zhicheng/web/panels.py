@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString, mark_safe
 
-from zhicheng.committees.panels import evaluation_panel
+from zhicheng.committees.panels import defence_slot_panel, evaluation_panel
 from zhicheng.core.panels import Panel, PanelFunc
 from zhicheng.dossiers.models import Dossier
 from zhicheng.eligibility.panels import checklist_panel
@@ -36,9 +36,10 @@ def _owner_only(panel: PanelFunc) -> PanelFunc:
 
 # page (the dossiers URL name) -> slot -> panels, top to bottom
 DOSSIER_PAGES: dict[str, dict[str, Sequence[PanelFunc]]] = {
-    "detail": {"beside": [checklist_panel, decision_panel, evaluation_panel, check_panel, archive_panel],
+    "detail": {"beside": [checklist_panel, decision_panel, evaluation_panel, defence_slot_panel, check_panel,
+                          archive_panel],
                "after": [timeline_panel]},
-    "mine": {"beside": [checklist_panel]},
+    "mine": {"beside": [checklist_panel, defence_slot_panel]},
     "pledge": {"beside": [checklist_panel]},
     "section": {"after": [_owner_only(checklist_panel)]},
 }

@@ -37,6 +37,10 @@ def test_the_engineering_senior_committee_met_voted_signed_and_archived_minutes(
     with default_storage.open(signed.minutes_file.name, "rb") as fh:
         text = subprocess.run(["pdftotext", "-", "-"], input=fh.read(), capture_output=True, check=True).stdout
     assert "会议纪要" in text.decode()
+    # the defence: a slot, five experts' scores on the rubric, a review panel's opinion — all in the minutes
+    assert item.defence_at is not None and item.defence_order == 1 and item.defence_scores.count() == 15
+    assert "第一评议组：申报人业绩材料真实" in text.decode() and "5 名专家评分" in text.decode()
+    assert running.items.get().panel_opinions.exists()
     entrusted = EvaluationResult.objects.get(route="entrusted")
     assert entrusted.passed and _reached_passed(entrusted.dossier) and entrusted.document_number
 
