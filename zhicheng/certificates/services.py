@@ -33,7 +33,7 @@ from zhicheng.publicity.rules import period_is_over
 from . import render
 from .models import Certificate, IssueRun, RevocationReason, TitleDocument
 from .rules import certificate_number, code_new, sex_from_id
-from .signing import pdf_sign, sm2_memo, sm2_sign, sm2_verify
+from .signing import pdf_sign, sm2_sign, sm2_verify
 
 BAR_YEARS = 3  # §七(三): a title obtained by fraud is revoked and the person may not apply for 3 years
 OBTAINED_BY = {"self_run": "评审", "entrusted": "评审（委托）"}
@@ -177,8 +177,7 @@ def certificate_issue(*, certificate_id: int) -> bool:
             raise ApplicationError("sm2_failed", "国密签名校验失败，请检查签章密钥", "The SM2 signature did not verify")
         cert.pdf.save(f"certificates/{cert.document.issued_on:%Y}/{cert.number}.pdf", ContentFile(pdf), save=False)
         cert.pdf_sha256, cert.sm2_signature, cert.issued_at = hashlib.sha256(pdf).hexdigest(), signature, timezone.now()
-        cert.sm2_memo = sm2_memo(cert.register, signature)
-        cert.save(update_fields=["pdf", "pdf_sha256", "sm2_signature", "sm2_memo", "issued_at"])
+        cert.save(update_fields=["pdf", "pdf_sha256", "sm2_signature", "issued_at"])
         audit_event_record(event_type=EventType.CERTIFICATE_ISSUED, obj=cert,
                            organisation=cert.document.office_id, data={"number": cert.number})
     return True
