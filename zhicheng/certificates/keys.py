@@ -71,28 +71,48 @@ def sm2_keys() -> Sm2Keys:
     return Sm2Keys(private.read_text().strip(), public.read_text().strip())
 
 
+@functools.cache
+def sm2_private_key():
+    """The office's SM2 private key as a Tongsuo key object (built once per process from the hex file)."""
+    from tongsuopy.crypto.asymciphers import ec
+
+    return ec.derive_private_key(int(sm2_keys().private_hex, 16), ec.SM2())
+
+
+@functools.cache
+def sm2_public_key():
+    """The office's SM2 public key (x‖y from its own file, which is what the public verification trusts)."""
+    from tongsuopy.crypto.asymciphers import ec
+
+    public = sm2_keys().public_hex
+    return ec.EllipticCurvePublicNumbers(int(public[:64], 16), int(public[64:], 16), ec.SM2()).public_key()
+
+
 def keys_reset() -> None:
     """Forget the loaded keys (after the files were replaced; tests)."""
-    pades_signer.cache_clear()
-    office_certificate.cache_clear()
-    sm2_keys.cache_clear()
+    from . import signing
+
+    for cached in (pades_signer, office_certificate, sm2_keys, sm2_private_key, sm2_public_key,
+                   signing.pdf_signature_reserve, signing._pdf_signer):
+        cached.cache_clear()
+
+
+SM2_N = 0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123  # order of the SM2 curve's base point
 
 
 def sm2_public_from_private(private_hex: str) -> str:
-    from gmssl import sm2
+    """x‖y (128 hex digits, no 04 prefix) of the public key of `private_hex`."""
+    from tongsuopy.crypto.asymciphers import ec
 
-    crypt = sm2.CryptSM2(private_key=private_hex, public_key="")
-    return crypt._kg(int(private_hex, 16), sm2.default_ecc_table["g"])
+    numbers = ec.derive_private_key(int(private_hex, 16), ec.SM2()).public_key().public_numbers()
+    return f"{numbers.x:064x}{numbers.y:064x}"
 
 
 def sm2_private_new() -> str:
-    """A private key from the OS's CSPRNG in [1, n-1] (gmssl's own random_hex uses `random`, not fit for keys)."""
+    """A private key from the OS's CSPRNG in [1, n-2] (GB/T 32918 wants d < n-1)."""
     import secrets
 
-    from gmssl import sm2
-
-    n = int(sm2.default_ecc_table["n"], 16)
-    return f"{secrets.randbelow(n - 1) + 1:064x}"
+    return f"{secrets.randbelow(SM2_N - 2) + 1:064x}"
 
 
 def keys_demo_generate(folder: Path, *, issuer: str = "职称改革工作领导小组办公室（演示）") -> dict[str, Path]:

@@ -54,8 +54,6 @@ class Certificate(models.Model):
     holder_name = models.CharField(_("姓名"), max_length=60)
     register = models.JSONField(_("登记数据"))
     sm2_signature = models.CharField(_("SM2 签名"), max_length=160, blank=True)
-    # keyed memo that the SM2 signature was verified over exactly these register bytes (signing.sm2_memo)
-    sm2_memo = models.CharField(_("SM2 验签摘要"), max_length=64, blank=True)
     pdf = models.FileField(_("证书 PDF"), max_length=255, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     issued_at = models.DateTimeField(_("签发时间"), null=True, blank=True)

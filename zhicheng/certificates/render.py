@@ -19,17 +19,38 @@ def verification_url(code: str) -> str:
     return base + reverse("public_certificates:by_code", kwargs={"code": code})
 
 
-def _qr_image(url: str):
-    import qrcode
-    from reportlab.lib.utils import ImageReader
+# A fixed mask pattern: qrcode otherwise builds the symbol with all 8 masks to pick the "best" one (scoring is pure
+# Python and was ~40% of a certificate's render); any mask decodes the same, and ours have one short URL shape.
+QR_MASK_PATTERN = 0
 
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
+
+def _qr_matrix(url: str) -> list[list[bool]]:
+    import qrcode
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=QR_MASK_PATTERN)
     qr.add_data(url)
     qr.make(fit=True)
-    buffer = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    buffer.seek(0)
-    return ImageReader(buffer)
+    return qr.get_matrix()  # with the quiet zone (border) included
+
+
+def _qr_draw(pdf, url: str, *, x: float, y: float, size: float) -> None:
+    """Draw the QR code as vector squares (one rectangle per run of dark modules in a row): no PNG to encode."""
+    matrix = _qr_matrix(url)
+    module = size / len(matrix)
+    path = pdf.beginPath()
+    for row, cells in enumerate(matrix):
+        top = y + size - (row + 1) * module
+        column = 0
+        while column < len(cells):
+            if not cells[column]:
+                column += 1
+                continue
+            start = column
+            while column < len(cells) and cells[column]:
+                column += 1
+            path.rect(x + start * module, top, (column - start) * module, module)
+    pdf.setFillColorRGB(0, 0, 0)
+    pdf.drawPath(path, stroke=0, fill=1)
 
 
 FACE_ROWS = (
@@ -66,7 +87,7 @@ def certificate_pdf(register: dict, *, id_type_label: str) -> bytes:
         pdf.drawString(190, y, str(values.get(key, "") or "—"))
         y -= 28
     url = verification_url(register["code"])
-    pdf.drawImage(_qr_image(url), width - 220, 70, width=140, height=140)
+    _qr_draw(pdf, url, x=width - 220, y=70, size=140)
     pdf.setFont(font, 9)
     pdf.drawString(80, 90, "扫描二维码或登录验证页面，输入证书编号和姓名核验本证书。")
     pdf.drawString(80, 76, "本证书经发证机构电子签章，任何改动都将使签章失效。")

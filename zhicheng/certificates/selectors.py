@@ -1,9 +1,10 @@
 """Reading certificates: public verification (by number + name, by code, by uploaded PDF), holders' and the office's.
 
-Verification takes one code path whatever the answer: one indexed read by number, one SM2 check (of the row's
-register data, or of a fixed dummy when there is no row: the keyed memo written when the signature verified at
-issue, the full SM2 verification when the memo does not match), one constant-time name comparison; an unknown number
-and a wrong name give the same "not found" and cost the same. The public answer never contains an ID number.
+Verification takes one code path whatever the answer: one indexed read by number, one full SM2 verification (of
+the row's register data and signature as they are in the database now, or of a fixed dummy when there is no row),
+one constant-time name comparison; an unknown number and a wrong name give the same "not found" and cost the same.
+There is no memo or cache of earlier verifications: a cache would make the first query of an existing number
+slower than that of an unknown one (docs/decisions.md). The public answer never contains an ID number.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .rules import (
     name_normalise,
     number_normalise,
 )
-from .signing import PdfCheck, pdf_check, sm2_check, sm2_memo, sm2_sign
+from .signing import PdfCheck, pdf_check, sm2_sign, sm2_verify
 
 VALID, REVOKED, NOT_FOUND, TAMPERED = "valid", "revoked", "not_found", "tampered"
 STATUS_LABELS = {VALID: ("有效", "Valid"), REVOKED: ("已撤销", "Revoked"), NOT_FOUND: ("未查到", "Not found"),
@@ -85,16 +86,15 @@ def malformed_error(field: str) -> ApplicationError:
 
 
 @functools.cache
-def _dummy() -> tuple[dict, str, str]:
-    """Register data, signature and memo for the 'no row' path, so it costs one SM2 check too."""
+def _dummy() -> tuple[dict, str]:
+    """Register data and signature for the 'no row' path, so it costs one full SM2 verification too."""
     register = {"v": "1", "number": "0" * 14, "code": "X" * CODE_LENGTH, "name": "-"}
-    signature = sm2_sign(register)
-    return register, signature, sm2_memo(register, signature)
+    return register, sm2_sign(register)
 
 
 def _answer(cert: Certificate | None, matches: bool) -> Verification:
-    register, signature, memo = (cert.register, cert.sm2_signature, cert.sm2_memo) if cert is not None else _dummy()
-    signature_ok = sm2_check(register, signature, memo)
+    register, signature = (cert.register, cert.sm2_signature) if cert is not None else _dummy()
+    signature_ok = sm2_verify(register, signature)
     if cert is None or not matches:
         return NOT_FOUND_ANSWER
     r = cert.register

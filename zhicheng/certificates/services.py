@@ -33,7 +33,7 @@ from zhicheng.publicity.rules import period_is_over
 from . import render
 from .models import Certificate, IssueRun, RevocationReason, TitleDocument
 from .rules import certificate_number, code_new, sex_from_id
-from .signing import pdf_sign, sm2_memo, sm2_sign, sm2_verify
+from .signing import pdf_sign, sm2_sign, sm2_verify
 
 BAR_YEARS = 3  # §七(三): a title obtained by fraud is revoked and the person may not apply for 3 years
 OBTAINED_BY = {"self_run": "评审", "entrusted": "评审（委托）"}
@@ -177,8 +177,7 @@ def certificate_issue(*, certificate_id: int) -> bool:
             raise ApplicationError("sm2_failed", "国密签名校验失败，请检查签章密钥", "The SM2 signature did not verify")
         cert.pdf.save(f"certificates/{cert.document.issued_on:%Y}/{cert.number}.pdf", ContentFile(pdf), save=False)
         cert.pdf_sha256, cert.sm2_signature, cert.issued_at = hashlib.sha256(pdf).hexdigest(), signature, timezone.now()
-        cert.sm2_memo = sm2_memo(cert.register, signature)
-        cert.save(update_fields=["pdf", "pdf_sha256", "sm2_signature", "sm2_memo", "issued_at"])
+        cert.save(update_fields=["pdf", "pdf_sha256", "sm2_signature", "issued_at"])
         audit_event_record(event_type=EventType.CERTIFICATE_ISSUED, obj=cert,
                            organisation=cert.document.office_id, data={"number": cert.number})
     return True
@@ -193,29 +192,50 @@ def _can_issue(actor, document: TitleDocument) -> None:
         raise NotFound("not_found", "文件不存在或无权查看", "Document not found")
 
 
+ISSUE_CHUNK = 100  # certificates per task: the worker processes share a large document (docs/operations.md)
+
+
+def _chunks(ids: list[int], size: int) -> list[tuple[int, int]]:
+    """(first id, last id) of each run of `size` ids, in order."""
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
 def certificates_issue_start(*, actor, document: TitleDocument, ip: str | None = None) -> IssueRun:
-    """Queue the batch issue of a document's certificates (a rerun issues only those still missing)."""
+    """Queue the batch issue of a document's certificates (a rerun issues only those still missing).
+
+    One task per chunk of `ISSUE_CHUNK` pending certificates, so every task worker process (one per core) signs
+    a part of a large document at the same time; each certificate is still issued at most once (row lock)."""
+    from django.conf import settings
+
     from .tasks import certificates_issue_task
 
     _can_issue(actor, document)
+    size = int(getattr(settings, "ZHICHENG_CERT_ISSUE_CHUNK", ISSUE_CHUNK) or ISSUE_CHUNK)
     with transaction.atomic():
-        run = IssueRun.objects.create(document=document, started_by=actor,
-                                      total=document.certificates.filter(issued_at__isnull=True).count())
+        pending = list(document.certificates.filter(issued_at__isnull=True).order_by("id").values_list("id",
+                                                                                                      flat=True))
+        run = IssueRun.objects.create(document=document, started_by=actor, total=len(pending))
         audit_event_record(event_type=EventType.CERTIFICATE_BATCH_STARTED, actor=actor, obj=document,
                            organisation=document.office_id, data={"run": run.pk, "pending": run.total}, ip=ip)
-        # with the database backend the queued task is a row of this same transaction: both commit or neither
-        certificates_issue_task.enqueue(run.pk)
+        # with the database backend the queued tasks are rows of this same transaction: all commit or none
+        for first, last in _chunks(pending, size) or [(0, 0)]:
+            certificates_issue_task.enqueue(run.pk, first, last)
     return run
 
 
-def certificates_issue_run(*, run_id: int) -> IssueRun:
-    """The task's body: issue every pending certificate of the run's document, counting progress as it goes."""
+def certificates_issue_run(*, run_id: int, first_id: int | None = None, last_id: int | None = None) -> IssueRun:
+    """The task's body: issue the pending certificates of the run's document (those with ids in [first_id, last_id]
+    when given: one chunk), counting progress as it goes. The run is finished once none of the document's
+    certificates is pending, whichever chunk sees that."""
     run = IssueRun.objects.select_related("document").get(pk=run_id)
-    for cert_id in run.document.certificates.filter(issued_at__isnull=True).order_by("id").values_list("id",
-                                                                                                      flat=True):
+    pending = run.document.certificates.filter(issued_at__isnull=True)
+    if first_id is not None and last_id is not None:
+        pending = pending.filter(id__gte=first_id, id__lte=last_id)
+    for cert_id in pending.order_by("id").values_list("id", flat=True):
         if certificate_issue(certificate_id=cert_id):
             IssueRun.objects.filter(pk=run.pk).update(done=F("done") + 1)
-    IssueRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    if not run.document.certificates.filter(issued_at__isnull=True).exists():
+        IssueRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(finished_at=timezone.now())
     run.refresh_from_db()
     return run
 

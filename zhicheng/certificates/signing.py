@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+import functools
 import io
-import secrets
 from dataclasses import dataclass
 
-from .keys import office_certificate, pades_signer, sm2_keys
+from .keys import office_certificate, pades_signer, sm2_private_key, sm2_public_key
 from .rules import register_canonical
 
 SIGNATURE_FIELD = "OfficeSignature"
 
 
+# Room for the CMS signature container (EC P-256 signature + the office's certificate + signed attributes, ~1.5 KB
+# with a demo certificate): reserved up front so pyhanko does not sign a dummy once per PDF to measure it.
+# `pdf_signature_reserve()` grows it for a longer certificate (chain), measured once per process.
+SIGNATURE_RESERVE_MIN = 8192
+
+
+@functools.cache
+def pdf_signature_reserve() -> int:
+    """Bytes to reserve for the signature: twice the office certificate's DER size plus 4 KB, at least 8 KB."""
+    return max(SIGNATURE_RESERVE_MIN, 2 * len(office_certificate().dump()) + 4096)
+
+
+@functools.cache
+def _pdf_signer(reason: str, location: str):
+    """pyhanko's PdfSigner (metadata + the office's signer), built once per process and reason/location."""
+    from pyhanko.sign import fields, signers
+
+    meta = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES,
+                                        reason=reason, location=location or None, md_algorithm="sha256")
+    return signers.PdfSigner(meta, signer=pades_signer())
+
+
 def pdf_sign(pdf: bytes, *, reason: str = "职称电子证书", location: str = "") -> bytes:
     """Sign with PAdES (baseline B), appended as an incremental update: the signature's byte range is the whole file."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    meta = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES,
-                                        reason=reason, location=location or None, md_algorithm="sha256")
-    out = signers.sign_pdf(writer, meta, signer=pades_signer())
+    out = _pdf_signer(reason, location).sign_pdf(writer, bytes_reserved=pdf_signature_reserve())
     return out.getvalue()
 
 
@@ -60,44 +79,33 @@ def pdf_check(data: bytes) -> PdfCheck:
                     status.coverage == SignatureCoverageLevel.ENTIRE_FILE, signer)
 
 
-def _sm2(public_only: bool = False):
-    from gmssl import sm2
-
-    keys = sm2_keys()
-    return sm2.CryptSM2(private_key="" if public_only else keys.private_hex, public_key=keys.public_hex)
-
-
 def sm2_sign(register: dict) -> str:
-    """SM2 signature (r‖s, hex) with SM3 over the canonical register bytes; the nonce comes from the OS CSPRNG."""
-    from gmssl import sm2
+    """SM2 signature (r‖s, 128 hex digits) with SM3 and the default user id over the canonical register bytes.
 
-    n = int(sm2.default_ecc_table["n"], 16)
-    nonce = f"{secrets.randbelow(n - 1) + 1:064x}"
-    return _sm2().sign_with_sm3(register_canonical(register), nonce)
+    Tongsuo (C, through `tongsuopy`) does the arithmetic in ~1 ms; its nonce comes from Tongsuo's CSPRNG."""
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+    from tongsuopy.crypto import hashes
+    from tongsuopy.crypto.asymciphers import ec
 
-
-def sm2_memo(register: dict, signature: str) -> str:
-    """A keyed digest (SECRET_KEY) of the register bytes and signature, written once the SM2 signature verified.
-
-    gmssl verifies in ~150 ms (pure Python); the public check compares this memo (microseconds) and runs the full
-    SM2 verification only when it does not match (register data or signature changed in the database)."""
-    from django.utils.crypto import salted_hmac
-
-    return salted_hmac("zhicheng.certificates.sm2", register_canonical(register) + b"|" + signature.encode(),
-                       algorithm="sha256").hexdigest()
-
-
-def sm2_check(register: dict, signature: str, memo: str) -> bool:
-    """True when the SM2 signature is valid over the register: by its memo, else by verifying it in full."""
-    import hmac
-
-    if memo and hmac.compare_digest(sm2_memo(register, signature), memo):
-        return True
-    return sm2_verify(register, signature)
+    der = sm2_private_key().sign(register_canonical(register), ec.ECDSA(hashes.SM3()))
+    r, s = decode_dss_signature(der)
+    return f"{r:064x}{s:064x}"
 
 
 def sm2_verify(register: dict, signature: str) -> bool:
+    """The full SM2 verification of `signature` over the canonical register bytes (~1 ms; no memo, no cache)."""
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+    from tongsuopy.crypto import hashes
+    from tongsuopy.crypto.asymciphers import ec
+    from tongsuopy.crypto.exceptions import InvalidSignature
+
+    signature = signature or ""
+    if len(signature) != 128 or any(ch not in "0123456789abcdefABCDEF" for ch in signature):
+        # a malformed signature still costs one verification, so its answer takes the path of a wrong one
+        signature = "f" * 128
+    r, s = int(signature[:64], 16), int(signature[64:], 16)
     try:
-        return bool(_sm2(public_only=True).verify_with_sm3(signature, register_canonical(register)))
-    except (ValueError, TypeError):
+        sm2_public_key().verify(encode_dss_signature(r, s), register_canonical(register), ec.ECDSA(hashes.SM3()))
+    except (InvalidSignature, ValueError):
         return False
+    return True

@@ -150,6 +150,22 @@ class TestBatchIssue:
         stored = list(Path(default_storage.path("certificates/2024")).glob("*.pdf"))
         assert len({p.name for p in stored}) >= 2
 
+    def test_a_large_document_is_split_into_one_task_per_chunk(self, tree, result, other_result, settings):
+        settings.ZHICHENG_CERT_ISSUE_CHUNK = 1
+        document = conferred(tree, [result, other_result])
+        ids = list(document.certificates.order_by("id").values_list("id", flat=True))
+        with mock.patch("zhicheng.certificates.tasks.certificates_issue_task") as task:
+            run = certificates_issue_start(actor=tree["office_staff"], document=document)
+        assert [c.args for c in task.enqueue.call_args_list] == [(run.pk, ids[0], ids[0]), (run.pk, ids[1], ids[1])]
+        # the chunks run in any order, in different workers; the run is finished when the last one is
+        certificates_issue_run(run_id=run.pk, first_id=ids[1], last_id=ids[1])
+        run.refresh_from_db()
+        assert run.done == 1 and run.finished_at is None
+        assert list(document.certificates.filter(issued_at__isnull=False).values_list("id", flat=True)) == [ids[1]]
+        certificates_issue_run(run_id=run.pk, first_id=ids[0], last_id=ids[0])
+        run.refresh_from_db()
+        assert run.done == 2 and run.finished_at is not None
+
     def test_the_document_pdf_lists_the_persons(self, tree, result, other_result, tmp_path):
         document = conferred(tree, [result, other_result])
         path = tmp_path / "d.pdf"

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zhicheng.certificates import selectors
-from zhicheng.certificates.models import RevocationReason
+from zhicheng.certificates.models import Certificate, RevocationReason
 from zhicheng.certificates.services import certificate_revoke
 from zhicheng.dossiers.tests.factories import at
 
@@ -87,18 +87,24 @@ class TestAnswers:
 
 class TestSamePath:
     @pytest.mark.parametrize("case", ["valid", "wrong_name", "unknown"])
-    def test_one_read_and_one_sm2_verification_whatever_the_answer(self, certificate, case,
-                                                                  django_assert_num_queries):
+    def test_one_read_and_one_full_sm2_verification_whatever_the_answer(self, certificate, case,
+                                                                       django_assert_num_queries):
         number = "20240502999999" if case == "unknown" else certificate.number
         name = "张三" if case == "wrong_name" else "王建国"
         selectors._dummy()  # signed once per process, before the count
-        with mock.patch("zhicheng.certificates.selectors.sm2_check", wraps=selectors.sm2_check) as sm2, \
+        with mock.patch("zhicheng.certificates.selectors.sm2_verify", wraps=selectors.sm2_verify) as sm2, \
                 mock.patch("zhicheng.certificates.selectors.hmac.compare_digest",
-                           wraps=selectors.hmac.compare_digest) as compare, \
-                mock.patch("zhicheng.certificates.signing.sm2_verify") as full, django_assert_num_queries(1):
+                           wraps=selectors.hmac.compare_digest) as compare, django_assert_num_queries(1):
             selectors.certificate_verify(number=number, name=name)
-        # the name and the SM2 memo compared in constant time, the slow full verification not needed, every case
-        assert sm2.call_count == 1 and compare.call_count == 2 and full.call_count == 0
+        # the real SM2 verification runs in every case (no memo, no cache), the name compared in constant time
+        assert sm2.call_count == 1 and compare.call_count == 1
+
+    def test_the_row_as_it_is_now_is_verified_each_time(self, certificate):
+        """No cache of earlier answers: a change right after a valid check shows on the next one."""
+        assert _verify(certificate.number, "王建国").json()["status"] == "valid"
+        Certificate.objects.filter(pk=certificate.pk).update(
+            register=dict(certificate.register, title="正高级工程师"))
+        assert _verify(certificate.number, "王建国").json()["status"] == "tampered"
 
 
 class TestBadInput:
@@ -196,17 +202,77 @@ class TestUploadedPdf:
         assert page.status_code == 200 and "内容与登记信息一致" in page.content.decode()
 
 
-class TestSm2Memo:
-    def test_a_forged_memo_does_not_make_a_changed_register_valid(self, certificate):
-        from zhicheng.certificates.signing import sm2_check, sm2_memo
+class TestTamperedRegister:
+    """Someone with access to the database changes a certificate's row: the SM2 check tells the public."""
 
-        changed = dict(certificate.register, name="李四")
-        assert sm2_check(certificate.register, certificate.sm2_signature, certificate.sm2_memo)
-        assert not sm2_check(changed, certificate.sm2_signature, certificate.sm2_memo)
-        assert not sm2_check(changed, certificate.sm2_signature, "0" * 64)
-        assert sm2_memo(changed, certificate.sm2_signature) != certificate.sm2_memo
+    def _page(self, number, name):
+        return Client().get("/public/certificates/", {"number": number, "name": name}).content.decode()
 
-    def test_without_a_memo_the_full_sm2_verification_decides(self, certificate):
-        certificate.sm2_memo = ""
-        certificate.save(update_fields=["sm2_memo"])
-        assert _verify(certificate.number, "王建国").json()["register_signature_valid"] is True
+    def test_a_changed_name_and_holder_name_show_as_broken_on_the_page(self, certificate):
+        Certificate.objects.filter(pk=certificate.pk).update(
+            holder_name="李四", register=dict(certificate.register, name="李四"))
+        page = self._page(certificate.number, "李四")
+        assert "登记数据签名不符" in page and "SM2 签名不符，登记数据可能被改动" in page
+        assert "SM2 签名有效" not in page
+        assert _verify(certificate.number, "李四").json()["status"] == "tampered"
+
+    def test_a_changed_title_shows_as_broken(self, certificate):
+        Certificate.objects.filter(pk=certificate.pk).update(
+            register=dict(certificate.register, title="正高级工程师"))
+        body = _verify(certificate.number, "王建国").json()
+        assert body["status"] == "tampered" and body["register_signature_valid"] is False
+
+    @pytest.mark.parametrize("change", ["one_digit", "other_certificate", "empty", "garbage"])
+    def test_a_changed_signature_shows_as_broken(self, certificate, change):
+        from zhicheng.certificates.signing import sm2_sign
+
+        signature = certificate.sm2_signature
+        new = {"one_digit": signature[:-1] + ("0" if signature[-1] != "0" else "1"),
+               "other_certificate": sm2_sign(dict(certificate.register, number="20240502000099")),
+               "empty": "", "garbage": "zz" * 64}[change]
+        Certificate.objects.filter(pk=certificate.pk).update(sm2_signature=new)
+        body = _verify(certificate.number, "王建国").json()
+        assert body["status"] == "tampered" and body["register_signature_valid"] is False
+
+
+class TestSm2AgainstAnIndependentImplementation:
+    """Our SM2 (Tongsuo, C) against gmssl (pure Python): the same answer over valid and changed register data."""
+
+    @staticmethod
+    def _gmssl_verify(register, signature):
+        from gmssl import sm2
+
+        from zhicheng.certificates.keys import sm2_keys
+        from zhicheng.certificates.rules import register_canonical
+
+        crypt = sm2.CryptSM2(private_key="", public_key=sm2_keys().public_hex)
+        return bool(crypt.verify_with_sm3(signature, register_canonical(register)))
+
+    @pytest.mark.parametrize("changed", [None, "name", "title", "id_number", "signature"])
+    def test_gmssl_and_ours_agree(self, certificate, changed):
+        from zhicheng.certificates.signing import sm2_verify
+
+        register, signature = dict(certificate.register), certificate.sm2_signature
+        if changed == "signature":
+            signature = signature[:10] + ("a" if signature[10] != "a" else "b") + signature[11:]
+        elif changed:
+            register[changed] = register[changed] + "X"
+        expected = changed is None
+        assert self._gmssl_verify(register, signature) is expected
+        assert sm2_verify(register, signature) is expected
+
+    def test_a_signature_made_by_gmssl_verifies_with_ours(self, certificate):
+        import secrets
+
+        from gmssl import sm2
+
+        from zhicheng.certificates.keys import SM2_N, sm2_keys
+        from zhicheng.certificates.rules import register_canonical
+        from zhicheng.certificates.signing import sm2_verify
+
+        keys = sm2_keys()
+        crypt = sm2.CryptSM2(private_key=keys.private_hex, public_key=keys.public_hex)
+        nonce = f"{secrets.randbelow(SM2_N - 1) + 1:064x}"
+        signature = crypt.sign_with_sm3(register_canonical(certificate.register), nonce)
+        assert sm2_verify(certificate.register, signature)
+        assert not sm2_verify(dict(certificate.register, name="李四"), signature)
