@@ -116,6 +116,14 @@ class TestDraft:
         assert ("个人申报已截止" in card) is not open_
         assert (reverse("dossiers:submit", args=[dossier.pk]) in page) is open_
 
+    def test_dashboard_names_each_blocking_condition_and_what_to_do(self, client, tree, campaign):
+        dossier_in_state(tree["applicant"], campaign, S.DRAFT)  # filled: a 2023 CE row, no certificate uploaded
+        assert Dossier.objects.get(applicant=tree["applicant"]).eligibility_status == "incomplete"
+        card = _guidance(_dashboard(client, tree["applicant"], INSIDE))
+        assert "资格条件检查中未满足的条件" in card
+        assert "继续教育：继续教育证书 — 在“继续教育”栏目上传" in card
+        assert "R-CE" not in card and "continuing_education" not in card
+
     def test_before_the_window_says_when_it_opens(self, client, tree, campaign):
         dossier_in_state(tree["applicant"], campaign, S.DRAFT)
         card = _guidance(_dashboard(client, tree["applicant"], "2024-09-01T10:00:00+08:00"))
