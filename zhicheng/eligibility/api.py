@@ -18,6 +18,7 @@ from zhicheng.dossiers.selectors import dossier_get_for
 from . import services
 from .models import ExemptionDeclaration, FindingOverride
 from .selectors import eligibility_overview
+from .wording import finding_in_words
 
 router = Router(tags=["eligibility"])
 
@@ -58,6 +59,8 @@ class FindingOut(Schema):
     blocking: bool
     incomplete: bool
     missing: list[str]
+    rule_name: str  # the rule's title in the request's language (the checklist's words)
+    todo: list[str]  # per missing fact: what it is and what to do
     message_zh: str
     message_en: str
     clause: str
@@ -107,7 +110,7 @@ def _overview(request, dossier_id: int) -> dict[str, Any]:
         "dossier_revision": check.dossier_revision, "current_revision": dossier.revision,
         "is_current": view["is_current"], "version_number": check.version.number if check.version_id else None,
         "blocking_count": check.blocking_count, "unresolved_count": view["unresolved_count"],
-        "findings": [{**f, "subject": f.get("subject") or "", "overridden": f["override"] is not None}
+        "findings": [{**finding_in_words(f), "subject": f.get("subject") or "", "overridden": f["override"] is not None}
                      for f in view["findings"]],
         "overrides": view["overrides"],
     }

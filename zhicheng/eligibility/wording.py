@@ -91,3 +91,19 @@ def finding_in_words(finding: dict) -> dict:
     return {**finding, "rule_name": rule_name(finding.get("rule", "")),
             "message": names_for_ids(message or finding.get("message_zh", "")),
             "todo": [missing_in_words(code) for code in finding.get("missing") or ()]}
+
+
+def unresolved_in_words(dossier) -> list[str]:
+    """The latest check's conditions still blocking the dossier, each "name：what to do" (the applicant's dashboard,
+    which has no checklist beside it). Three queries: the check, the overrides, the exemptions."""
+    from .selectors import eligibility_latest, eligibility_overview
+
+    check = eligibility_latest(dossier)
+    if check is None:
+        return []
+    out = []
+    for finding in eligibility_overview(dossier, check)["findings"]:
+        if finding["unresolved"]:
+            words = finding_in_words(finding)
+            out.append(f"{words['rule_name']}：{'；'.join(words['todo']) or words['message']}")
+    return out

@@ -98,17 +98,22 @@ def applicant_next_step(campaign, now: dt.datetime) -> str:
 
 
 def applicant_dossier_guidance(user, campaign, now: dt.datetime):
-    """The applicant's dossier of the campaign (a withdrawn one too: it stays visible) and what its state asks of
-    them; (None, None) before they start one, when the campaign's own next step applies."""
-    from zhicheng.dossiers.guidance import dossier_guidance
+    """The applicant's dossier of the campaign (a withdrawn one too: it stays visible), what its state asks of them
+    and the conditions that block it; (None, None, []) before they start one (the campaign's next step applies)."""
+    from zhicheng.dossiers.guidance import SUBMIT_BLOCKING_ELIGIBILITY, dossier_guidance
+    from zhicheng.dossiers.models import DossierState as S
     from zhicheng.dossiers.selectors import dossier_active_for, dossier_withdrawn_for
+    from zhicheng.eligibility.wording import unresolved_in_words
 
     if campaign is None:
-        return None, None
+        return None, None, []
     dossier = dossier_active_for(user, campaign) or dossier_withdrawn_for(user, campaign)
     if dossier is None:
-        return None, None
-    return dossier, dossier_guidance(dossier, now=now)
+        return None, None, []
+    guidance = dossier_guidance(dossier, now=now)
+    # the dashboard has no checklist beside it: the conditions that block are named here, each with what to do
+    blocked = dossier.state in (S.DRAFT, S.RETURNED) and dossier.eligibility_status in SUBMIT_BLOCKING_ELIGIBILITY
+    return dossier, guidance, unresolved_in_words(dossier) if blocked else []
 
 
 def applicant_dashboard(membership, campaign, now: dt.datetime) -> dict:
@@ -116,10 +121,11 @@ def applicant_dashboard(membership, campaign, now: dt.datetime) -> dict:
     from zhicheng.stagger.selectors import slot_of_applicant
 
     org = membership.organisation
-    dossier, guidance = applicant_dossier_guidance(membership.user, campaign, now)
+    dossier, guidance, unmet = applicant_dossier_guidance(membership.user, campaign, now)
     return {
         "dossier": dossier,
         "guidance": guidance,
+        "unmet": unmet,
         "notices": notices_latest_for(membership.user),
         "submission_slot": slot_of_applicant(membership.user, campaign),
         "organisation": org,

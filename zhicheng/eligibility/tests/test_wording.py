@@ -98,3 +98,15 @@ def test_the_applicants_checklist_shows_names_and_what_to_do_never_codes(campaig
     cells = re.sub(r"<[^>]+>", " ", checklist)  # the text a person reads (ids in attributes are not shown)
     assert not re.search(r"\bR-[A-Z]+\b", cells), re.search(r"\bR-[A-Z]+\b", cells)
     assert not DOTTED.search(cells), DOTTED.search(cells)
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_same_words_beside_the_ids(campaign, applicant, inside_window):
+    dossier = dossier_for(applicant, campaign)
+    fill(dossier, applicant)
+    client = Client()
+    login_verified(client, applicant)
+    body = client.get(f"/api/v1/dossiers/{dossier.pk}/eligibility").json()
+    ce = [f for f in body["findings"] if f["rule"] == "R-CE" and f["missing"]]
+    assert ce and ce[0]["rule_name"] == "继续教育" and ce[0]["missing"] == ["continuing_education.certificate"]
+    assert ce[0]["todo"][0].startswith("继续教育证书 — 在“继续教育”栏目上传")
