@@ -145,9 +145,14 @@ def _in_words(value, key: str = ""):
         return str(label) if label is not None else value
     if isinstance(value, list):
         return [_in_words(v, key) for v in value]
-    if isinstance(value, dict):
-        return {k: _in_words(v, k) for k, v in value.items()}
+    if isinstance(value, dict):  # keys may be codes too ({"org_admin": [names]})
+        return {_key_in_words(k): _in_words(v, k) for k, v in value.items()}
     return value
+
+
+def _key_in_words(key: str) -> str:
+    label = _coded_values().get(key)
+    return str(label) if label is not None else key
 
 
 def data_rows(data: dict) -> list[tuple[str, str]]:
@@ -164,5 +169,5 @@ def data_rows(data: dict) -> list[tuple[str, str]]:
             text = str(_("是") if value else _("否"))
         else:
             text = "—" if value is None else str(value)
-        rows.append((key, text))
+        rows.append((_key_in_words(key), text))
     return rows

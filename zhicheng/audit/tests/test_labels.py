@@ -112,12 +112,13 @@ def test_verify_names_the_broken_row_by_its_label(reader_client, recorded):
 def test_detail_shows_the_data_in_words(reader_client, platform):
     audit_event_record(event_type=EventType.MEMBERSHIP_GRANTED, obj=platform,
                        data={"roles": ["org_admin", "review_clerk"], "from": "draft", "to": "submitted",
-                             "year": 2025, "changes": {"state": "dept_returned"}})
+                             "year": 2025, "changes": {"state": "dept_returned"},
+                             "members": {"review_leader": ["李四"]}})
     pk = AuditEvent.objects.get(event_type=EventType.MEMBERSHIP_GRANTED).pk
     text = visible_text(reader_client.get(reverse("audit:event_detail", args=[pk])).content.decode())
     assert "系统管理员、审查经办" in text and "草稿" in text and "已提交" in text and "2025" in text
-    assert "审核部门退回" in text
-    for code in ("org_admin", "review_clerk", "draft", "submitted", "dept_returned"):
+    assert "审核部门退回" in text and '"审查领导": ["李四"]' in text
+    for code in ("org_admin", "review_clerk", "review_leader", "draft", "submitted", "dept_returned"):
         assert code not in text
     english = reader_client.get(reverse("audit:event_detail", args=[pk]), HTTP_ACCEPT_LANGUAGE="en")
     text = visible_text(english.content.decode())
