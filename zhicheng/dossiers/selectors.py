@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+<<<<<<< HEAD
 from django.db.models import Count, Q, QuerySet
+=======
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+>>>>>>> wip/budgets
 
 from zhicheng.accounts.models import Organisation, Role
 from zhicheng.accounts.selectors import user_active_roles
@@ -12,7 +19,7 @@ from zhicheng.core.errors import NotFound
 from .models import Dossier, DossierState, DossierStateChange, DossierVersion, EvidenceFile, PledgeSignature
 from .permissions import reviewing_organisation_ids
 from .sections import SECTIONS
-from .snapshot import dossier_snapshot, snapshot_sha256
+from .snapshot import dossier_person, dossier_snapshot, snapshot_canonical, snapshot_sha256, snapshot_target
 
 _MAX_TREE_DEPTH = 6
 
@@ -79,10 +86,29 @@ def dossier_versions(dossier: Dossier) -> QuerySet[DossierVersion]:
     return dossier.versions.order_by("number")
 
 
+CONTENT_SHA_SECONDS = 600
+
+
+def dossier_content_sha256(dossier: Dossier) -> str:
+    """The SHA-256 of the dossier's snapshot, kept in the cache per content revision (~12 queries saved per view).
+
+    The identity, rows and files change only with a new revision (every edit, file included, bumps it: the
+    sections' cached fragment relies on the same); the person (the account) and the target are read from the
+    dossier already loaded and are part of the key. For pages only: the submission's guard compares the frozen
+    version's own hash."""
+    head = snapshot_canonical({"person": dossier_person(dossier), "target": snapshot_target(dossier)})
+    key = f"dossier-content-sha:{dossier.pk}:r{dossier.revision}:{hashlib.sha256(head.encode()).hexdigest()[:20]}"
+    sha = cache.get(key)
+    if sha is None:
+        sha = snapshot_sha256(dossier_snapshot(dossier))
+        cache.set(key, sha, CONTENT_SHA_SECONDS)
+    return sha
+
+
 def dossier_pledge_current(dossier: Dossier) -> PledgeSignature | None:
     """The latest pledge, if it is still valid: not invalidated and signed over the current content."""
     pledge = dossier.pledges.filter(invalidated_at__isnull=True).order_by("-signed_at", "-id").first()
-    if pledge is None or pledge.snapshot_sha256 != snapshot_sha256(dossier_snapshot(dossier)):
+    if pledge is None or pledge.snapshot_sha256 != dossier_content_sha256(dossier):
         return None
     return pledge
 

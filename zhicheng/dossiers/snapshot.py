@@ -44,7 +44,8 @@ def dossier_person(dossier: Dossier) -> dict[str, Any]:
     return person
 
 
-def _target(dossier: Dossier) -> dict[str, Any]:
+def snapshot_target(dossier: Dossier) -> dict[str, Any]:
+    """What the dossier applies for and through whom, as the snapshot records it."""
     return {
         "campaign": dossier.campaign_id, "organisation": dossier.organisation_id, "series": dossier.series_id,
         "level": dossier.level_id, "specialty": dossier.specialty_id, "scope": dossier.scope,
@@ -73,7 +74,7 @@ def dossier_snapshot(dossier: Dossier) -> dict[str, Any]:
     return {
         "format": SNAPSHOT_FORMAT,
         "dossier": dossier.pk,
-        "target": _target(dossier),
+        "target": snapshot_target(dossier),
         "person": dossier_person(dossier),
         "identity": _row(identity_spec, identity) if identity else None,
         "sections": sections,
