@@ -169,7 +169,7 @@ def main() -> int:
         sign_s = time.perf_counter() - t_sign
         print(f"close → totals of {len(items)} candidates: {close_s:.3f} s; chair's sign-off (results, transitions, "
               f"PDFs): {sign_s:.3f} s in {len(sign_queries)} queries; close → signed totals {close_s + sign_s:.3f} s")
-        print(f"ceiling measured in this run: one round trip {round_trip_ms:.1f} ms, so the sign-off's queries alone "
+        print(f"ceiling measured in this run: one round trip {round_trip_ms:.3f} ms, so the sign-off's queries alone "
               f"cost ≥ {len(sign_queries) * round_trip_ms / 1000:.2f} s; CJK font registered once per process "
               f"(not timed above): {font_s:.2f} s")
         expected = len(experts) * len(items)

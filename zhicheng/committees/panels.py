@@ -35,8 +35,8 @@ def defence_slot_panel(request: HttpRequest, dossier: Dossier) -> Panel | None:
     the meeting (not its experts, not its votes)."""
     from .selectors import defence_slot_of
 
-    if dossier.applicant_id != request.user.pk:
-        return None
+    if dossier.applicant_id != request.user.pk or dossier.state not in ("scheduled", "in_meeting"):
+        return None  # a slot exists only on a meeting's agenda (and no query is spent on other dossiers' pages)
     item = defence_slot_of(dossier)
     if item is None or item.meeting.status == MeetingStatus.SIGNED:
         return None
