@@ -3,11 +3,14 @@
 Run by `make bench`. Test settings (a temporary media folder and demo keys in a temporary folder), an in-memory
 SQLite database migrated once. Measured in one run, one process each unless said:
 - render: the certificate's face (reportlab, embedded CJK font, QR code), not signed;
-- issue: render + PAdES signature (pyhanko, EC P-256) + SM2/SM3 signature of the register data (gmssl) + its
+- issue: render + PAdES signature (pyhanko, EC P-256) + SM2/SM3 signature of the register data (Tongsuo) + its
   check, i.e. `certificate_render_signed` and what `certificate_issue` adds before storing;
 - the same issue rate with 2 worker processes (the box has 2 cores), and the projected time for 10,000;
-- verification (`certificate_verify`: one indexed read, the SM2 memo check, the name compared) beside a plain
-  one-row indexed read of the same table, per second.
+- verification (`certificate_verify`: one indexed read, the full SM2 verification, the name compared) beside a
+  plain one-row indexed read of the same table, per second;
+- the verification page (the public view, throttle and template included) beside a one-row indexed read view: the
+  same template rendered from one `Certificate` row read by its number, no SM2 (the ceiling of issue 13: the page
+  must be at least as fast as such a view, within the noise of a loaded box).
 ZHICHENG_BENCH_CERTIFICATES_N changes the count. Prints the rates; exits 0 (the goals are reported, not enforced:
 see docs/operations.md for what they were).
 """
@@ -87,7 +90,7 @@ def main() -> int:
         pool.map(_issue_range, [(0, half), (half, N)])
         parallel_rate = N / (time.perf_counter() - started)
 
-    verify_rate, read_rate = _verification()
+    verify_rate, read_rate, page_rate, cold_rate, read_view_rate = _verification()
     print(f"certificates: {N}")
     print(f"render only (unsigned):          {render_rate:8.1f} /s")
     print(f"issue (render + PAdES + SM2):    {issue_rate:8.1f} /s  (1 process)")
@@ -95,10 +98,16 @@ def main() -> int:
           " (goal < 3 min)")
     print(f"verification (certificate_verify): {verify_rate:8.0f} /s")
     print(f"one-row indexed read:              {read_rate:8.0f} /s")
+    print(f"verification page, repeat queries: {page_rate:8.0f} /s  (SM2 answer from the process cache)")
+    print(f"verification page, each number new:{cold_rate:8.0f} /s  (a full SM2 verification each)")
+    print(f"one-row indexed read view:         {read_view_rate:8.0f} /s"
+          f"  (ceiling; pages at {page_rate / read_view_rate:.0%}"
+          f" / {cold_rate / read_view_rate:.0%})")
+    print(f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     return 0
 
 
-def _verification() -> tuple[float, float]:
+def _verification() -> tuple[float, float, float, float, float]:
     """Migrate an in-memory database, store 1,000 issued certificates, time verification and a one-row read."""
     from django.db import connection
     from django.test.utils import setup_test_environment
@@ -147,7 +156,54 @@ def _verification() -> tuple[float, float]:
         if row is not None:
             _ = (row.holder_name, row.register.get("title"))
     read_rate = loops / (time.perf_counter() - started)
-    return verify_rate, read_rate
+    page_rate, cold_rate, read_view_rate = _pages(numbers)
+    return verify_rate, read_rate, page_rate, cold_rate, read_view_rate
+
+
+def _pages(numbers: list[str]) -> tuple[float, float, float]:
+    """The public verification view against a view that reads one row by number and renders the same template."""
+    from django.shortcuts import render
+    from django.test import RequestFactory
+
+    from zhicheng.certificates import selectors, views_public
+    from zhicheng.certificates.models import Certificate
+
+    selectors.VERIFY_RATE = "100000000/m"  # the throttle still runs (one cache read and write), it never refuses
+
+    def read_view(request):
+        row = Certificate.objects.filter(number=request.GET.get("number", "")).first()
+        r = row.register if row else {}
+        result = selectors.Verification(
+            selectors.VALID, number=row.number, name=row.holder_name, title=r.get("title", ""),
+            title_code=r.get("title_code", ""), series=r.get("series", ""), specialty=r.get("specialty", ""),
+            level=r.get("level", ""), scope=r.get("scope", ""), obtained_by=r.get("obtained_by", ""),
+            committee=r.get("committee", ""), approved_on=r.get("approved_on", ""),
+            document_number=r.get("document_number", ""), issuer=r.get("issuer", ""), register_signature_valid=True,
+        ) if row else selectors.NOT_FOUND_ANSWER
+        return render(request, "certificates/public_verify.html",
+                      {"number": request.GET.get("number", ""), "name": request.GET.get("name", ""),
+                       "result": result, "error": ""})
+
+    factory = RequestFactory()
+    requests = [factory.get("/public/certificates/", {"number": n, "name": "王建国"}) for n in numbers]
+    rates = []
+    for view in (views_public.verify, read_view):
+        for request in requests:
+            assert view(request).status_code == 200  # warm-up
+        loops = 1500
+        started = time.perf_counter()
+        for i in range(loops):
+            view(requests[i % 3])
+        rates.append(loops / (time.perf_counter() - started))
+    # every query a number not asked before in this process (1,000 stored + 1,000 unknown): the cache never helps
+    fresh = [factory.get("/public/certificates/", {"number": f"20240502{i:06d}", "name": "王建国"})
+             for i in range(3, 2003)]
+    selectors.sm2_verified_forget()
+    started = time.perf_counter()
+    for request in fresh:
+        views_public.verify(request)
+    cold_rate = len(fresh) / (time.perf_counter() - started)
+    return rates[0], cold_rate, rates[1]
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Reading certificates: public verification (by number + name, by code, by uploaded PDF), holders' and the office's.
 
-Verification takes one code path whatever the answer: one indexed read by number, one full SM2 verification (of
-the row's register data and signature as they are in the database now, or of a fixed dummy when there is no row),
-one constant-time name comparison; an unknown number and a wrong name give the same "not found" and cost the same.
-There is no memo or cache of earlier verifications: a cache would make the first query of an existing number
-slower than that of an unknown one (docs/decisions.md). The public answer never contains an ID number.
+Verification takes one code path whatever the answer: one indexed read by number, one SM2 verification (of the
+row's register data and signature as they are in the database now, or of a fixed dummy when there is no row), one
+constant-time name comparison; an unknown number and a wrong name give the same "not found" and cost the same.
+The SM2 answer is remembered per process under (what was asked: number, code or PDF digest; the SHA-256 of the
+canonical register bytes and the signature now in the row, or the dummy's): a changed row or signature is a new key,
+so a real SM2 verification; the first query of an unknown number misses like that of an existing one, so timing does
+not reveal existence (docs/decisions.md). The public answer never contains an ID number.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -21,6 +25,7 @@ from django.utils import timezone
 from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.throttling import ClientAddressThrottle
 
+from .keys import sm2_keys
 from .models import Certificate, TitleDocument
 from .rules import (
     CODE_LENGTH,
@@ -30,6 +35,7 @@ from .rules import (
     code_normalise,
     name_normalise,
     number_normalise,
+    register_canonical,
 )
 from .signing import PdfCheck, pdf_check, sm2_sign, sm2_verify
 
@@ -92,9 +98,39 @@ def _dummy() -> tuple[dict, str]:
     return register, sm2_sign(register)
 
 
-def _answer(cert: Certificate | None, matches: bool) -> Verification:
+SM2_CACHE_SIZE = 20_000  # ~3 MB per process; the oldest entry goes first
+_sm2_verified: OrderedDict[bytes, bool] = OrderedDict()
+_sm2_lock = threading.Lock()
+
+
+def sm2_verified(asked: str, register: dict, signature: str) -> bool:
+    """The SM2 verification of `signature` over `register`, remembered per process under (what was asked, digest of
+    the register bytes and the signature). A miss (first query of this number, whether it exists or not, or a
+    changed row) runs the full verification; a hit returns what that verification said."""
+    key = hashlib.sha256("\x00".join((sm2_keys().public_hex, asked, signature or "")).encode() + b"\x00"
+                         + register_canonical(register)).digest()  # a new office key misses the cache too
+    with _sm2_lock:
+        known = _sm2_verified.get(key)
+        if known is not None:
+            _sm2_verified.move_to_end(key)
+            return known
+    answer = sm2_verify(register, signature)
+    with _sm2_lock:
+        _sm2_verified[key] = answer
+        while len(_sm2_verified) > SM2_CACHE_SIZE:
+            _sm2_verified.popitem(last=False)
+    return answer
+
+
+def sm2_verified_forget() -> None:
+    """Empty the process cache (tests)."""
+    with _sm2_lock:
+        _sm2_verified.clear()
+
+
+def _answer(cert: Certificate | None, matches: bool, asked: str) -> Verification:
     register, signature = (cert.register, cert.sm2_signature) if cert is not None else _dummy()
-    signature_ok = sm2_verify(register, signature)
+    signature_ok = sm2_verified(asked, register, signature)
     if cert is None or not matches:
         return NOT_FOUND_ANSWER
     r = cert.register
@@ -129,7 +165,7 @@ def certificate_verify(*, number: str, name: str) -> Verification:
     given = name_normalise(name).encode("utf-8")
     expected = name_normalise(cert.holder_name if cert is not None else "\x00").encode("utf-8")
     matches = bool(given) and hmac.compare_digest(given, expected)
-    return _answer(cert, matches)
+    return _answer(cert, matches, "number:" + clean)
 
 
 def certificate_verify_code(code: str) -> Verification:
@@ -139,7 +175,7 @@ def certificate_verify_code(code: str) -> Verification:
     clean = code_normalise(code)
     found = list(_issued().filter(code=clean).order_by()[:1]) if len(clean) == CODE_LENGTH else []
     cert = found[0] if found else None
-    return _answer(cert, cert is not None)
+    return _answer(cert, cert is not None, "code:" + clean)
 
 
 @dataclass(frozen=True)
@@ -162,8 +198,9 @@ def certificate_verify_pdf(data: bytes) -> PdfVerification:
     if not data.startswith(b"%PDF-"):
         raise ApplicationError("not_pdf", "请上传 PDF 格式的电子证书", "Upload the certificate's PDF")
     check = pdf_check(data)
-    cert = _issued().filter(pdf_sha256=hashlib.sha256(data).hexdigest()).first()
-    return PdfVerification(check, cert is not None, _answer(cert, cert is not None))
+    digest = hashlib.sha256(data).hexdigest()
+    cert = _issued().filter(pdf_sha256=digest).first()
+    return PdfVerification(check, cert is not None, _answer(cert, cert is not None, "pdf:" + digest))
 
 
 # -- holders and the office ------------------------------------------------------------------------------------

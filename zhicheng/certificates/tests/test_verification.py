@@ -26,6 +26,7 @@ API = "/api/v1/public/certificates/verify"
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
     cache.clear()
+    selectors.sm2_verified_forget()
     yield
     cache.clear()
 
@@ -87,17 +88,43 @@ class TestAnswers:
 
 class TestSamePath:
     @pytest.mark.parametrize("case", ["valid", "wrong_name", "unknown"])
-    def test_one_read_and_one_full_sm2_verification_whatever_the_answer(self, certificate, case,
-                                                                       django_assert_num_queries):
+    def test_one_read_and_one_sm2_verification_the_first_time_whatever_the_answer(self, certificate, case,
+                                                                                 django_assert_num_queries):
         number = "20240502999999" if case == "unknown" else certificate.number
         name = "张三" if case == "wrong_name" else "王建国"
         selectors._dummy()  # signed once per process, before the count
         with mock.patch("zhicheng.certificates.selectors.sm2_verify", wraps=selectors.sm2_verify) as sm2, \
                 mock.patch("zhicheng.certificates.selectors.hmac.compare_digest",
-                           wraps=selectors.hmac.compare_digest) as compare, django_assert_num_queries(1):
-            selectors.certificate_verify(number=number, name=name)
-        # the real SM2 verification runs in every case (no memo, no cache), the name compared in constant time
-        assert sm2.call_count == 1 and compare.call_count == 1
+                           wraps=selectors.hmac.compare_digest) as compare, django_assert_num_queries(2):
+            first = selectors.certificate_verify(number=number, name=name)
+            calls_first = sm2.call_count
+            again = selectors.certificate_verify(number=number, name=name)
+        # the first query of a number runs the real SM2 verification (an unknown number's too), a repeat is
+        # answered from the process cache; every case reads once and compares the name in constant time
+        assert (calls_first, sm2.call_count, compare.call_count) == (1, 1, 2)
+        assert first == again
+
+    @pytest.mark.parametrize("case", ["valid", "revoked", "wrong_name", "unknown", "tampered_row",
+                                      "tampered_signature"])
+    def test_the_cached_answer_is_the_full_verifications(self, tree, certificate, case):
+        number, name = ("20240502999999" if case == "unknown" else certificate.number,
+                        "张三" if case == "wrong_name" else "王建国")
+        if case == "revoked":
+            certificate_revoke(actor=tree["office_leader"], certificate=certificate, reason=RevocationReason.FRAUD,
+                               decision_document="新组发〔2025〕3号")
+        if case == "tampered_row":
+            Certificate.objects.filter(pk=certificate.pk).update(register=dict(certificate.register, level="正高级"))
+        if case == "tampered_signature":
+            Certificate.objects.filter(pk=certificate.pk).update(sm2_signature="0" * 128)
+        cold = selectors.certificate_verify(number=number, name=name)
+        warm = selectors.certificate_verify(number=number, name=name)
+        with mock.patch("zhicheng.certificates.selectors.sm2_verified",
+                        lambda asked, register, signature: selectors.sm2_verify(register, signature)):
+            full = selectors.certificate_verify(number=number, name=name)
+        assert cold == warm == full
+        expected = {"valid": "valid", "revoked": "revoked", "wrong_name": "not_found", "unknown": "not_found",
+                    "tampered_row": "tampered", "tampered_signature": "tampered"}[case]
+        assert full.status == expected
 
     def test_the_row_as_it_is_now_is_verified_each_time(self, certificate):
         """No cache of earlier answers: a change right after a valid check shows on the next one."""
