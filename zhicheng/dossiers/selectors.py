@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-<<<<<<< HEAD
-from django.db.models import Count, Q, QuerySet
-=======
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
->>>>>>> wip/budgets
+from django.db.models import Count, Q, QuerySet
 
 from zhicheng.accounts.models import Organisation, Role
 from zhicheng.accounts.selectors import user_active_roles
