@@ -248,3 +248,10 @@ def defence_slot_of(dossier: Dossier) -> AgendaItem | None:
     """The applicant's defence slot: time, place, order (of the latest meeting that scheduled one)."""
     return (AgendaItem.objects.filter(dossier=dossier, defence_at__isnull=False).select_related("meeting")
             .order_by("-meeting_id").first())
+
+
+def committee_organisations_for(user):
+    """Committee organisations under the offices whose pool the user manages (where a committee is registered)."""
+    from zhicheng.accounts.models import Organisation
+
+    return Organisation.objects.filter(kind="committee", parent_id__in=managed_office_ids(user)).order_by("pk")

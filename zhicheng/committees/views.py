@@ -454,6 +454,54 @@ def expert_relation_add(request, expert_id: int):
 
 
 @login_required
+def committee_new(request):
+    """Register an approved committee: the same service and checks as `POST /api/v1/committees/committees`."""
+    from zhicheng.catalog.models import Level, Series
+
+    from .models import FormedBy
+
+    organisations = selectors.committee_organisations_for(request.user)
+    if not organisations.exists():
+        raise NotFound("not_found", "页面不存在", "Not found")
+    pool = selectors.pool_for(request.user).filter(is_active=True)
+
+    def save():
+        from zhicheng.core.errors import ApplicationError
+
+        data = request.POST
+        organisation = organisations.filter(pk=data.get("organisation") or 0).first()
+        series = Series.objects.filter(pk=data.get("series") or 0).first()
+        level = Level.objects.filter(pk=data.get("level") or 0).first()
+        if organisation is None or series is None or level is None:
+            raise ApplicationError("committee_incomplete", "请选择评委会机构、系列和评审级别",
+                                   "Choose the committee organisation, series and level")
+        formed_by = data.get("formed_by", FormedBy.SERIES)
+        if formed_by not in FormedBy.values:
+            raise ApplicationError("formed_by_invalid", "组建方式须为按系列或按专业", "formed_by: series or specialty")
+        try:
+            min_size = int(data["min_size"]) if data.get("min_size", "").strip() else None
+        except ValueError:
+            raise ApplicationError("min_size_invalid", "最少委员人数须为整数", "The minimum size is a number") from None
+        in_series = pool.filter(series=series)
+        services.committee_save(
+            actor=request.user, organisation=organisation, name=data.get("name", "").strip() or organisation.name,
+            series=series, level=level, formed_by=formed_by, min_size=min_size,
+            approval_number=data.get("approval_number", ""),
+            valid_from=_date(data.get("valid_from", ""), "valid_from", "有效期起"),
+            valid_until=_date(data.get("valid_until", ""), "valid_until", "有效期止"),
+            chair=in_series.filter(pk=data.get("chair") or 0).first(),
+            vice_chairs=list(in_series.filter(pk__in=[v for v in data.getlist("vice_chairs") if v.isdigit()])),
+            ip=client_ip(request))
+        return reverse("committees:home")
+
+    return _form_page(request, "committees/committee_form.html", {
+        "committee": None, "pool": pool.select_related("user", "level")[:200], "organisations": organisations,
+        "series": selectors.series_choices(), "levels": selectors.level_choices(), "formed_by": FormedBy.choices,
+    }, {"name": "", "approval_number": "", "min_size": "", "valid_from": "", "valid_until": "", "chair": "",
+        "vice_chairs": [], "formed_by": FormedBy.SERIES}, save)
+
+
+@login_required
 def committee_edit(request, committee_id: int):
     committee = selectors.committee_get_for(request.user, committee_id)
     pool = selectors.pool_for(request.user).filter(series_id=committee.series_id, is_active=True)

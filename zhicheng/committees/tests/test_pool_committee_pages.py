@@ -127,3 +127,22 @@ def test_committee_pages_are_denied_to_others(tree):
         assert _post(client, url, {"name": "x", "min_size": "25", "approval_number": "x", "valid_from": "2024-01-01",
                                    "valid_until": "2025-01-01"}).status_code == 404, who
     assert Committee.objects.get().name == "新区工程系列高级职称评审委员会"
+
+
+def test_a_committee_is_registered_on_the_page(tree):
+    series, level = Series.objects.get(name="工程"), Level.objects.get(name="副高级")
+    page = client_for(tree["office_staff"])
+    form = {"organisation": tree["committee_org"].pk, "series": series.pk, "level": level.pk, "formed_by": "series",
+            "name": "新区工程系列高级职称评审委员会", "min_size": "", "approval_number": "甘人社〔2024〕3号",
+            "valid_from": "2024-01-01", "valid_until": "2027-01-02"}
+    too_long = _post(page, "/committees/committees/new/", form)
+    assert too_long.status_code == 400 and "有效期不得超过 3 年" in too_long.content.decode()
+    too_small = _post(page, "/committees/committees/new/", {**form, "valid_until": "2027-01-01", "min_size": "11"})
+    assert too_small.status_code == 400 and "不得低于 25 人" in too_small.content.decode()
+    assert not Committee.objects.exists()
+    assert _post(page, "/committees/committees/new/", {**form, "valid_until": "2027-01-01"}).status_code == 302
+    committee = Committee.objects.get()
+    assert committee.min_size == 25 and committee.approval_number == "甘人社〔2024〕3号"
+    expert = expert_make(tree)
+    assert client_for(expert.user).get("/committees/committees/new/").status_code == 404
+    assert _post(client_for(expert.user), "/committees/committees/new/", form).status_code == 404
