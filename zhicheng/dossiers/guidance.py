@@ -80,7 +80,10 @@ def _draft(dossier: Dossier, now: dt.datetime, pledge, pledge_outdated: bool) ->
 
 def _returned(dossier: Dossier, pledge, requests: list[ChangeRequests]) -> Guidance:
     request = requests[0] if requests else None
-    blockers = [] if pledge is not None else [_("修改后须重新签署诚信承诺书，才能答复")]
+    # the answer needs a pledge signed after the return (review's answer guard), not merely one still standing
+    signed_since = pledge is not None and (request is None or request.returned_at is None
+                                           or pledge.signed_at >= request.returned_at)
+    blockers = [] if signed_since else [_("修改后须重新签署诚信承诺书，才能答复")]
     if dossier.eligibility_status in SUBMIT_BLOCKING_ELIGIBILITY:
         blockers.append(_eligibility_blocker(dossier.eligibility_status))
     if request is None:  # the return's record is not readable here: the state still says what to do

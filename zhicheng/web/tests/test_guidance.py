@@ -171,6 +171,14 @@ class TestReturned:
         assert reverse("review:returns", args=[request.dossier_id]) in card
         assert "等待单位审核" not in card
 
+    def test_the_answer_waits_for_a_pledge_signed_after_the_return(self, client, tree, campaign):
+        dossier = returned_dossier(tree, campaign, when=RETURNED_AT)
+        assert "修改后须重新签署诚信承诺书，才能答复" in _guidance(_dashboard(client, tree["applicant"], RETURNED_AT))
+        with at("2024-10-13T09:00:00+08:00"):
+            signed(dossier, tree["applicant"])
+        card = _guidance(_dashboard(client, tree["applicant"], "2024-10-13T09:05:00+08:00"))
+        assert "修改后须重新签署诚信承诺书，才能答复" not in card and "答复截止" in card
+
     def test_returned_in_english(self, client, tree, campaign):
         returned_dossier(tree, campaign, when=RETURNED_AT)
         card = _guidance(_dashboard(client, tree["applicant"], RETURNED_AT, english=True))
