@@ -148,7 +148,6 @@ def _personas() -> list[str]:
     staff = [f"{unit}_{suffix}" for suffix in ("admin", "clerk", "leader")]
     staff += ["jtj_clerk", "jtj_leader", "zgb_admin", "zgb_clerk", "zgb_leader", "zgb_staff"]
     staff += ["sysadmin", "secadmin", "auditadmin", "jijian", "pwh_gc_sec", "expert01"]
-    # one applicant who got a title in 2024 (the replayed year), for the results and certificate pages
     return [p.username for p in applicants] + staff
 
 
