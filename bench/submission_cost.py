@@ -7,9 +7,10 @@ the locust applicant's path through Django's test client (CSRF enforced, as a br
 
     login page, log in, my dossiers page, dossier page, 10 autosaves (API), 3 PDF uploads of 1-3 MB, pledge, submit
 
-and after each applicant the task worker runs what the path enqueued (the eligibility re-check after the edits).
-Per step it prints the app's CPU ms (time.process_time around the request: the view, middleware, templates and the
-driver, not the time waiting on PostgreSQL), the queries, and the PostgreSQL ms (wall time of each query, summed by a
+and after each applicant the task worker runs what the path enqueued (the eligibility re-checks after the edits, the
+uploads' previews). Per step it prints the app's CPU ms (time.process_time around the request, plus the CPU of child
+processes waited for, such as the preview renderer: the view, middleware, templates and the driver, not the time
+waiting on PostgreSQL), the queries, and the PostgreSQL ms (wall time of each query, summed by a
 connection execute_wrapper: on a loaded box an upper bound of the server's CPU). The same is measured for the ceiling
 (bench/surge/bare.py's one-row read and insert behind startproject's middleware) in the same process and run, and the
 bound the CPU sets: 2 cores / (app + PostgreSQL ms per submission), beside the goal of 25 submissions/s.
@@ -27,6 +28,7 @@ import json
 import os
 import pstats
 import random
+import resource
 import secrets
 import shutil
 import sys
@@ -70,18 +72,26 @@ def _admin(sql: str) -> None:
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def backend_cpu_ms() -> float:
-    """CPU ms the PostgreSQL backend serving our connection has used (utime + stime in /proc: the box's PostgreSQL is
-    local). 10 ms ticks: exact only summed over many requests, which is how it is reported."""
+def backend_cpu_ms() -> tuple[int | None, float]:
+    """The PostgreSQL backend serving our open connection and the CPU ms it has used (utime + stime in /proc: the
+    box's PostgreSQL is local). 10 ms ticks: exact only summed over many requests, which is how it is reported.
+    A step during which the backend changed (the task worker closes its connection) has no PostgreSQL CPU figure."""
     from django.db import connection
 
-    connection.ensure_connection()
+    if connection.connection is None or connection.connection.closed:
+        return None, float("nan")
     pid = connection.connection.info.backend_pid
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return float("nan")  # PostgreSQL on another host: only its wall time is reported
-    return (int(fields[11]) + int(fields[12])) * TICK_MS
+        return None, float("nan")  # PostgreSQL on another host: only its wall time is reported
+    return pid, (int(fields[11]) + int(fields[12])) * TICK_MS
+
+
+def cpu_seconds() -> float:
+    """This process's CPU and that of the children it waited for (the upload previews render in a child process)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 class Meter:
@@ -113,9 +123,9 @@ class Steps:
         # a CPU clock, not wall time: the box is shared
         profile = (self.profiles.setdefault(name, cProfile.Profile(time.process_time))
                    if name in self.profiled else None)
-        b0 = backend_cpu_ms()
+        pid0, b0 = backend_cpu_ms()
         q0, s0 = self.meter.queries, self.meter.seconds
-        c0 = time.process_time()
+        c0 = cpu_seconds()
         if profile is not None:
             profile.enable()
         try:
@@ -123,10 +133,18 @@ class Steps:
         finally:
             if profile is not None:
                 profile.disable()
-            cpu = time.process_time() - c0
+            cpu = cpu_seconds() - c0
             queries, seconds = self.meter.queries - q0, self.meter.seconds - s0
             if self.counting and profile is None:
-                self.rows[name].append((cpu * 1000, queries, seconds * 1000, backend_cpu_ms() - b0))
+                pid1, b1 = backend_cpu_ms()
+                self.rows[name].append((cpu * 1000, queries, seconds * 1000,
+                                        b1 - b0 if pid0 is not None and pid0 == pid1 else float("nan")))
+
+
+def _mean(values: list[float]) -> float:
+    """The mean of the measured values (NaN: not measured for that request), 0 if none was measured."""
+    known = [v for v in values if v == v]
+    return sum(known) / len(known) if known else 0.0
 
 
 def _ok(response, *codes: int) -> None:
@@ -319,7 +337,7 @@ def main() -> None:
 
             # the profile: three more applicants with cProfile on the three steps costing the most per submission
             costliest = sorted((n for n in per_step if not n.startswith("ceiling")),
-                               key=lambda n: -sum(r[0] + r[3] for r in per_step[n]))[:3]
+                               key=lambda n: -sum(r[0] for r in per_step[n]))[:3]
             profile_lines: list[str] = []
             if PROFILE and len(applicants) > N + 2:
                 steps.counting = False
@@ -339,7 +357,7 @@ def main() -> None:
         for name in order:
             rows = per_step[name]
             k = len(rows) / counted
-            app, q, pg_wall, pg_cpu = (sum(r[i] for r in rows) / len(rows) for i in range(4))
+            app, q, pg_wall, pg_cpu = (_mean([r[i] for r in rows]) for i in range(4))
             for i, v in enumerate((app, q, pg_cpu, pg_wall)):
                 totals[i] += v * k
             lines.append((name, k, app, q, pg_cpu, pg_wall))
@@ -351,10 +369,10 @@ def main() -> None:
               f"{total:>12.1f}")
         for name in ("ceiling: one-row read", "ceiling: one-row insert"):
             rows = per_step[name]
-            app, q, pg_wall, pg_cpu = (sum(r[i] for r in rows) / len(rows) for i in range(4))
+            app, q, pg_wall, pg_cpu = (_mean([r[i] for r in rows]) for i in range(4))
             print(f"{name:<27}{'':>6}{app:>9.2f}{q:>9.1f}{pg_cpu:>8.2f}{pg_wall:>9.2f}{app + pg_cpu:>12.2f}")
         read = per_step["ceiling: one-row read"]
-        read_ms = sum(r[0] + r[3] for r in read) / len(read)
+        read_ms = _mean([r[0] for r in read]) + _mean([r[3] for r in read])
         print(f"bound by CPU: {CORES} cores / {total:.0f} ms per submission (app {totals[0]:.0f} + PostgreSQL "
               f"{totals[2]:.0f}) = {CORES * 1000 / total:.1f} submissions/s; goal {GOAL:.0f}/s needs <= "
               f"{CORES * 1000 / GOAL:.0f} ms, i.e. {CORES * 1000 / GOAL / read_ms:.0f} ceiling reads' worth "
