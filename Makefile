@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install system chromium demo serve test lint check bench bench-surge messages clean
+.PHONY: install system chromium demo serve test lint check bench bench-surge bench-queues messages clean
 
 install: $(STAMP) system
 
@@ -67,6 +67,12 @@ bench: install
 # both), the task worker and locust headless for SURGE_DURATION seconds; prints the report and checks 0 lost/doubled.
 bench-surge: install
 	$(PY) bench/surge/run.py
+
+# The queues at scale on a database seeded by `manage.py seed_scale --dossiers 1000000` (DATABASE_URL must name it):
+# EXPLAIN (ANALYZE, BUFFERS) of each queue query, then the queue pages' p95 beside the one-row read (docs/performance.md)
+bench-queues: install
+	$(PY) bench/queues/explain.py
+	$(PY) bench/queues/pages.py
 
 messages: install
 	cd zhicheng && ../$(PY) ../manage.py makemessages -l en --no-obsolete && ../$(PY) ../manage.py compilemessages

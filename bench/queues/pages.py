@@ -177,6 +177,9 @@ def main() -> None:
                 after = quote(api["next_after"], safe="")  # "+08:00" must not arrive as a space
                 paths.append((f"{kind} queue API, next (keyset)", per_thread(
                     who, f"{base}/api/v1/review/queue?organisation={org}&after={after}")))
+        anon = requests.Session()
+        paths.append(("public list page", per_thread(anon, f"{base}/public/publicity/")))
+        paths.append(("public list API", per_thread(anon, f"{base}/api/v1/public/publicity/")))
         loaded: list[float] = []
         results = []
         for name, call in paths:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhicheng.core.errors import NotFound
-from zhicheng.core.http import client_ip
+from zhicheng.core.http import PUBLIC_MAX_AGE, client_ip
 from zhicheng.core.pagination import Pagination
 
 from . import selectors, services
@@ -67,7 +70,7 @@ class ObjectionPublicOut(Schema):
 @paginate(Pagination, page_size=50)
 def public_publicity_list(request):
     """Candidates in unit publicity now (or ended in the last days); no ID numbers, phones or files."""
-    return _PublicRows(selectors.public_entries())
+    return _PublicRows(selectors.public_entries(), "unit")
 
 
 @public_router.get("/publicity/results/", response=list[PublicResultOut])
@@ -75,7 +78,7 @@ def public_publicity_list(request):
 def public_result_list(request):
     """Evaluation results in publicity now (or ended in the last days): name, unit, series, specialty, title,
     scope and the exact period; never ID or phone numbers."""
-    return _PublicRows(selectors.public_entries(kind="result"))
+    return _PublicRows(selectors.public_entries(kind="result"), "result")
 
 
 @public_router.post("/publicity/{entry_id}/objections", response={201: ObjectionFiledOut})
@@ -96,19 +99,28 @@ def public_objection_lookup(request, code: str):
 
 
 class _PublicRows:
-    """A queryset that pagination slices and that yields public rows (never model objects with private fields)."""
+    """A queryset that pagination slices and that yields public rows (never model objects with private fields).
 
-    def __init__(self, qs) -> None:
+    The count and each page are kept for the public max-age (as the list page is, core.http.public_cacheable): the
+    list joins every running entry (2 s for the count alone at 1 M dossiers), and it is the same for everyone."""
+
+    def __init__(self, qs, kind: str) -> None:
         self.qs = qs
+        self.key = f"zc-public-api:{kind}:{timezone.localdate()}:{get_language()}"
 
     def count(self) -> int:
-        return self.qs.count()
+        return cache.get_or_set(f"{self.key}:count", self.qs.count, PUBLIC_MAX_AGE)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, item):
-        return [selectors.public_row(e).__dict__ for e in self.qs[item]]
+        def rows():
+            return [selectors.public_row(e).__dict__ for e in self.qs[item]]
+
+        if not isinstance(item, slice):
+            return rows()
+        return cache.get_or_set(f"{self.key}:{item.start}:{item.stop}", rows, PUBLIC_MAX_AGE)
 
 
 def _public_objection(objection) -> dict:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhicheng.accounts.models import OrganisationKind
 from zhicheng.catalog.models import Level, Series
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
@@ -65,17 +66,22 @@ class QueueFilterForm(forms.Form):
         states = [(s, shown.get(s, label)) for s, label in DossierState.choices]
         self.fields["state"].choices = [("", _("全部")), *states]
         field = self.fields["unit"]
-        if len(units) <= UNIT_CHOICES_MAX or not units_url:
+        if units is not None and (len(units) <= UNIT_CHOICES_MAX or not units_url):
             field.choices = [("", _("全部")), *units]
         else:
             # An office's or a department's queue spans thousands of units: Django renders each <option> through a
             # template (1,367 units took ~1 s of the page at 80,000 dossiers). The page carries only the chosen
             # unit; the full list comes from `units_url` when the clerk opens the select (htmx), every unit still
             # a valid choice.
-            known = {str(pk) for pk, _name in units}
             chosen = self.data.get("unit", "") if self.is_bound else ""
+            if units is None:  # not even read (the office): any unit may be asked for, the queue filters the rest
+                units = selectors.queue_unit_named(chosen)
+                known = None
+            else:
+                known = {str(pk) for pk, _name in units}
             field.choices = [("", _("全部")), *[(pk, name) for pk, name in units if str(pk) == chosen]]
-            field.valid_value = lambda value: value in ("", None) or str(value) in known  # type: ignore[method-assign]
+            field.valid_value = lambda value: value in ("", None) or (  # type: ignore[method-assign]
+                str(value) in known if known is not None else str(value).isdigit())
             field.widget.attrs.update({"hx-get": f"{units_url}?{urlencode({'unit': chosen})}",
                                        "hx-trigger": "focus once, pointerenter once", "hx-swap": "innerHTML"})
         series, levels = _catalog_choices()
@@ -107,7 +113,12 @@ def queue(request, organisation_id: int | None = None):
     organisations = list(selectors.queue_organisations_for(request.user))
     organisation = selectors.queue_organisation_get(request.user, organisation_id or request.GET.get("organisation"),
                                                     organisations)
-    counts, units = selectors.queue_summary(organisation)
+    if organisation.kind == OrganisationKind.OFFICE:
+        # the office's queue spans every unit of the province: the per-state counts come from the (held_by, state)
+        # index alone, the units only when the filter is opened (grouping 51,426 rows by unit: 0.5-0.7 s at 1 M)
+        counts, units = selectors.queue_state_counts(organisation), None
+    else:
+        counts, units = selectors.queue_summary(organisation)
     form = QueueFilterForm(request.GET or None, counts=counts, units=units,
                            units_url=reverse("review:queue_unit_options", args=[organisation.pk]))
     filters = form.filters()

@@ -89,6 +89,19 @@ class TestPublicPages:
         assert english.content != first.content and name in english.content.decode()
         assert name in fresh.content.decode()
 
+    def test_the_api_list_is_counted_and_read_once_per_max_age(self, client, tree, entry, campaign):
+        from django.core.cache import cache
+
+        other = passed_dossier(tree["other_applicant"], campaign)
+        with at(DURING):
+            first = client.get("/api/v1/public/publicity/").json()
+            published(tree["unit_clerk"], [other], "2024-10-08", now=DURING)
+            kept = client.get("/api/v1/public/publicity/").json()
+            cache.clear()  # what the max-age's end does
+            fresh = client.get("/api/v1/public/publicity/").json()
+        assert first["count"] == kept["count"] == 1 and kept["items"] == first["items"]
+        assert fresh["count"] == 2 and tree["other_applicant"].real_name in {row["name"] for row in fresh["items"]}
+
     def test_a_forged_objection_without_the_csrf_token_is_refused(self, entry):
         from django.test import Client
 

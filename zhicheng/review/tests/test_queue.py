@@ -323,3 +323,20 @@ def test_the_unit_options_of_a_queue_the_clerk_does_not_work_are_not_found(clien
     login_verified(client, tree["unit_clerk"])
     response = client.get(reverse("review:queue_unit_options", args=[tree["department"].pk]))
     assert response.status_code == 404
+
+
+def test_the_office_queue_counts_states_without_reading_its_units(client, tree, campaign):
+    mine = make(tree, campaign, S.DEPARTMENT_PASSED)
+    other = make(tree, campaign, S.DEPARTMENT_PASSED, "other_unit")
+    office = tree["office"]
+    login_verified(client, tree["office_staff"])
+    page = client.get(reverse("review:queue_for", args=[office.pk])).content.decode()
+    assert f"/dossiers/{mine.pk}/" in page and f"/dossiers/{other.pk}/" in page
+    assert f'hx-get="/review/queue/{office.pk}/units/?unit=' in unit_select(page)
+    assert tree["unit"].name not in unit_select(page)
+    html = client.get(reverse("review:queue_unit_options", args=[office.pk])).content.decode()
+    assert tree["unit"].name in html and tree["other_unit"].name in html
+    filtered = client.get(reverse("review:queue_for", args=[office.pk]), {"unit": tree["other_unit"].pk})
+    body = filtered.content.decode()
+    assert f"/dossiers/{other.pk}/" in body and f"/dossiers/{mine.pk}/" not in body
+    assert tree["other_unit"].name in unit_select(body)
