@@ -276,12 +276,6 @@ def queue_unit_named(unit_id: str) -> list[tuple[int, str]]:
     return list(Organisation.objects.filter(pk=int(unit_id)).values_list("pk", "name"))
 
 
-def queue_units(org: Organisation) -> list[tuple[int, str]]:
-    """(id, name) of the units whose dossiers are in the queue, for the unit filter (one query)."""
-    return list(Dossier.objects.filter(held_by_q(org)).order_by("organisation__name")
-                .values_list("organisation_id", "organisation__name").distinct())
-
-
 def queue_dossiers_by_ids(org: Organisation, ids: list[int]) -> tuple[list[Dossier], list[int]]:
     """The selected dossiers that are in the organisation's queue, in the order given, and the ids that are not."""
     found = {d.pk: d for d in queue_base(org).filter(pk__in=ids)}
