@@ -143,3 +143,30 @@ def test_autosave_api(warm):
             response = me.patch(url, json.dumps({"school": f"第{n}学校"}), content_type="application/json")
         assert response.status_code == 200, response.content
     assert len(ctx.captured_queries) <= 15  # was 17: the row's save opens no savepoint of its own
+
+
+def test_an_autosave_clashing_with_another_row_saves_nothing_and_the_next_one_works(warm):
+    """The row's save has no savepoint of its own now: a duplicate year must still roll back the whole change (no
+    revision, no audit event) and leave the connection usable for the refusal's form and the next save (PostgreSQL
+    aborts a transaction on an error)."""
+    from zhicheng.audit.models import AuditEvent
+    from zhicheng.dossiers.models import AnnualAssessment, Dossier
+    from zhicheng.dossiers.services import section_item_create
+
+    from .factories import valid_row
+
+    me, dossier = warm
+    first = AnnualAssessment.objects.get(dossier=dossier)
+    second = section_item_create(dossier=dossier, actor=dossier.applicant, section="annual_assessment",
+                                 data=valid_row("annual_assessment", year="2022"))
+    revision, events = Dossier.objects.get(pk=dossier.pk).revision, AuditEvent.objects.count()
+    url = reverse("dossiers:item_save", args=[dossier.pk, "annual_assessment", second.pk])
+    response = me.post(url, valid_row("annual_assessment", year=str(first.year)), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "已有相同的条目" in response.content.decode()
+    second.refresh_from_db()
+    assert second.year == 2022
+    assert Dossier.objects.get(pk=dossier.pk).revision == revision and AuditEvent.objects.count() == events
+    response = me.post(url, valid_row("annual_assessment", year="2021"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "已自动保存" in response.content.decode()
+    second.refresh_from_db()
+    assert second.year == 2021 and Dossier.objects.get(pk=dossier.pk).revision == revision + 1
