@@ -160,6 +160,9 @@ class User(AbstractUser):
     # A password somebody else set (an admin opening or resetting the account) must be replaced at log-in
     password_must_change = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # The top bar's bell: kept by notifications.services on every create and read (a delta in the same
+    # transaction), so a page shows it from the user row the request already read instead of a COUNT
+    notifications_unread = models.PositiveIntegerField(_("未读通知数"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("用户")

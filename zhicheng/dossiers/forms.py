@@ -76,9 +76,10 @@ class SectionForm(forms.Form):
 
     spec: SectionSpec
 
-    def __init__(self, spec: SectionSpec, *args, item=None, **kwargs):
+    def __init__(self, spec: SectionSpec, *args, item=None, item_id=None, **kwargs):
+        # `item_id` without `item`: a posted row the service reads under its lock (autosave reads it once)
         self.spec, self.item = spec, item
-        suffix = item.pk if item is not None else "new"
+        suffix = item.pk if item is not None else (item_id or "new")
         kwargs.setdefault("auto_id", f"id_{spec.name}_{suffix}_%s")
         if item is not None and not args and "initial" not in kwargs:
             kwargs["initial"] = {k: _initial(v) for k, v in section_item_values(spec, item).items()}

@@ -185,8 +185,9 @@ def _save_row(item, values: dict[str, Any], spec: SectionSpec) -> None:
     for name, value in values.items():
         setattr(item, name, value)
     try:
-        with transaction.atomic():
-            item.save()
+        # no savepoint of its own (two round trips per autosave): the error leaves the calling service, whose
+        # transaction (or savepoint, when nested) is rolled back whole, so nothing half-saved stays behind
+        item.save()
     except IntegrityError as exc:
         raise ApplicationError(
             "duplicate_item", f"{spec.label_zh}中已有相同的条目（同一年度或同一月份）",

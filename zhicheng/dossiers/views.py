@@ -288,18 +288,23 @@ def dossier_section(request, pk: int, section: str):
 def dossier_item_save(request, pk: int, section: str, item_id: int):
     """Save one row (the Save button, or htmx autosave which gets back the row's form only)."""
     dossier, spec = selectors.dossier_get_for(request.user, pk), _spec_or_404(section)
-    item = selectors.dossier_section_item_get(dossier, section, item_id)
-    form = SectionForm(spec, request.POST, item=item)
+    # a row is not read here before the save: the service reads it under the dossier's lock and returns it (one
+    # read per autosave); only a refused save, or the identity section, reads it for the form
+    item = selectors.dossier_section_item_get(dossier, section, item_id) if spec.single else None
+    form = SectionForm(spec, request.POST, item=item, item_id=item_id)
     status, saved = 200, True
     try:
         if spec.single:
             services.identity_update(dossier=dossier, actor=request.user, data=form.values(), ip=client_ip(request))
         else:
-            services.section_item_update(dossier=dossier, actor=request.user, section=section, item_id=item.pk,
-                                         data=form.values(), ip=client_ip(request))
+            item = services.section_item_update(dossier=dossier, actor=request.user, section=section,
+                                                item_id=item_id, data=form.values(), ip=client_ip(request))
     except ApplicationError as exc:
+        if item is None:  # a missing row is still a 404, as before
+            item = selectors.dossier_section_item_get(dossier, section, item_id)
         form.refusal(exc)
         status, saved = exc.status, False
+    form.item = item
     if request.htmx:
         return render(request, "dossiers/_row_form.html", {
             "dossier": dossier, "spec": spec, "row": {"item": item, "form": form}, "saved": saved, "can_edit": True,

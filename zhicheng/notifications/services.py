@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from zhicheng.audit.events import EventType
@@ -39,6 +42,14 @@ def delivery_enqueue(delivery_ids: list[int]) -> None:
 
     for pk in delivery_ids:
         transaction.on_commit(partial(delivery_send_task.enqueue, pk), robust=True)
+
+
+def _unread_add(user_ids, delta: int) -> None:
+    """Keep `User.notifications_unread` (the bell) in step: a delta, never a recount, so two writers at once both
+    count; in the caller's transaction, so a rolled-back notification leaves no trace in it."""
+    if user_ids and delta:
+        get_user_model().objects.filter(pk__in=list(user_ids)).update(
+            notifications_unread=Greatest(F("notifications_unread") + delta, Value(0)))
 
 
 def _deliveries(notification: Notification, channels: list[str], now) -> list[Delivery]:
@@ -79,6 +90,7 @@ def notification_enqueue(*, recipients, event_type: EventType, obj=None, context
         created.append(notification)
         pending += [d.pk for d in _deliveries(notification, channels_for(user, preferences), now)
                     if d.status == DeliveryStatus.PENDING]
+    _unread_add({n.recipient_id for n in created}, 1)  # at most one per recipient per call (one UPDATE)
     if pending and pending[0] is None:  # backends that do not return ids from bulk_create
         pending = list(Delivery.objects.filter(notification__in=created, status=DeliveryStatus.PENDING)
                        .values_list("pk", flat=True))
@@ -93,16 +105,22 @@ def _own(user, pk: int) -> Notification:
     return notification
 
 
+@transaction.atomic
 def notification_mark_read(*, user, pk: int) -> Notification:
     notification = _own(user, pk)
     if notification.read_at is None:
         notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+        # only the request that actually turned it read counts it down (two tabs marking it at once: one)
+        if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at):
+            _unread_add([user.pk], -1)
     return notification
 
 
+@transaction.atomic
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    _unread_add([user.pk], -marked)  # the rows this statement turned, not a reset: one arriving meanwhile stays
+    return marked
 
 
 @transaction.atomic

@@ -129,12 +129,12 @@ class TestFailedDeliveries:
 
 
 class TestBellQueries:
-    def test_the_bell_costs_one_query_however_often_the_page_shows_it(self, tree, notes,
-                                                                      django_assert_num_queries):
+    def test_the_bell_costs_no_query(self, tree, notes, django_assert_num_queries):
+        """The count is stored on the user row, which the request has already read (issue 11's budgets)."""
         request = RequestFactory().get("/")
-        request.user = tree["applicant"]
+        request.user = type(tree["applicant"]).objects.get(pk=tree["applicant"].pk)  # as the request reads it
         template = engines["django"].from_string("{{ zc_bell.unread }}/{{ zc_bell.unread }}")
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(0):
             assert template.render(bell(request)) == "1/1"
 
     def test_no_query_when_the_page_does_not_show_it(self, tree, django_assert_num_queries):
@@ -143,17 +143,75 @@ class TestBellQueries:
         with django_assert_num_queries(0):
             bell(request)
 
-    def test_a_whole_page_adds_one_query_for_the_bell(self, client, tree, notes, django_assert_num_queries):
+    def test_a_whole_page_shows_the_count_without_counting(self, client, tree, notes):
         login(client, tree["applicant"])
         client.get("/notifications/preferences/")
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as queries:
-            client.get("/notifications/preferences/")
-        assert sum('"notifications_notification"' in q["sql"] for q in queries.captured_queries) == 1
+            html = client.get("/notifications/preferences/").content.decode()
+        assert 'class="bell-count">1<' in html
+        assert not any('"notifications_notification"' in q["sql"] for q in queries.captured_queries)
 
 
 def test_nothing_is_written_for_nobody(tree):
     assert notification_enqueue(recipients=[], event_type=E.REVIEW_OFFICE_ACCEPTED) == []
     assert not Notification.objects.exists()
+
+
+def _stored(user) -> int:
+    user.refresh_from_db(fields=["notifications_unread"])
+    return user.notifications_unread
+
+
+def test_the_stored_unread_count_follows_every_create_and_read(tree, notes):
+    """The bell reads the count stored on the user row (no COUNT per page): it must equal the unread rows after
+    each kind of write — a new one, one read (twice: counted down once), all read, one arriving after that."""
+    from zhicheng.notifications.services import notification_mark_read, notifications_mark_all_read
+
+    me, mine = tree["applicant"], notes[0]
+
+    def unread_rows() -> int:
+        return Notification.objects.filter(recipient=me, read_at__isnull=True).count()
+
+    assert _stored(me) == unread_rows() == 1
+    second = notification_enqueue(recipients=[me], event_type=E.REVIEW_OFFICE_ACCEPTED, context={"dossier": "x"})[0]
+    assert _stored(me) == unread_rows() == 2
+    notification_mark_read(user=me, pk=mine.pk)
+    notification_mark_read(user=me, pk=mine.pk)  # already read: not counted down again
+    assert _stored(me) == unread_rows() == 1
+    assert notifications_mark_all_read(user=me) == 1
+    assert _stored(me) == unread_rows() == 0
+    notifications_mark_all_read(user=me)  # nothing to mark: never below zero
+    assert _stored(me) == 0
+    notification_enqueue(recipients=[me], event_type=E.REVIEW_OFFICE_ACCEPTED, context={"dossier": "y"})
+    assert _stored(me) == unread_rows() == 1
+    assert _stored(tree["other_applicant"]) == 1  # another person's count is theirs alone
+    notification_mark_read(user=me, pk=second.pk)  # read by "all" already: no second count-down
+    assert _stored(me) == unread_rows() == 1
+
+
+def test_a_rolled_back_notification_is_not_counted(tree):
+    from django.db import transaction
+
+    me = tree["applicant"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notification_enqueue(recipients=[me], event_type=E.REVIEW_OFFICE_ACCEPTED, context={"dossier": "x"})
+        raise RuntimeError("the change that notified failed")
+    assert _stored(me) == 0
+
+
+def test_a_repeated_reminder_is_counted_once(tree):
+    me = tree["applicant"]
+    for _ in range(2):
+        notification_enqueue(recipients=[me], event_type=E.REVIEW_OFFICE_ACCEPTED, context={"dossier": "x"},
+                             dedupe_key="reminder:day")
+    assert _stored(me) == Notification.objects.filter(recipient=me).count() == 1
+
+
+def test_the_api_unread_count_is_the_stored_one(client, tree, notes):
+    login(client, tree["applicant"])
+    assert client.get("/api/v1/notifications/unread").json() == {"unread": 1}
+    client.post("/notifications/read-all/")
+    assert client.get("/api/v1/notifications/unread").json() == {"unread": 0}
