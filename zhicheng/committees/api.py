@@ -639,3 +639,37 @@ def committee_create(request, payload: CommitteeIn):
         chair=pool.filter(pk=payload.chair_id).first() if payload.chair_id else None,
         vice_chairs=list(pool.filter(pk__in=payload.vice_chair_ids)), ip=client_ip(request))
     return Status(201, committee)
+
+
+class CriterionIO(Schema):
+    name: str
+    name_en: str = ""
+    max_points: int
+
+
+class RubricIO(Schema):
+    criteria: list[CriterionIO]
+    locked: bool = False
+
+
+def _rubric_out(campaign_id: int) -> dict:
+    return {"criteria": [c._asdict() for c in selectors.defence_rubric(campaign_id)],
+            "locked": selectors.rubric_locked(campaign_id)}
+
+
+@router.get("/campaigns/{campaign_id}/rubric", response=RubricIO)
+def rubric_get(request, campaign_id: int):
+    """The campaign's defence rubric (the default one until the office sets its own)."""
+    return _rubric_out(_get(Campaign, campaign_id, "campaign").pk)
+
+
+@router.put("/campaigns/{campaign_id}/rubric", response=RubricIO)
+def rubric_set(request, campaign_id: int, payload: RubricIO):
+    """The office replaces the campaign's defence rubric (refused once a meeting of the campaign has started)."""
+    from .rules import Criterion
+
+    campaign = _get(Campaign, campaign_id, "campaign")
+    services.defence_rubric_set(actor=request.auth, campaign=campaign,
+                                criteria=[Criterion(c.name, c.name_en, c.max_points) for c in payload.criteria],
+                                ip=client_ip(request))
+    return _rubric_out(campaign.pk)

@@ -15,13 +15,16 @@ from .models import (
     BallotState,
     Committee,
     Conflict,
+    DefenceCriterion,
     DefenceScore,
     EvaluationResult,
     Expert,
     Meeting,
     MeetingMember,
+    MeetingStatus,
     SeatStatus,
 )
+from .rules import DEFAULT_RUBRIC, Criterion
 from .permissions import managed_office_ids, office_role_ids, secretary_committee_org_ids
 
 SEATED = [SeatStatus.CONFIRMED, SeatStatus.INVITED]
@@ -255,3 +258,16 @@ def committee_organisations_for(user):
     from zhicheng.accounts.models import Organisation
 
     return Organisation.objects.filter(kind="committee", parent_id__in=managed_office_ids(user)).order_by("pk")
+
+
+def defence_rubric(campaign_id: int) -> tuple[Criterion, ...]:
+    """The campaign's defence rubric in order; the default one while the office has not set its own (one query)."""
+    rows = tuple(Criterion(name, name_en, top) for name, name_en, top in DefenceCriterion.objects.filter(
+        campaign_id=campaign_id).order_by("position").values_list("name", "name_en", "max_points"))
+    return rows or DEFAULT_RUBRIC
+
+
+def rubric_locked(campaign_id: int) -> bool:
+    """A rubric is fixed once a meeting of the campaign has started: scores already given are on it."""
+    return Meeting.objects.filter(campaign_id=campaign_id,
+                                  status__in=[MeetingStatus.IN_PROGRESS, MeetingStatus.SIGNED]).exists()

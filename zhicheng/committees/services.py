@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
-from zhicheng.campaigns.models import CampaignQuota
+from zhicheng.campaigns.models import Campaign, CampaignQuota
+from zhicheng.campaigns.permissions import can_manage_campaigns
 from zhicheng.catalog.models import Level, Series
 from zhicheng.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhicheng.core.permissions import require
@@ -36,6 +37,7 @@ from .models import (
     Committee,
     Conflict,
     ConflictSource,
+    DefenceCriterion,
     DefenceScore,
     Draw,
     EvaluationResult,
@@ -51,6 +53,7 @@ from .models import (
     SeatStatus,
     VoteChoice,
 )
+from .selectors import defence_rubric, rubric_locked
 from .permissions import can_manage_pool, can_run_committee, is_meeting_chair, seat_of
 
 S = DossierState
@@ -715,7 +718,31 @@ def tally_sign(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
 
 # -- defences and review panels ----------------------------------------------------------------------------------
 
-DEFAULT_RUBRIC = {"专业理论": 30, "业绩成果": 40, "答辩表现": 30}
+def _refuse_problems(code: str, problems: list[tuple[str, str]], status: int = 400) -> None:
+    if problems:
+        raise _bad(code, "；".join(zh for zh, _en in problems), "; ".join(en for _zh, en in problems), status=status,
+                   problems=[zh for zh, _en in problems])
+
+
+@transaction.atomic
+def defence_rubric_set(*, actor, campaign: Campaign, criteria: list[rules.Criterion],
+                       ip: str | None = None) -> tuple[rules.Criterion, ...]:
+    """The office sets the campaign's defence rubric (criteria in order, each with its maximum points) — replaced as
+    a whole, and only until a meeting of the campaign starts (the scores given from then on are on it)."""
+    require(can_manage_campaigns(actor))
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # two editors: one after the other
+    if rubric_locked(campaign.pk):
+        raise _bad("rubric_locked", "本年度已有评审会议开始，答辩评分细则不能再修改",
+                   "A meeting of this campaign has started: the rubric is fixed", status=409)
+    criteria = [rules.Criterion(c.name.strip(), c.name_en.strip(), int(c.max_points)) for c in criteria]
+    _refuse_problems("rubric_invalid", rules.rubric_problems(criteria))
+    DefenceCriterion.objects.filter(campaign=campaign).delete()
+    DefenceCriterion.objects.bulk_create([
+        DefenceCriterion(campaign=campaign, position=n, name=c.name[:60], name_en=c.name_en[:60],
+                         max_points=c.max_points) for n, c in enumerate(criteria, start=1)])
+    audit_event_record(event_type=EventType.CAMPAIGN_RUBRIC_SET, actor=actor, obj=campaign,
+                       data={"criteria": [[c.name, c.max_points] for c in criteria]}, ip=ip)
+    return tuple(criteria)
 
 
 @transaction.atomic
@@ -777,7 +804,8 @@ def defence_no_show_mark(*, actor, item: AgendaItem, no_show: bool, note: str = 
 
 @transaction.atomic
 def defence_score(*, actor, item: AgendaItem, scores: dict[str, int], ip: str | None = None) -> list[DefenceScore]:
-    """An attending, non-recused member scores a candidate's defence on the rubric (each item within its maximum)."""
+    """An attending, non-recused member scores a candidate's defence on the campaign's rubric: every criterion,
+    each within its maximum (a partial score would pull the candidate's average down)."""
     item = _lock_item(item.pk)
     seat = seat_of(actor, item.meeting)
     if seat is None or Conflict.objects.filter(expert=seat.expert, dossier_id=item.dossier_id).exists():
@@ -788,11 +816,10 @@ def defence_score(*, actor, item: AgendaItem, scores: dict[str, int], ip: str | 
         raise _bad("meeting_signed", "会议结果已签署，不能再评分", "Already signed", status=409)
     if item.defence_no_show:
         raise _bad("no_show", "申报人未到场答辩", "The candidate did not attend the defence", status=409)
+    scores = {str(name): int(score) for name, score in scores.items()}
+    _refuse_problems("score_invalid", rules.score_problems(defence_rubric(item.meeting.campaign_id), scores))
     saved = []
     for criterion, score in scores.items():
-        top = DEFAULT_RUBRIC.get(criterion)
-        if top is None or not (0 <= int(score) <= top):
-            raise _bad("score_invalid", f"评分项“{criterion}”的分数须在 0–{top or 0} 之间", "Score out of range")
         row, _c = DefenceScore.objects.update_or_create(item=item, expert=seat.expert, criterion=criterion,
                                                         defaults={"score": int(score)})
         saved.append(row)

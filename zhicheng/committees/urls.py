@@ -19,6 +19,7 @@ urlpatterns = [
     path("entrusted/", views.entrusted, name="entrusted"),
     path("entrusted/<int:dossier_id>/<str:action>/", views.entrusted_act, name="entrusted_act"),
     path("entrusted/<int:dossier_id>/files/<str:which>/", views.entrusted_file, name="entrusted_file"),
+    path("campaigns/<int:campaign_id>/rubric/", views.campaign_rubric, name="campaign_rubric"),
     path("my/", views.my_home, name="my_home"),
     path("my/<int:meeting_id>/", views.my_meeting, name="my_meeting"),
     path("my/<int:meeting_id>/candidates/<int:dossier_id>/", views.my_candidate, name="my_candidate"),
