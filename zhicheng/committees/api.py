@@ -177,6 +177,7 @@ class ExpertOut(Schema):
 
 class RelationIn(Schema):
     kind: str
+    person_id: int | None = None  # a registered person (GET /experts/relation-people?q= finds them by name)
     person_id_number: str = ""
     organisation_id: int | None = None
     until: dt.date | None = None
@@ -605,12 +606,25 @@ def committee_update(request, committee_id: int, payload: CommitteeUpdateIn):
         vice_chairs=vice, ip=client_ip(request))
 
 
+class PersonOut(Schema):
+    id: int
+    name: str
+    id_masked: str
+
+
+@router.get("/experts/relation-people", response=list[PersonOut])
+def relation_people(request, q: str = ""):
+    """Registered people to name in an expert's relation, by name, ID numbers masked (pool managers only)."""
+    return selectors.relation_people_search(request.auth, q)
+
+
 @router.post("/experts/{expert_id}/relations", response={201: dict})
 def expert_relation(request, expert_id: int, payload: RelationIn):
     """The pool's manager records a relation the expert declared to them (the expert's own: /my/relations)."""
     expert = selectors.pool_get(request.auth, expert_id)
     relation = services.relation_declare(
         actor=request.auth, expert=expert, kind=payload.kind, person_id_number=payload.person_id_number,
+        person=selectors.relation_person(request.auth, payload.person_id),
         organisation=_get(Organisation, payload.organisation_id, "单位") if payload.organisation_id else None,
         until=payload.until, note=payload.note, ip=client_ip(request))
     return Status(201, {"id": relation.pk})

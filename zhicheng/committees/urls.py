@@ -9,6 +9,7 @@ urlpatterns = [
     path("pool/new/", views.expert_edit, name="expert_new"),
     path("pool/<int:expert_id>/", views.expert_edit, name="expert_edit"),
     path("pool/<int:expert_id>/relations/", views.expert_relation_add, name="expert_relation_add"),
+    path("pool/<int:expert_id>/relations/people/", views.relation_people, name="relation_people"),
     path("committees/new/", views.committee_new, name="committee_new"),
     path("committees/<int:committee_id>/", views.committee_edit, name="committee_edit"),
     path("meetings/<int:meeting_id>/items/<int:item_id>/", views.meeting_item, name="meeting_item"),

@@ -452,12 +452,22 @@ def expert_relation_add(request, expert_id: int):
     until = request.POST.get("until", "").strip()
     services.relation_declare(
         actor=request.user, expert=expert, kind=request.POST.get("kind", ""),
+        person=selectors.relation_person(request.user, request.POST.get("person")),
         person_id_number=request.POST.get("person_id_number", ""),
         organisation=selectors.organisation_by_name(request.POST.get("organisation", "")),
         until=_date(until, "until", "截止日期") if until else None, note=request.POST.get("note", ""),
         ip=client_ip(request))
     messages.success(request, _("已登记利害关系"))
     return redirect("committees:expert_edit", expert_id=expert.pk)
+
+
+@login_required
+def relation_people(request, expert_id: int):
+    """htmx: the registered people matching the typed name, to pick as the expert's relation (masked IDs)."""
+    selectors.pool_get(request.user, expert_id)
+    return render(request, "committees/_relation_people.html", {
+        "people": selectors.relation_people_search(request.user, request.GET.get("q", "")),
+        "query": request.GET.get("q", "").strip()})
 
 
 @login_required
