@@ -24,8 +24,8 @@ from .models import (
     MeetingStatus,
     SeatStatus,
 )
-from .rules import DEFAULT_RUBRIC, Criterion
 from .permissions import managed_office_ids, office_role_ids, secretary_committee_org_ids
+from .rules import DEFAULT_RUBRIC, Criterion
 
 SEATED = [SeatStatus.CONFIRMED, SeatStatus.INVITED]
 

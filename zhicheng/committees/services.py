@@ -53,8 +53,8 @@ from .models import (
     SeatStatus,
     VoteChoice,
 )
-from .selectors import defence_rubric, rubric_locked
 from .permissions import can_manage_pool, can_run_committee, is_meeting_chair, seat_of
+from .selectors import defence_rubric, rubric_locked
 
 S = DossierState
 

@@ -181,7 +181,8 @@ def test_defence_scores_and_review_panels(tree, campaign):
                                   scores={"专业理论": 25, "业绩成果": 40, "答辩表现": 30})
     assert sorted(r.score for r in rows) == [25, 30, 40]
     with pytest.raises(ApplicationError, match="0–30"):
-        services.defence_score(actor=experts[1].user, item=item, scores={"专业理论": 25, "业绩成果": 40, "答辩表现": 31})
+        services.defence_score(actor=experts[1].user, item=item,
+                               scores={"专业理论": 25, "业绩成果": 40, "答辩表现": 31})
     Conflict.objects.create(expert=experts[2], dossier=dossiers[0], source=ConflictSource.DECLARED)
     with pytest.raises(ApplicationError) as recused:
         services.defence_score(actor=experts[2].user, item=item, scores={"专业理论": 20})
