@@ -12,6 +12,7 @@ import secrets
 from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -665,8 +666,6 @@ def _quota_figures(campaign_id: int, keys) -> tuple[dict[tuple, int | None], dic
 @transaction.atomic
 def tally_sign(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
     """The chair signs the tally: every ballot closed, within the quota; results recorded, dossiers pass or fail."""
-    from .pdfs import minutes_pdf, tally_pdf
-
     meeting = _lock_meeting(meeting)
     require(is_meeting_chair(actor, meeting))
     if meeting.status != MeetingStatus.IN_PROGRESS:
@@ -706,14 +705,47 @@ def tally_sign(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
             if group:
                 dossier_transition_many(dossiers=[i.dossier for i in group], to=to, actor=actor, ip=ip,
                                         data={"meeting": meeting.pk})
-    meeting.tally_file = tally_pdf(meeting)
-    meeting.minutes_file = minutes_pdf(meeting)
-    meeting.save(update_fields=["tally_file", "minutes_file"])
+    if getattr(settings, "ZHICHENG_COMMITTEE_DOCUMENTS_AFTER_COMMIT", True):
+        # the signed result is final here; the tally sheet and minutes are drawn from it once it has committed
+        # (a task; the meeting's page says "生成中" until then), so the chair's lock is not held while drawing
+        pk = meeting.pk
+        transaction.on_commit(lambda: _documents_enqueue(pk), robust=True)
+    else:
+        _documents_draw(meeting)
     audit_event_record(event_type=EventType.COMMITTEE_TALLY_SIGNED, actor=actor, obj=meeting,
                        organisation=meeting.committee.organisation,
                        data={"passed": sum(1 for i in items if i.passed and not i.quota_excluded),
                              "candidates": len(items)}, ip=ip)
     return meeting
+
+
+def _documents_enqueue(meeting_id: int) -> None:
+    from .tasks import meeting_documents_make
+
+    meeting_documents_make.enqueue(meeting_id)
+
+
+def _documents_draw(meeting: Meeting) -> None:
+    from .pdfs import minutes_pdf, tally_pdf
+
+    if meeting.tally_file_id is None:
+        meeting.tally_file = tally_pdf(meeting)
+    if meeting.minutes_file_id is None:
+        meeting.minutes_file = minutes_pdf(meeting)
+    meeting.save(update_fields=["tally_file", "minutes_file"])
+
+
+@transaction.atomic
+def meeting_documents_archive(*, meeting_id: int) -> bool:
+    """The task's work after the chair's sign-off committed: draw and archive the tally sheet and the minutes of the
+    signed meeting. Archived once, never replaced (a second run, or a run for an unsigned meeting, does nothing);
+    True when something was drawn."""
+    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    if meeting is None or meeting.status != MeetingStatus.SIGNED or (meeting.tally_file_id and meeting.minutes_file_id):
+        return False
+    meeting = _lock_meeting(meeting)
+    _documents_draw(meeting)
+    return True
 
 
 # -- defences and review panels ----------------------------------------------------------------------------------
