@@ -268,9 +268,11 @@ def defence_rubric(campaign_id: int) -> tuple[Criterion, ...]:
 
 
 def rubric_locked(campaign_id: int) -> bool:
-    """A rubric is fixed once a meeting of the campaign has started: scores already given are on it."""
-    return Meeting.objects.filter(campaign_id=campaign_id,
-                                  status__in=[MeetingStatus.IN_PROGRESS, MeetingStatus.SIGNED]).exists()
+    """A rubric is fixed once a meeting of the campaign has started, or any defence of it was scored (the scores
+    are on it)."""
+    return (Meeting.objects.filter(campaign_id=campaign_id,
+                                   status__in=[MeetingStatus.IN_PROGRESS, MeetingStatus.SIGNED]).exists()
+            or DefenceScore.objects.filter(item__meeting__campaign_id=campaign_id).exists())
 
 
 PEOPLE_SEARCH_LIMIT = 20

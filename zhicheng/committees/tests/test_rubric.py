@@ -142,3 +142,14 @@ def test_the_secretary_home_shows_only_the_actions_its_pages_admit(tree):
     for path in ("/committees/committees/new/", "/committees/pool/", "/committees/entrusted/"):
         assert path in home and secretary.get(path).status_code == 200
     assert "/committees/pool/new/" in secretary.get("/committees/pool/").content.decode()
+
+
+def test_the_rubric_is_fixed_by_a_score_given_before_the_meeting_starts(tree, campaign):
+    meeting, experts, _dossiers = meeting_ready(tree, campaign, members=25, present=17)
+    assert meeting.status != MeetingStatus.IN_PROGRESS and not selectors.rubric_locked(campaign.pk)
+    services.defence_score(actor=experts[1].user, item=meeting.items.get(),
+                           scores={"专业理论": 30, "业绩成果": 40, "答辩表现": 30})
+    assert selectors.rubric_locked(campaign.pk)
+    with pytest.raises(ApplicationError) as locked:
+        services.defence_rubric_set(actor=tree["office_staff"], campaign=campaign, criteria=RUBRIC)
+    assert locked.value.status == 409 and selectors.defence_rubric(campaign.pk) == rules.DEFAULT_RUBRIC
