@@ -16,6 +16,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Nothing commits inside a test, so an edit's eligibility re-check runs in its transaction here; the after-commit
 # path (the default) is tested with the setting on and the on-commit callbacks captured (eligibility tests).
 ZHICHENG_ELIGIBILITY_AFTER_COMMIT = False
+# likewise the signed meeting's tally sheet and minutes are drawn inside the sign-off (after-commit path: its own test)
+ZHICHENG_COMMITTEE_DOCUMENTS_AFTER_COMMIT = False
 # a test that starts app servers of its own gives them and itself one folder through the environment
 MEDIA_ROOT = os.environ.get("ZHICHENG_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="zhicheng-test-media-")
 STORAGES = {

@@ -113,6 +113,7 @@ class EventType(models.TextChoices):
     CAMPAIGN_ROUTE_DELETED = "campaign.route_deleted", _("删除评审方式")
     CAMPAIGN_QUOTA_SET = "campaign.quota_set", _("设置评审指标")
     CAMPAIGN_QUOTA_DELETED = "campaign.quota_deleted", _("删除评审指标")
+    CAMPAIGN_RUBRIC_SET = "campaign.rubric_set", _("设置答辩评分细则")
     CAMPAIGN_SLOT_CREATED = "campaign.slot_created", _("安排错峰申报批次")
     CAMPAIGN_SLOT_DELETED = "campaign.slot_deleted", _("删除错峰申报批次")
 

@@ -177,6 +177,7 @@ class ExpertOut(Schema):
 
 class RelationIn(Schema):
     kind: str
+    person_id: int | None = None  # a registered person (GET /experts/relation-people?q= finds them by name)
     person_id_number: str = ""
     organisation_id: int | None = None
     until: dt.date | None = None
@@ -605,12 +606,25 @@ def committee_update(request, committee_id: int, payload: CommitteeUpdateIn):
         vice_chairs=vice, ip=client_ip(request))
 
 
+class PersonOut(Schema):
+    id: int
+    name: str
+    id_masked: str
+
+
+@router.get("/experts/relation-people", response=list[PersonOut])
+def relation_people(request, q: str = ""):
+    """Registered people to name in an expert's relation, by name, ID numbers masked (pool managers only)."""
+    return selectors.relation_people_search(request.auth, q)
+
+
 @router.post("/experts/{expert_id}/relations", response={201: dict})
 def expert_relation(request, expert_id: int, payload: RelationIn):
     """The pool's manager records a relation the expert declared to them (the expert's own: /my/relations)."""
     expert = selectors.pool_get(request.auth, expert_id)
     relation = services.relation_declare(
         actor=request.auth, expert=expert, kind=payload.kind, person_id_number=payload.person_id_number,
+        person=selectors.relation_person(request.auth, payload.person_id),
         organisation=_get(Organisation, payload.organisation_id, "单位") if payload.organisation_id else None,
         until=payload.until, note=payload.note, ip=client_ip(request))
     return Status(201, {"id": relation.pk})
@@ -639,3 +653,37 @@ def committee_create(request, payload: CommitteeIn):
         chair=pool.filter(pk=payload.chair_id).first() if payload.chair_id else None,
         vice_chairs=list(pool.filter(pk__in=payload.vice_chair_ids)), ip=client_ip(request))
     return Status(201, committee)
+
+
+class CriterionIO(Schema):
+    name: str
+    name_en: str = ""
+    max_points: int
+
+
+class RubricIO(Schema):
+    criteria: list[CriterionIO]
+    locked: bool = False
+
+
+def _rubric_out(campaign_id: int) -> dict:
+    return {"criteria": [c._asdict() for c in selectors.defence_rubric(campaign_id)],
+            "locked": selectors.rubric_locked(campaign_id)}
+
+
+@router.get("/campaigns/{campaign_id}/rubric", response=RubricIO)
+def rubric_get(request, campaign_id: int):
+    """The campaign's defence rubric (the default one until the office sets its own)."""
+    return _rubric_out(_get(Campaign, campaign_id, "campaign").pk)
+
+
+@router.put("/campaigns/{campaign_id}/rubric", response=RubricIO)
+def rubric_set(request, campaign_id: int, payload: RubricIO):
+    """The office replaces the campaign's defence rubric (refused once a meeting of the campaign has started)."""
+    from .rules import Criterion
+
+    campaign = _get(Campaign, campaign_id, "campaign")
+    services.defence_rubric_set(actor=request.auth, campaign=campaign,
+                                criteria=[Criterion(c.name, c.name_en, c.max_points) for c in payload.criteria],
+                                ip=client_ip(request))
+    return _rubric_out(campaign.pk)

@@ -406,3 +406,27 @@ class Entrustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.receiving_committee}"
+
+
+class DefenceCriterion(models.Model):
+    """One criterion of a campaign's defence (答辩) rubric with its maximum points; the office sets them before the
+    campaign's meetings start. A campaign without rows scores on the default rubric (`rules.DEFAULT_RUBRIC`)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("评分项"), max_length=60)
+    name_en = models.CharField(_("评分项（英文）"), max_length=60, blank=True)
+    max_points = models.PositiveSmallIntegerField(_("满分"))
+
+    class Meta:
+        verbose_name = _("答辩评分项")
+        verbose_name_plural = _("答辩评分项")
+        ordering = ["campaign_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="defencecriterion_unique_name"),
+            models.UniqueConstraint(fields=["campaign", "position"], name="defencecriterion_unique_position"),
+            models.CheckConstraint(condition=Q(max_points__gte=1), name="defencecriterion_max_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.max_points})"

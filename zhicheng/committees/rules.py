@@ -10,6 +10,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # 《职称评审管理暂行规定》: senior committees by series ≥ 25, by specialty ≥ 11; intermediate/junior: province
 # practice (configurable through settings ZHICHENG_COMMITTEE_MIN_SIZES)
@@ -133,3 +134,59 @@ def quota_overflow(lines: Sequence[QuotaLine], adding: dict[tuple[int, int], int
         if extra > 0:
             over[key] = extra
     return over
+
+
+# -- the defence rubric ------------------------------------------------------------------------------------------
+
+class Criterion(NamedTuple):
+    name: str
+    name_en: str
+    max_points: int
+
+
+# What a campaign scores on until the office sets its own (the previous fixed rubric, 100 points).
+DEFAULT_RUBRIC: tuple[Criterion, ...] = (
+    Criterion("专业理论", "Professional theory", 30),
+    Criterion("业绩成果", "Achievements", 40),
+    Criterion("答辩表现", "Defence performance", 30),
+)
+RUBRIC_MAX_CRITERIA = 10
+RUBRIC_MAX_POINTS = 100  # one criterion's ceiling; a defence is scored on a 100-point scale at most
+
+
+def rubric_problems(criteria: Sequence[Criterion]) -> list[tuple[str, str]]:
+    """What is wrong with a rubric the office proposes, as (Chinese, English) messages; empty when it is valid."""
+    problems: list[tuple[str, str]] = []
+    if not criteria:
+        problems.append(("评分细则至少需要一个评分项", "A rubric needs at least one criterion"))
+    if len(criteria) > RUBRIC_MAX_CRITERIA:
+        problems.append((f"评分项最多 {RUBRIC_MAX_CRITERIA} 个", f"At most {RUBRIC_MAX_CRITERIA} criteria"))
+    names = [c.name.strip() for c in criteria]
+    if any(not n for n in names):
+        problems.append(("评分项名称不能为空", "Each criterion needs a name"))
+    if len(set(names)) != len(names):
+        problems.append(("评分项名称不能重复", "Criterion names must differ"))
+    for c in criteria:
+        if not 1 <= c.max_points <= RUBRIC_MAX_POINTS:
+            problems.append((f"评分项“{c.name}”的满分须在 1–{RUBRIC_MAX_POINTS} 之间",
+                             f"The maximum of “{c.name_en or c.name}” must be 1–{RUBRIC_MAX_POINTS}"))
+    if sum(c.max_points for c in criteria) > RUBRIC_MAX_POINTS:
+        problems.append((f"各评分项满分合计不能超过 {RUBRIC_MAX_POINTS} 分",
+                         f"The maxima add up to more than {RUBRIC_MAX_POINTS}"))
+    return problems
+
+
+def score_problems(rubric: Sequence[Criterion], scores: dict[str, int]) -> list[tuple[str, str]]:
+    """An expert's scores against the rubric: every criterion scored once, each within 0 and its maximum."""
+    problems: list[tuple[str, str]] = []
+    known = {c.name: c for c in rubric}
+    for name in scores:
+        if name not in known:
+            problems.append((f"评分细则中没有评分项“{name}”", f"The rubric has no criterion “{name}”"))
+    for c in rubric:
+        if c.name not in scores:
+            problems.append((f"请为评分项“{c.name}”评分", f"Score “{c.name_en or c.name}”"))
+        elif not 0 <= scores[c.name] <= c.max_points:
+            problems.append((f"评分项“{c.name}”的分数须在 0–{c.max_points} 之间",
+                             f"“{c.name_en or c.name}” is scored 0–{c.max_points}"))
+    return problems

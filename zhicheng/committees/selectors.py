@@ -15,14 +15,17 @@ from .models import (
     BallotState,
     Committee,
     Conflict,
+    DefenceCriterion,
     DefenceScore,
     EvaluationResult,
     Expert,
     Meeting,
     MeetingMember,
+    MeetingStatus,
     SeatStatus,
 )
 from .permissions import managed_office_ids, office_role_ids, secretary_committee_org_ids
+from .rules import DEFAULT_RUBRIC, Criterion
 
 SEATED = [SeatStatus.CONFIRMED, SeatStatus.INVITED]
 
@@ -255,3 +258,58 @@ def committee_organisations_for(user):
     from zhicheng.accounts.models import Organisation
 
     return Organisation.objects.filter(kind="committee", parent_id__in=managed_office_ids(user)).order_by("pk")
+
+
+def defence_rubric(campaign_id: int) -> tuple[Criterion, ...]:
+    """The campaign's defence rubric in order; the default one while the office has not set its own (one query)."""
+    rows = tuple(Criterion(name, name_en, top) for name, name_en, top in DefenceCriterion.objects.filter(
+        campaign_id=campaign_id).order_by("position").values_list("name", "name_en", "max_points"))
+    return rows or DEFAULT_RUBRIC
+
+
+def rubric_locked(campaign_id: int) -> bool:
+    """A rubric is fixed once a meeting of the campaign has started, or any defence of it was scored (the scores
+    are on it)."""
+    return (Meeting.objects.filter(campaign_id=campaign_id,
+                                   status__in=[MeetingStatus.IN_PROGRESS, MeetingStatus.SIGNED]).exists()
+            or DefenceScore.objects.filter(item__meeting__campaign_id=campaign_id).exists())
+
+
+PEOPLE_SEARCH_LIMIT = 20
+
+
+def relation_people_search(user, query: str) -> list[dict]:
+    """Registered people a pool's manager may name as an expert's relative or co-author: by name (or the start of
+    it), at most 20, each with the ID number masked (enough to tell namesakes apart, not to copy). Only for those
+    who manage a pool; an empty query finds no one."""
+    from zhicheng.accounts.models import User
+
+    query = query.strip()
+    if not query or not managed_office_ids(user):
+        return []
+    people = (User.objects.filter(real_name__icontains=query[:60], is_active=True)
+              .order_by("real_name", "pk").values("pk", "real_name", "id_number")[:PEOPLE_SEARCH_LIMIT])
+    return [{"id": p["pk"], "name": p["real_name"], "id_masked": _id_masked(p["id_number"])} for p in people]
+
+
+def _id_masked(value) -> str:
+    """6201**********123X, the pages' `masked` filter's form (reports' `id_number_masked`, which is above us)."""
+    value = str(value or "")
+    return "*" * len(value) if len(value) <= 8 else value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def relation_person(user, pk) -> object | None:
+    """The registered person picked for a relation (None when none was picked); refused for others than pool
+    managers and for an unknown or inactive account."""
+    from zhicheng.accounts.models import User
+
+    if pk in (None, ""):
+        return None
+    person = (User.objects.filter(pk=pk, is_active=True).first()
+              if str(pk).isdigit() and managed_office_ids(user) else None)
+    if person is None:
+        from zhicheng.core.errors import ApplicationError
+
+        # bad input in a form, not a page out of reach: the form comes back with the message
+        raise ApplicationError("person_not_found", "所选人员不存在", "The person picked does not exist")
+    return person

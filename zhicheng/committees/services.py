@@ -12,12 +12,14 @@ import secrets
 from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhicheng.audit.events import EventType
 from zhicheng.audit.services import audit_event_record
-from zhicheng.campaigns.models import CampaignQuota
+from zhicheng.campaigns.models import Campaign, CampaignQuota
+from zhicheng.campaigns.permissions import can_manage_campaigns
 from zhicheng.catalog.models import Level, Series
 from zhicheng.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhicheng.core.permissions import require
@@ -36,6 +38,7 @@ from .models import (
     Committee,
     Conflict,
     ConflictSource,
+    DefenceCriterion,
     DefenceScore,
     Draw,
     EvaluationResult,
@@ -52,6 +55,7 @@ from .models import (
     VoteChoice,
 )
 from .permissions import can_manage_pool, can_run_committee, is_meeting_chair, seat_of
+from .selectors import defence_rubric, rubric_locked
 
 S = DossierState
 
@@ -662,8 +666,6 @@ def _quota_figures(campaign_id: int, keys) -> tuple[dict[tuple, int | None], dic
 @transaction.atomic
 def tally_sign(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
     """The chair signs the tally: every ballot closed, within the quota; results recorded, dossiers pass or fail."""
-    from .pdfs import minutes_pdf, tally_pdf
-
     meeting = _lock_meeting(meeting)
     require(is_meeting_chair(actor, meeting))
     if meeting.status != MeetingStatus.IN_PROGRESS:
@@ -703,9 +705,13 @@ def tally_sign(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
             if group:
                 dossier_transition_many(dossiers=[i.dossier for i in group], to=to, actor=actor, ip=ip,
                                         data={"meeting": meeting.pk})
-    meeting.tally_file = tally_pdf(meeting)
-    meeting.minutes_file = minutes_pdf(meeting)
-    meeting.save(update_fields=["tally_file", "minutes_file"])
+    if getattr(settings, "ZHICHENG_COMMITTEE_DOCUMENTS_AFTER_COMMIT", True):
+        # the signed result is final here; the tally sheet and minutes are drawn from it once it has committed
+        # (a task; the meeting's page says "生成中" until then), so the chair's lock is not held while drawing
+        pk = meeting.pk
+        transaction.on_commit(lambda: _documents_enqueue(pk), robust=True)
+    else:
+        _documents_draw(meeting)
     audit_event_record(event_type=EventType.COMMITTEE_TALLY_SIGNED, actor=actor, obj=meeting,
                        organisation=meeting.committee.organisation,
                        data={"passed": sum(1 for i in items if i.passed and not i.quota_excluded),
@@ -713,9 +719,62 @@ def tally_sign(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
     return meeting
 
 
+def _documents_enqueue(meeting_id: int) -> None:
+    from .tasks import meeting_documents_make
+
+    meeting_documents_make.enqueue(meeting_id)
+
+
+def _documents_draw(meeting: Meeting) -> None:
+    from .pdfs import minutes_pdf, tally_pdf
+
+    if meeting.tally_file_id is None:
+        meeting.tally_file = tally_pdf(meeting)
+    if meeting.minutes_file_id is None:
+        meeting.minutes_file = minutes_pdf(meeting)
+    meeting.save(update_fields=["tally_file", "minutes_file"])
+
+
+@transaction.atomic
+def meeting_documents_archive(*, meeting_id: int) -> bool:
+    """The task's work after the chair's sign-off committed: draw and archive the tally sheet and the minutes of the
+    signed meeting. Archived once, never replaced (a second run, or a run for an unsigned meeting, does nothing);
+    True when something was drawn."""
+    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    if meeting is None or meeting.status != MeetingStatus.SIGNED or (meeting.tally_file_id and meeting.minutes_file_id):
+        return False
+    meeting = _lock_meeting(meeting)
+    _documents_draw(meeting)
+    return True
+
+
 # -- defences and review panels ----------------------------------------------------------------------------------
 
-DEFAULT_RUBRIC = {"专业理论": 30, "业绩成果": 40, "答辩表现": 30}
+def _refuse_problems(code: str, problems: list[tuple[str, str]], status: int = 400) -> None:
+    if problems:
+        raise _bad(code, "；".join(zh for zh, _en in problems), "; ".join(en for _zh, en in problems), status=status,
+                   problems=[zh for zh, _en in problems])
+
+
+@transaction.atomic
+def defence_rubric_set(*, actor, campaign: Campaign, criteria: list[rules.Criterion],
+                       ip: str | None = None) -> tuple[rules.Criterion, ...]:
+    """The office sets the campaign's defence rubric (criteria in order, each with its maximum points) — replaced as
+    a whole, and only until a meeting of the campaign starts (the scores given from then on are on it)."""
+    require(can_manage_campaigns(actor))
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # two editors: one after the other
+    if rubric_locked(campaign.pk):
+        raise _bad("rubric_locked", "本年度已有评审会议开始，答辩评分细则不能再修改",
+                   "A meeting of this campaign has started: the rubric is fixed", status=409)
+    criteria = [rules.Criterion(c.name.strip(), c.name_en.strip(), int(c.max_points)) for c in criteria]
+    _refuse_problems("rubric_invalid", rules.rubric_problems(criteria))
+    DefenceCriterion.objects.filter(campaign=campaign).delete()
+    DefenceCriterion.objects.bulk_create([
+        DefenceCriterion(campaign=campaign, position=n, name=c.name[:60], name_en=c.name_en[:60],
+                         max_points=c.max_points) for n, c in enumerate(criteria, start=1)])
+    audit_event_record(event_type=EventType.CAMPAIGN_RUBRIC_SET, actor=actor, obj=campaign,
+                       data={"criteria": [[c.name, c.max_points] for c in criteria]}, ip=ip)
+    return tuple(criteria)
 
 
 @transaction.atomic
@@ -777,7 +836,8 @@ def defence_no_show_mark(*, actor, item: AgendaItem, no_show: bool, note: str = 
 
 @transaction.atomic
 def defence_score(*, actor, item: AgendaItem, scores: dict[str, int], ip: str | None = None) -> list[DefenceScore]:
-    """An attending, non-recused member scores a candidate's defence on the rubric (each item within its maximum)."""
+    """An attending, non-recused member scores a candidate's defence on the campaign's rubric: every criterion,
+    each within its maximum (a partial score would pull the candidate's average down)."""
     item = _lock_item(item.pk)
     seat = seat_of(actor, item.meeting)
     if seat is None or Conflict.objects.filter(expert=seat.expert, dossier_id=item.dossier_id).exists():
@@ -788,11 +848,10 @@ def defence_score(*, actor, item: AgendaItem, scores: dict[str, int], ip: str | 
         raise _bad("meeting_signed", "会议结果已签署，不能再评分", "Already signed", status=409)
     if item.defence_no_show:
         raise _bad("no_show", "申报人未到场答辩", "The candidate did not attend the defence", status=409)
+    scores = {str(name): int(score) for name, score in scores.items()}
+    _refuse_problems("score_invalid", rules.score_problems(defence_rubric(item.meeting.campaign_id), scores))
     saved = []
     for criterion, score in scores.items():
-        top = DEFAULT_RUBRIC.get(criterion)
-        if top is None or not (0 <= int(score) <= top):
-            raise _bad("score_invalid", f"评分项“{criterion}”的分数须在 0–{top or 0} 之间", "Score out of range")
         row, _c = DefenceScore.objects.update_or_create(item=item, expert=seat.expert, criterion=criterion,
                                                         defaults={"score": int(score)})
         saved.append(row)

@@ -40,10 +40,14 @@ def secretary_home(request):
 
     meetings = Paginator(selectors.meetings_for_secretary(request.user), 30).get_page(request.GET.get("page"))
     campaign = campaign_current()
+    offices = managed_office_ids(request.user)
+    # each action shown only to whom its page admits, by the same predicate the page asks
     return render(request, "committees/secretary.html", {
         "meetings": meetings, "committees": selectors.committees_for(request.user)[:50],
-        "quota": selectors.quota_usage(campaign) if campaign and managed_office_ids(request.user) else [],
+        "quota": selectors.quota_usage(campaign) if campaign and offices else [],
         "pool_count": selectors.pool_for(request.user).count(), "campaign": campaign,
+        "can_manage_pool": bool(offices),
+        "can_register_committee": bool(offices) and selectors.committee_organisations_for(request.user).exists(),
     })
 
 
@@ -76,7 +80,8 @@ def pool(request):
     from django.core.paginator import Paginator
 
     experts = Paginator(selectors.pool_for(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "committees/pool.html", {"experts": experts})
+    return render(request, "committees/pool.html", {"experts": experts,
+                                                    "can_add": bool(managed_office_ids(request.user))})
 
 
 @login_required
@@ -279,10 +284,11 @@ def my_meeting(request, meeting_id: int):
     items = list(selectors.expert_candidates(seat))
     is_chair = seat.meeting.chair_id == seat.expert_id
     mine = selectors.my_defence_scores(seat)
+    rubric = selectors.defence_rubric(seat.meeting.campaign_id)
     for item in items:  # the rubric with this expert's own scores, to show and correct them
         scored = mine.get(item.pk, {})
-        item.rubric = [{"name": name, "top": top, "mine": scored.get(name)}
-                       for name, top in services.DEFAULT_RUBRIC.items()]
+        item.rubric = [{"name": c.name, "name_en": c.name_en, "top": c.max_points, "mine": scored.get(c.name)}
+                       for c in rubric]
         item.scored, item.scored_total = bool(scored), sum(scored.values())
     return render(request, "committees/my_meeting.html", {
         "seat": seat, "meeting": seat.meeting, "items": [(item, selectors.item_totals(item)) for item in items],
@@ -330,8 +336,9 @@ def my_act(request, meeting_id: int, action: str):
         if item is None:
             raise NotFound("not_on_agenda", "该候选人不在会议议程中", "Not on the agenda")
         scores = {criterion: _score_input(request.POST.get(f"score_{number}", ""), criterion)
-                  for number, criterion in enumerate(services.DEFAULT_RUBRIC, start=1)
-                  if request.POST.get(f"score_{number}", "").strip()}
+                  for number, criterion in enumerate(
+                      (c.name for c in selectors.defence_rubric(meeting.campaign_id)), start=1)
+                  if request.POST.get(f"score_{number}", "").strip()}  # one left empty: refused as missing
         services.defence_score(actor=request.user, item=item, scores=scores, ip=ip)
         messages.success(request, _("答辩评分已保存"))
     elif action == "sign":
@@ -445,12 +452,22 @@ def expert_relation_add(request, expert_id: int):
     until = request.POST.get("until", "").strip()
     services.relation_declare(
         actor=request.user, expert=expert, kind=request.POST.get("kind", ""),
+        person=selectors.relation_person(request.user, request.POST.get("person")),
         person_id_number=request.POST.get("person_id_number", ""),
         organisation=selectors.organisation_by_name(request.POST.get("organisation", "")),
         until=_date(until, "until", "截止日期") if until else None, note=request.POST.get("note", ""),
         ip=client_ip(request))
     messages.success(request, _("已登记利害关系"))
     return redirect("committees:expert_edit", expert_id=expert.pk)
+
+
+@login_required
+def relation_people(request, expert_id: int):
+    """htmx: the registered people matching the typed name, to pick as the expert's relation (masked IDs)."""
+    selectors.pool_get(request.user, expert_id)
+    return render(request, "committees/_relation_people.html", {
+        "people": selectors.relation_people_search(request.user, request.GET.get("q", "")),
+        "query": request.GET.get("q", "").strip()})
 
 
 @login_required
@@ -531,3 +548,52 @@ def committee_edit(request, committee_id: int):
         "chair": str(committee.chair_id or ""),
         "vice_chairs": [str(pk) for pk in committee.vice_chairs.values_list("pk", flat=True)],
     }, save)
+
+
+# -- the campaign's defence rubric (the office; linked from the campaign's page) ---------------------------------
+
+
+@login_required
+def campaign_rubric(request, campaign_id: int):
+    """The office sets the campaign's defence rubric: criteria in order, each with its maximum points. Rows left
+    without a name are dropped; a refused rubric comes back with what was typed (400)."""
+    from zhicheng.campaigns.permissions import can_manage_campaigns
+    from zhicheng.campaigns.selectors import campaign_get
+    from zhicheng.core.errors import ApplicationError
+    from zhicheng.core.permissions import require_page
+
+    from .rules import RUBRIC_MAX_CRITERIA, Criterion
+
+    require_page(can_manage_campaigns(request.user))
+    campaign = campaign_get(campaign_id)
+    rubric = selectors.defence_rubric(campaign.pk)
+    rows = [{"name": c.name, "name_en": c.name_en, "max": str(c.max_points)} for c in rubric]
+    error = None
+    if request.method == "POST":
+        rows = [{"name": request.POST.get(f"name_{n}", "").strip(), "name_en": request.POST.get(f"name_en_{n}", ""),
+                 "max": request.POST.get(f"max_{n}", "").strip()} for n in range(1, RUBRIC_MAX_CRITERIA + 1)]
+        try:
+            criteria = []
+            for row in rows:
+                if not row["name"]:
+                    continue
+                if not row["max"].isdigit():
+                    raise ApplicationError("rubric_invalid", f"评分项“{row['name']}”的满分须为正整数",
+                                           f"The maximum of “{row['name']}” is a whole number")
+                criteria.append(Criterion(row["name"], row["name_en"], int(row["max"])))
+            services.defence_rubric_set(actor=request.user, campaign=campaign, criteria=criteria,
+                                        ip=client_ip(request))
+        except ApplicationError as exc:
+            if exc.status in (403, 404):
+                raise
+            error = exc
+        else:
+            from django.contrib import messages
+
+            messages.success(request, _("答辩评分细则已保存"))
+            return redirect("committees:campaign_rubric", campaign_id=campaign.pk)
+    rows += [{"name": "", "name_en": "", "max": ""}] * (RUBRIC_MAX_CRITERIA - len(rows))
+    return render(request, "committees/campaign_rubric.html", {
+        "campaign": campaign, "rows": rows, "error": error, "locked": selectors.rubric_locked(campaign.pk),
+        "total": sum(c.max_points for c in rubric),
+    }, status=error.status if error else 200)

@@ -177,10 +177,12 @@ def test_closing_every_open_ballot_at_once_counts_each_candidate(tree, campaign)
 def test_defence_scores_and_review_panels(tree, campaign):
     meeting, experts, dossiers = meeting_ready(tree, campaign, members=25, present=17)
     item = meeting.items.get()
-    rows = services.defence_score(actor=experts[1].user, item=item, scores={"专业理论": 25, "业绩成果": 40})
-    assert sorted(r.score for r in rows) == [25, 40]
+    rows = services.defence_score(actor=experts[1].user, item=item,
+                                  scores={"专业理论": 25, "业绩成果": 40, "答辩表现": 30})
+    assert sorted(r.score for r in rows) == [25, 30, 40]
     with pytest.raises(ApplicationError, match="0–30"):
-        services.defence_score(actor=experts[1].user, item=item, scores={"答辩表现": 31})
+        services.defence_score(actor=experts[1].user, item=item,
+                               scores={"专业理论": 25, "业绩成果": 40, "答辩表现": 31})
     Conflict.objects.create(expert=experts[2], dossier=dossiers[0], source=ConflictSource.DECLARED)
     with pytest.raises(ApplicationError) as recused:
         services.defence_score(actor=experts[2].user, item=item, scores={"专业理论": 20})
@@ -229,3 +231,42 @@ def test_the_sign_off_records_a_meeting_in_batches_with_the_same_history_and_an_
     out = StringIO()
     call_command("audit_verify", stdout=out)
     assert "审计链完整" in out.getvalue()
+
+
+def test_the_documents_are_drawn_after_the_sign_off_commits_and_archived_once(tree, campaign, settings,
+                                                                                django_capture_on_commit_callbacks):
+    """The signed result is recorded in the sign-off; the PDFs come after it commits (the page says "生成中" until
+    then) and are never replaced once archived."""
+    from django.test import Client
+
+    from zhicheng.accounts.tests.factories import login_verified
+
+    settings.ZHICHENG_COMMITTEE_DOCUMENTS_AFTER_COMMIT = True
+    meeting, experts, dossiers = meeting_ready(tree, campaign, members=25, present=17)
+    item = meeting.items.get()
+    services.meeting_start(actor=tree["secretary"], meeting=meeting)
+    services.ballot_open(actor=tree["secretary"], item=item)
+    _vote_all(item, experts[:17], 12)
+    services.ballot_close(actor=tree["secretary"], item=item)
+    page = Client()
+    login_verified(page, tree["secretary"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.tally_sign(actor=experts[0].user, meeting=meeting)
+    meeting.refresh_from_db()
+    # final and signed before any PDF exists: the result, the dossier's state, the signature
+    assert meeting.status == MeetingStatus.SIGNED and meeting.signed_by == experts[0].user
+    assert EvaluationResult.objects.get(dossier=dossiers[0]).passed
+    assert meeting.tally_file_id is None and meeting.minutes_file_id is None and len(callbacks) == 1
+    assert "生成中" in page.get(f"/committees/meetings/{meeting.pk}/").content.decode()
+    assert page.get(f"/committees/meetings/{meeting.pk}/files/minutes/").status_code == 404
+    callbacks[0]()  # the commit: the task (run at once by the test backend) draws and archives both
+    meeting.refresh_from_db()
+    archived = (meeting.tally_file_id, meeting.minutes_file_id)
+    assert all(archived)
+    body = page.get(f"/committees/meetings/{meeting.pk}/").content.decode()
+    assert "生成中" not in body and "会议纪要" in body
+    assert page.get(f"/committees/meetings/{meeting.pk}/files/minutes/").status_code == 200
+    # a second run (a retried task) keeps the archived files
+    assert services.meeting_documents_archive(meeting_id=meeting.pk) is False
+    meeting.refresh_from_db()
+    assert (meeting.tally_file_id, meeting.minutes_file_id) == archived

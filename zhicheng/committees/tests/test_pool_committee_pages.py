@@ -146,3 +146,42 @@ def test_a_committee_is_registered_on_the_page(tree):
     expert = expert_make(tree)
     assert client_for(expert.user).get("/committees/committees/new/").status_code == 404
     assert _post(client_for(expert.user), "/committees/committees/new/", form).status_code == 404
+
+
+def test_a_relation_names_a_registered_person_found_by_name_with_masked_ids(tree, django_assert_max_num_queries):
+    expert = expert_make(tree)
+    relative = tree["applicant"]
+    page = client_for(tree["secretary"])
+    search = f"/committees/pool/{expert.pk}/relations/people/"
+    with django_assert_max_num_queries(15):  # session and roles; one query for the people, however many match
+        found = page.get(search, {"q": relative.real_name[:2]}).content.decode()
+    masked = relative.id_number[:4] + "*" * (len(relative.id_number) - 8) + relative.id_number[-4:]
+    assert relative.real_name in found and masked in found and relative.id_number not in found
+    assert f'value="{relative.pk}"' in found
+    assert "没有找到" in page.get(search, {"q": "查无此人"}).content.decode()
+    # pick the person: the relation names the account (the conflict check then matches it by person)
+    url = f"/committees/pool/{expert.pk}/relations/"
+    assert _post(page, url, {"kind": "relative", "person": relative.pk}).status_code == 302
+    assert ExpertRelation.objects.get().person == relative
+    assert relative.real_name in page.get(f"/committees/pool/{expert.pk}/").content.decode()
+    # an unknown account is refused with a message, nothing saved; the by-ID route stays for people without one
+    refused = _post(page, url, {"kind": "relative", "person": "999999"}, follow=True)
+    assert "所选人员不存在" in refused.content.decode() and ExpertRelation.objects.count() == 1
+    assert _post(page, url, {"kind": "relative", "person_id_number": "620102199001011234"}).status_code == 302
+    assert ExpertRelation.objects.filter(person_id_number="620102199001011234", person=None).exists()
+    # the API: the same search and the same route by account
+    api = client_for(tree["secretary"], csrf=False)
+    people = api.get("/api/v1/committees/experts/relation-people", {"q": relative.real_name}).json()
+    assert {"id": relative.pk, "name": relative.real_name, "id_masked": masked} in people
+    assert api.post(f"/api/v1/committees/experts/{expert.pk}/relations", {"kind": "coauthor", "person_id": relative.pk},
+                    content_type="application/json").status_code == 201
+    assert ExpertRelation.objects.filter(kind="coauthor", person=relative).exists()
+
+
+def test_the_people_search_is_only_for_pool_managers(tree):
+    expert = expert_make(tree)
+    for user in (expert.user, tree["applicant"]):
+        client = client_for(user)
+        assert client.get(f"/committees/pool/{expert.pk}/relations/people/", {"q": "张"}).status_code == 404
+        assert client_for(user, csrf=False).get("/api/v1/committees/experts/relation-people",
+                                                {"q": tree["applicant"].real_name}).json() == []
