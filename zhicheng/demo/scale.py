@@ -564,9 +564,11 @@ class _Seeder:
         ], ensure_ascii=False)
         checked = [p for p in people if p["submitted"] is not None]
         self.w.write(EligibilityCheck, ["dossier", "dossier_revision", "version", "computed_at", "findings",
-                                        "blocking_count", "facts_sha256", "rules_version"],
+                                        "blocking_count", "facts_sha256", "rules_version", "rule_digests",
+                                        "rule_checked_at", "rules_run"],
                      ((p["dossier"], 12, p["version"], p["submitted"], findings, 0,
-                       hashlib.sha256(str(p["dossier"]).encode()).hexdigest(), "seed_scale") for p in checked))
+                       hashlib.sha256(str(p["dossier"]).encode()).hexdigest(), "seed_scale", "{}", "{}", "[]")
+                      for p in checked))
 
     def _publicity(self, people: list[dict[str, Any]], steps: list[list[tuple]]) -> None:
         """Each unit's publicity of this batch: the running one (today inside its period) and the closed one."""

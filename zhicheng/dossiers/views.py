@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +27,7 @@ from zhicheng.campaigns.selectors import campaign_current, campaign_submission_i
 from zhicheng.catalog.forms import form_add_application_error
 from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip, refusals_go_back
+from zhicheng.files.models import StoredFile
 
 from . import selectors, services
 from .evidence import purpose_preselected, section_purposes
@@ -63,14 +65,18 @@ def _upload_url(dossier, section: str) -> str:
 
 
 def _files_by_item(dossier, section: str | None = None) -> dict:
-    """The dossier's live evidence files keyed by (section, item id), each with its download and preview URLs."""
-    files = EvidenceFile.objects.filter(dossier=dossier, deleted_at__isnull=True).order_by("id")
+    """The dossier's live evidence files keyed by (section, item id), each with its download and preview URLs and
+    how far its preview got (None for files stored before the record existed)."""
+    preview_status = StoredFile.objects.filter(name=OuterRef("file")).values("preview_status")[:1]
+    files = (EvidenceFile.objects.filter(dossier=dossier, deleted_at__isnull=True)
+             .annotate(preview_status=Subquery(preview_status)).order_by("id"))
     if section is not None:
         files = files.filter(section=section)
     grouped: dict = {}
     for f in files:
         # the template reads them as attributes of the file
         f.download_url, f.preview_url = _file_url("download", f.pk), _file_url("preview", f.pk)  # type: ignore[attr-defined]
+        f.preview_frame_url = _file_url("preview_frame", f.pk)  # type: ignore[attr-defined]
         grouped.setdefault((f.section, f.item_id), []).append(f)
     return grouped
 

@@ -1,5 +1,8 @@
 """Evidence files over plain Django views: the streamed upload, and the permission-checked download and preview.
 
+The preview is made when first asked for (the image or the page's htmx frame): the frame says "预览生成中…" and
+asks again every few seconds until the image is there.
+
 The upload is `csrf_exempt` because `evidence_upload_parse` must install its streaming handler before anything
 reads the body; it checks CSRF itself for session users. API callers send `Authorization: Bearer <token>`
 instead (no CSRF: no cookie is involved). A browser form or htmx post names where to go back with `next`
@@ -12,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,7 +28,7 @@ from zhicheng.core.errors import ApplicationError
 from zhicheng.core.http import client_ip
 from zhicheng.files.inspection import ALLOWED, evidence_download_name, evidence_file_limit_bytes
 from zhicheng.files.uploads import evidence_upload_parse
-from zhicheng.files.views import preview_response, private_response
+from zhicheng.files.views import preview_response, preview_status_of, private_response
 
 from .evidence import evidence_attach
 from .models import EvidenceFile
@@ -165,3 +169,17 @@ def evidence_download(request, file_id: int):
 @require_GET
 def evidence_preview(request, file_id: int):
     return _serve(request, file_id, preview=True)
+
+
+@require_GET
+def evidence_preview_frame(request, file_id: int):
+    """The page's preview of one file (htmx): the image once made, else "预览生成中…" polling, else why not."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    request.zc_user = request.user
+    row = _visible_file(request, file_id)
+    row.preview_status, _preview = preview_status_of(row.file.name)  # type: ignore[attr-defined]
+    row.preview_url = reverse("evidence:preview", args=[row.pk])  # type: ignore[attr-defined]
+    row.preview_frame_url = reverse("evidence:preview_frame", args=[row.pk])  # type: ignore[attr-defined]
+    response = render(request, "dossiers/_preview.html", {"f": row})
+    return private_response(response)

@@ -146,6 +146,24 @@ class RecheckRun(models.Model):
         return f"recheck {self.pk} of campaign {self.campaign_id}"
 
 
+class RecheckPending(models.Model):
+    """A dossier whose re-check task is queued and has not started: at most one per dossier (the primary key).
+
+    An edit queues a re-check only when it creates this row (in the same transaction as the task's row); the task
+    deletes it before it reads the dossier, so an edit committing after that queues the next one and none is missed.
+    """
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    queued_at = models.DateTimeField(_("排队时间"))
+
+    class Meta:
+        verbose_name = _("待执行的资格重新检查")
+        verbose_name_plural = _("待执行的资格重新检查")
+
+    def __str__(self) -> str:
+        return f"recheck pending for {self.dossier_id}"
+
+
 class IntegrityBar(models.Model):
     """The integrity record (诚信档案): a person may not apply until `ends_on` (a title revoked for fraud, §七(三)).
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhicheng.audit.events import EventType
@@ -25,7 +25,14 @@ from zhicheng.core.permissions import require
 from zhicheng.dossiers.models import Dossier, DossierState, DossierVersion
 
 from .facts import Finding
-from .models import EligibilityCheck, ExemptionDeclaration, ExemptionState, FindingOverride, RecheckRun
+from .models import (
+    EligibilityCheck,
+    ExemptionDeclaration,
+    ExemptionState,
+    FindingOverride,
+    RecheckPending,
+    RecheckRun,
+)
 from .permissions import can_declare_exemption, can_review_eligibility
 from .selectors import campaign_params, dossier_facts, eligibility_latest, eligibility_status
 
@@ -153,14 +160,15 @@ def on_dossier_changed(sender, *, dossier: Dossier, **kwargs) -> None:
     """Receiver of dossiers.hooks.dossier_changed: re-check the dossier once the edit has committed.
 
     The edit's transaction holds the dossier row; the rules (~20 queries) run after it commits, as a task
-    (`tasks.eligibility_recheck_dossier`) that skips itself when a later edit has already queued another, so a
-    burst of autosaves is checked once. Meanwhile the status beside the dossier says "outdated" and the checklist
-    "re-checking". `ZHICHENG_ELIGIBILITY_AFTER_COMMIT = False` re-checks inside the edit's transaction instead
-    (the unit tests' default, where nothing commits). A fault in the engine never loses the edit.
+    (`tasks.eligibility_recheck_dossier`) queued only if none is pending for the dossier (`RecheckPending`), so a
+    burst of autosaves costs one task, which checks the latest revision. Meanwhile the status beside the dossier says
+    "outdated" and the checklist "re-checking". `ZHICHENG_ELIGIBILITY_AFTER_COMMIT = False` re-checks inside the
+    edit's transaction instead (the unit tests' default, where nothing commits). A fault in the engine never loses
+    the edit.
     """
     if getattr(settings, "ZHICHENG_ELIGIBILITY_AFTER_COMMIT", True):
         pk, revision = dossier.pk, dossier.revision
-        transaction.on_commit(lambda: _recheck_enqueue(pk, revision), robust=True)
+        transaction.on_commit(lambda: recheck_enqueue(dossier_id=pk, revision=revision), robust=True)
         return
     try:
         with transaction.atomic():
@@ -169,19 +177,38 @@ def on_dossier_changed(sender, *, dossier: Dossier, **kwargs) -> None:
         logger.exception("eligibility evaluation failed for dossier %s", dossier.pk)
 
 
-def _recheck_enqueue(pk: int, revision: int) -> None:
+def recheck_enqueue(*, dossier_id: int, revision: int) -> bool:
+    """Queue the dossier's re-check unless one is already pending; True if this call queued it.
+
+    The marker and the task's row commit together (database task backend), so a marker always has its task. A
+    pending task has not read the dossier yet: it will check this edit too.
+    """
     from .tasks import eligibility_recheck_dossier
 
-    eligibility_recheck_dossier.enqueue(pk, revision)
+    if RecheckPending.objects.filter(dossier_id=dossier_id).exists():
+        return False
+    try:
+        with transaction.atomic():
+            RecheckPending.objects.create(dossier_id=dossier_id, queued_at=timezone.now())
+            eligibility_recheck_dossier.enqueue(dossier_id, revision)
+    except IntegrityError:  # another edit's commit queued it between the check and the insert
+        return False
+    return True
 
 
-def eligibility_recheck_after_edit(*, dossier_id: int, revision: int) -> str:
-    """The task's work: check the dossier at `revision` unless a later edit superseded it or it is checked already."""
+def eligibility_recheck_after_edit(*, dossier_id: int, revision: int | None = None) -> str:
+    """The task's work: check the dossier's latest revision unless it is checked already.
+
+    The pending marker goes first, in its own commit (the worker runs tasks outside a transaction): an edit that
+    commits after this queues the next task; one that committed before is in what is read below. `revision` (the
+    edit that queued the task) is informational: later edits found this task pending and rely on it.
+    """
+    RecheckPending.objects.filter(dossier_id=dossier_id).delete()
     dossier = Dossier.objects.filter(pk=dossier_id).only("pk", "revision").first()
-    if dossier is None or dossier.revision != revision:
-        return "superseded"  # the later edit queued its own check
+    if dossier is None:
+        return "gone"
     latest = eligibility_latest(dossier)
-    if latest is not None and latest.dossier_revision == revision:
+    if latest is not None and latest.dossier_revision == dossier.revision:
         return "current"
     try:
         with transaction.atomic():

@@ -18,7 +18,7 @@ def eligibility_recheck_campaign(run_id: int) -> dict:
 
 
 @task()
-def eligibility_recheck_dossier(dossier_id: int, revision: int) -> str:
+def eligibility_recheck_dossier(dossier_id: int, revision: int = 0) -> str:
     """Re-check one dossier after an edit committed (services.on_dossier_changed)."""
     from .services import eligibility_recheck_after_edit
 

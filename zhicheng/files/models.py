@@ -37,6 +37,8 @@ class StoredFile(models.Model):
     preview_failure = models.CharField(_("无法预览的原因"), max_length=12, choices=PreviewFailure.choices, blank=True)
     preview_name = models.CharField(_("预览图存储名"), max_length=255, blank=True)
     preview_at = models.DateTimeField(_("预览完成时间"), null=True, blank=True)
+    # Previews are made on first view, not on upload: set (once, by a conditional UPDATE) when the task is queued
+    preview_queued_at = models.DateTimeField(_("预览排队时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("存储文件")

@@ -1,5 +1,7 @@
 """Making previews off the request: the task worker runs `preview_child.py` in a capped process and records the outcome.
 
+A preview is queued when someone first asks to see it (`preview_request`, called by the preview pages), never on
+upload: most uploads are replaced or never opened before the deadline, and rendering is ~110 ms of CPU each.
 Nothing here decodes the file: the worker only hands the stored bytes to the child on its stdin and reads a
 small JPEG back. The child caps its own memory and CPU (`resource.setrlimit`); this side adds a wall-clock
 timeout (a child stuck waiting is killed too). Whatever happens, the record ends `ready` or `unavailable` with
@@ -21,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from . import preview_child
@@ -96,6 +99,25 @@ def _precheck(source, kind: str, limits: PreviewLimits) -> ChildOutcome | None:
     finally:
         source.seek(0)
     return None
+
+
+def preview_request(stored: StoredFile) -> bool:
+    """Queue the preview of `stored` if nobody has asked for it yet; True if this call queued it.
+
+    The conditional UPDATE is the claim: of two views at once only one matches the row (PostgreSQL re-checks the
+    condition after the other's commit), so one task is queued. The task's row commits with the claim.
+    """
+    from .tasks import preview_make_task
+
+    if stored.preview_status != PreviewStatus.PENDING or stored.preview_queued_at is not None:
+        return False
+    with transaction.atomic():
+        claimed = StoredFile.objects.filter(
+            pk=stored.pk, preview_status=PreviewStatus.PENDING, preview_queued_at__isnull=True
+        ).update(preview_queued_at=timezone.now())
+        if claimed:
+            preview_make_task.enqueue(stored.pk)
+    return bool(claimed)
 
 
 def _render_stored(name: str, kind: str, limits: PreviewLimits) -> ChildOutcome:

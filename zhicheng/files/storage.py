@@ -1,7 +1,8 @@
-"""Storing inspected files: random names, one `StoredFile` record with the owning row, the preview queued, no leftovers.
+"""Storing inspected files: random names, one `StoredFile` record with the owning row, no leftovers.
 
 The bytes are written first (they may be large and take time), then the owning row and its `StoredFile` are
-written in one transaction that also queues the preview; if anything fails the stored bytes are removed. A
+written in one transaction; if anything fails the stored bytes are removed. The preview is not queued here: it
+is made when someone first asks to see it (`previews.preview_request`). A
 process killed between the two leaves bytes with no row: `manage.py files_gc` removes them after a grace period.
 """
 
@@ -43,13 +44,8 @@ def evidence_store(upload: IO[bytes], *, kind: str, storage: Storage | None = No
 
 
 def stored_file_record(*, name: str, inspected: Inspected) -> StoredFile:
-    """Record what the stored bytes are (preview pending) and queue the preview; call inside the owner's transaction."""
-    from .tasks import preview_make_task
-
-    stored = StoredFile.objects.create(name=name, kind=inspected.kind, size=inspected.size, sha256=inspected.sha256)
-    # with the database backend the queued task is a row of this same transaction: both commit or neither
-    preview_make_task.enqueue(stored.pk)
-    return stored
+    """Record what the stored bytes are (preview pending, not yet asked for); call inside the owner's transaction."""
+    return StoredFile.objects.create(name=name, kind=inspected.kind, size=inspected.size, sha256=inspected.sha256)
 
 
 def evidence_storage_discard(*names: str | None, storage: Storage | None = None) -> None:

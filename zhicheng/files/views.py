@@ -1,8 +1,9 @@
 """Serving a stored file's preview once the owning app has checked who may see it: the image, or a placeholder.
 
-While the preview is being made the answer is 202 with a "preview pending" placeholder; when it could not be
+The first request for a file's preview queues it (`previews.preview_request`). While it is being made the answer
+is 202 with a "preview pending" placeholder; when it could not be
 made, 404 with a "preview unavailable" placeholder. Both are images, so an <img> shows them in place, and both
-carry `X-Preview-Status`. Nothing is rendered here: this only reads what the worker stored.
+carry `X-Preview-Status`. Nothing is rendered here: this reads what the worker stored, or asks for it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import PreviewStatus, StoredFile
+from .previews import preview_request
 from .storage import evidence_preview_name
 
 _PLACEHOLDER = (
@@ -39,10 +41,13 @@ def _placeholder(status: str, text: str, http_status: int) -> HttpResponse:
 
 
 def preview_status_of(name: str) -> tuple[str, str]:
-    """(status, stored preview name) of the stored file `name`; files stored before previews left the request
-    have no record: their preview, if one was made then, lies beside them."""
-    record = StoredFile.objects.filter(name=name).only("preview_status", "preview_name").first()
+    """(status, stored preview name) of the stored file `name`, queuing its preview on the first ask; files stored
+    before previews left the request have no record: their preview, if one was made then, lies beside them."""
+    fields = ("preview_status", "preview_name", "preview_queued_at")
+    record = StoredFile.objects.filter(name=name).only(*fields).first()
     if record is not None:
+        if preview_request(record):  # a task backend that runs at once (tests, no worker) may have made it already
+            record.refresh_from_db(fields=["preview_status", "preview_name"])
         return record.preview_status, record.preview_name
     legacy = evidence_preview_name(name)
     if default_storage.exists(legacy):

@@ -53,7 +53,7 @@ class TestEvidenceAttach:
         assert got.sha256 == hashlib.sha256(data).hexdigest() and (got.width, got.height) == (640, 480)
         assert got.file.name.endswith(".jpg") and "毕业证" not in got.file.name
         assert (media / got.file.name).read_bytes() == data
-        assert (media / evidence_preview_name(got.file.name)).exists()
+        assert not (media / evidence_preview_name(got.file.name)).exists()  # made when first asked for, not now
         assert type(dossier).objects.get(pk=dossier.pk).revision == revision + 1
         assert AuditEvent.objects.filter(event_type="dossier.evidence_attached").count() == 1
 
@@ -108,7 +108,6 @@ class TestEvidenceAttach:
         upload.close()
         assert (got.kind, got.page_count, got.sha256) == ("pdf", 3, upload.sha256)
         assert (media / got.file.name).read_bytes() == data
-        assert (media / evidence_preview_name(got.file.name)).exists()
         assert [p for p in media.parent.iterdir() if p.is_file()] == []  # no temporary file left behind
 
     def test_limit_reached_meanwhile_removes_the_stored_file(self, dossier, applicant, media, monkeypatch):

@@ -37,10 +37,13 @@ def _owned_evidence_name(dossier, applicant) -> str:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from zhicheng.dossiers.evidence import evidence_attach
+    from zhicheng.files.previews import preview_request
     from zhicheng.files.tests import samples
 
     upload = SimpleUploadedFile("a.pdf", samples.pdf_bytes())
-    return evidence_attach(dossier=dossier, section="identity", item_id=None, upload=upload, actor=applicant).file.name
+    name = evidence_attach(dossier=dossier, section="identity", item_id=None, upload=upload, actor=applicant).file.name
+    preview_request(StoredFile.objects.get(name=name))  # viewed once: the preview lies beside it (test backend)
+    return name
 
 
 def test_old_orphans_go_young_and_owned_files_stay(places, dossier, applicant):

@@ -85,8 +85,7 @@ def test_evidence_uploaded_through_the_app_is_stored_in_the_bucket_and_reads_bac
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
     evidence = [k for k in keys if k.startswith("private/evidence/") and k.endswith(".pdf")]
     assert len(evidence) == 1, keys
-    # the task that renders the preview read the file from the bucket and wrote the preview beside it
-    assert evidence[0].replace(".pdf", ".preview.jpg") in keys
+    assert evidence[0].replace(".pdf", ".preview.jpg") not in keys  # made when first asked for, below
     assert s3.get_object(Bucket=BUCKET, Key=evidence[0])["Body"].read() == data
     media = Path(settings.MEDIA_ROOT)
     assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
@@ -96,5 +95,8 @@ def test_evidence_uploaded_through_the_app_is_stored_in_the_bucket_and_reads_bac
     assert b"".join(download.streaming_content) == data
     preview = client.get(response.json()["preview_url"])
     assert preview.status_code == 200 and b"".join(preview.streaming_content)[:3] == b"\xff\xd8\xff"
+    # the task that rendered the preview read the file from the bucket and wrote the preview beside it
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+    assert evidence[0].replace(".pdf", ".preview.jpg") in keys
     other = client.get(reverse("evidence:download", args=[response.json()["id"] + 1000]))
     assert other.status_code == 404

@@ -161,7 +161,7 @@ class TestApplicantJourney:
             content = me.get(url).content.decode()
             assert "学历证书.pdf" in content
             assert reverse("evidence:download", args=[file.pk]) in content
-            assert reverse("evidence:preview", args=[file.pk]) in content
+            assert reverse("evidence:preview_frame", args=[file.pk]) in content  # asks for the preview when shown
         assert "佐证材料" in me.get(reverse("dossiers:mine")).content.decode()
 
 

@@ -13,6 +13,7 @@ from zhicheng.accounts.tests.factories import login_verified
 from zhicheng.accounts.tokens import api_token_create
 from zhicheng.dossiers.models import EvidenceFile
 from zhicheng.dossiers.services import dossier_submit, section_item_create
+from zhicheng.files.models import StoredFile
 from zhicheng.files.tests import samples as files
 
 from .factories import at, dossier_for, fill, signed, valid_row
@@ -49,6 +50,20 @@ def _content(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+@pytest.fixture
+def queued_tasks(settings):
+    """A task backend that only records what is queued (the worker has not run yet)."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    return default_task_backend.results
+
+
+def _preview_tasks(results) -> list:
+    return [r for r in results if r.task.name == "preview_make_task"]
+
+
 def _stored(media: Path) -> list[Path]:
     return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
 
@@ -78,7 +93,7 @@ class TestUpload:
         assert _content(preview)[:3] == b"\xff\xd8\xff"
 
     def test_preview_says_pending_until_the_worker_made_it_and_unavailable_after_a_failure(
-        self, client, media, draft, applicant
+        self, client, media, draft, applicant, queued_tasks
     ):
         from zhicheng.files.models import PreviewStatus, StoredFile
 
@@ -86,16 +101,58 @@ class TestUpload:
         login_verified(client, applicant)
         body = _post(client, dossier, row, files.pdf_bytes()).json()
         record = StoredFile.objects.get(name=EvidenceFile.objects.get(pk=body["id"]).file.name)
-        record.preview_status = PreviewStatus.PENDING  # as it is before the worker picked the task up
-        record.save()
+        assert _preview_tasks(queued_tasks) == []  # an upload renders nothing and queues nothing
+        assert (record.preview_status, record.preview_queued_at) == (PreviewStatus.PENDING, None)
         pending = client.get(body["preview_url"])
         assert (pending.status_code, pending["X-Preview-Status"]) == (202, "pending")
         assert "预览生成中" in pending.content.decode() and "no-store" in pending["Cache-Control"]
+        again = client.get(body["preview_url"])
+        assert (again.status_code, len(_preview_tasks(queued_tasks))) == (202, 1)  # the first view queued one task
+        task = _preview_tasks(queued_tasks)[0]
+        assert task.task.call(*task.args, **task.kwargs)["status"] == "ready"  # the worker runs it
+        ready = client.get(body["preview_url"])
+        assert ready.status_code == 200 and _content(ready)[:3] == b"\xff\xd8\xff"
+        record.refresh_from_db()
         record.preview_status = PreviewStatus.UNAVAILABLE
         record.save()
         unavailable = client.get(body["preview_url"])
         assert (unavailable.status_code, unavailable["X-Preview-Status"]) == (404, "unavailable")
         assert "无法预览" in unavailable.content.decode()
+        assert len(_preview_tasks(queued_tasks)) == 1
+
+    def test_the_page_asks_for_the_preview_and_polls_until_it_is_made(self, client, media, draft, applicant,
+                                                                      queued_tasks):
+        dossier, row = draft
+        login_verified(client, applicant)
+        file_id = _post(client, dossier, row, files.pdf_bytes()).json()["id"]
+        frame_url = reverse("evidence:preview_frame", args=[file_id])
+        page = client.get(reverse("dossiers:section", args=[dossier.pk, "education"])).content.decode()
+        assert "预览生成中…" in page and f'hx-get="{frame_url}"' in page and 'hx-trigger="revealed"' in page
+        assert _preview_tasks(queued_tasks) == []  # showing the page is not yet asking: the frame is, once in view
+        first = client.get(frame_url, HTTP_HX_REQUEST="true").content.decode()
+        assert "预览生成中…" in first and "load delay:3s" in first and "<img" not in first
+        assert len(_preview_tasks(queued_tasks)) == 1
+        client.get(frame_url, HTTP_HX_REQUEST="true")  # the poll
+        assert len(_preview_tasks(queued_tasks)) == 1
+        task = _preview_tasks(queued_tasks)[0]
+        task.task.call(*task.args, **task.kwargs)
+        shown = client.get(frame_url, HTTP_HX_REQUEST="true").content.decode()
+        assert f'<img src="{reverse("evidence:preview", args=[file_id])}"' in shown and "hx-get" not in shown
+        page = client.get(reverse("dossiers:section", args=[dossier.pk, "education"])).content.decode()
+        assert "<img src=" in page and "预览生成中…" not in page  # made: the page shows it straight away
+
+    def test_two_views_at_once_queue_one_preview(self, media, draft, applicant, client, queued_tasks):
+        """Both requests read the record before either claims it; the conditional UPDATE lets one through."""
+        from zhicheng.files.models import StoredFile
+        from zhicheng.files.previews import preview_request
+
+        dossier, row = draft
+        login_verified(client, applicant)
+        body = _post(client, dossier, row, files.pdf_bytes()).json()
+        name = EvidenceFile.objects.get(pk=body["id"]).file.name
+        first, second = StoredFile.objects.get(name=name), StoredFile.objects.get(name=name)
+        assert [preview_request(first), preview_request(second)] == [True, False]
+        assert len(_preview_tasks(queued_tasks)) == 1
 
     def test_reviewer_of_the_unit_downloads_after_submission(self, client, media, draft, tree):
         dossier, row = draft
@@ -200,7 +257,10 @@ class TestDenials:
     def _assert_hidden(self, client, dossier, row, file_id):
         assert client.get(reverse("evidence:download", args=[file_id])).status_code == 404
         assert client.get(reverse("evidence:preview", args=[file_id])).status_code == 404
+        assert client.get(reverse("evidence:preview_frame", args=[file_id])).status_code == 404
         assert _post(client, dossier, row, files.pdf_bytes()).status_code == 404
+        stored = StoredFile.objects.get(name=EvidenceFile.objects.get(pk=file_id).file.name)
+        assert stored.preview_queued_at is None  # a view that was refused asked for nothing
         assert EvidenceFile.objects.count() == 1
 
     def test_another_applicant_gets_404(self, client, uploaded, tree):

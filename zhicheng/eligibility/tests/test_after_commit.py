@@ -8,7 +8,7 @@ from django.urls import reverse
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.services import section_item_update
 from zhicheng.eligibility import services
-from zhicheng.eligibility.models import EligibilityCheck
+from zhicheng.eligibility.models import EligibilityCheck, RecheckPending
 from zhicheng.eligibility.selectors import eligibility_latest
 
 from .helpers import add_months
@@ -41,18 +41,59 @@ def test_the_edit_commits_before_the_rules_run(dossier, applicant, after_commit,
     assert fresh.eligibility_status == "blocked"  # one social-security month of six
 
 
-def test_a_burst_of_edits_is_checked_once(dossier, applicant, after_commit, django_capture_on_commit_callbacks):
+@pytest.fixture
+def queued_tasks(settings):
+    """A task backend that only records what is queued (the worker has not run yet)."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    return default_task_backend.results
+
+
+def _rechecks(results) -> list:
+    return [r for r in results if r.task.name == "eligibility_recheck_dossier"]
+
+
+def test_a_burst_of_edits_queues_one_task_that_checks_the_last_edit(dossier, applicant, after_commit, queued_tasks,
+                                                                     django_capture_on_commit_callbacks):
     checks = EligibilityCheck.objects.filter(dossier=dossier).count()
-    with django_capture_on_commit_callbacks() as callbacks:
+    for n in range(1, 11):  # ten autosaves, each its own commit
+        with django_capture_on_commit_callbacks(execute=True):
+            _edit(dossier, applicant, f"第{n}稿")
+    assert len(_rechecks(queued_tasks)) == 1
+    assert RecheckPending.objects.filter(dossier=dossier).exists()
+    task = _rechecks(queued_tasks)[0]
+    assert task.task.call(*task.args, **task.kwargs) == "checked"  # the worker runs the one task
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    latest = eligibility_latest(fresh)
+    assert latest.dossier_revision == fresh.revision == dossier.revision + 10
+    assert EligibilityCheck.objects.filter(dossier=dossier).count() == checks + 1
+    assert fresh.eligibility_status == "blocked"  # the tenth edit's findings are in place, no longer "outdated"
+    assert not RecheckPending.objects.filter(dossier=dossier).exists()
+
+
+def test_an_edit_after_the_task_started_queues_the_next(dossier, applicant, after_commit, queued_tasks,
+                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit(dossier, applicant, "第一稿")
+    first = _rechecks(queued_tasks)[0]
+    assert first.task.call(*first.args, **first.kwargs) == "checked"
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit(dossier, applicant, "第二稿")
+    assert len(_rechecks(queued_tasks)) == 2  # the marker left with the first task: the second edit is not lost
+    second = _rechecks(queued_tasks)[1]
+    assert second.task.call(*second.args, **second.kwargs) == "checked"
+    assert second.task.call(*second.args, **second.kwargs) == "current"
+
+
+def test_a_task_queued_for_an_older_revision_checks_the_latest(dossier, applicant, after_commit,
+                                                                django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
         _edit(dossier, applicant, "第一稿")
         _edit(dossier, applicant, "第二稿")
-        _edit(dossier, applicant, "第三稿")
-    outcomes = [services.eligibility_recheck_after_edit(dossier_id=dossier.pk, revision=dossier.revision + n)
-                for n in (1, 2, 3)]
-    assert outcomes == ["superseded", "superseded", "checked"]
-    assert EligibilityCheck.objects.filter(dossier=dossier).count() == checks + 1
-    assert len(callbacks) == 3  # one per edit; all but the last find a newer revision and stop
-    assert services.eligibility_recheck_after_edit(dossier_id=dossier.pk, revision=dossier.revision + 3) == "current"
+    assert services.eligibility_recheck_after_edit(dossier_id=dossier.pk, revision=dossier.revision + 1) == "checked"
+    assert eligibility_latest(Dossier.objects.get(pk=dossier.pk)).dossier_revision == dossier.revision + 2
 
 
 def test_a_check_finishing_after_a_newer_edit_leaves_outdated(dossier, applicant, after_commit,

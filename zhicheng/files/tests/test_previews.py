@@ -86,11 +86,16 @@ class TestRecordAndServe:
         (media / "evidence" / f"x.{kind}").write_bytes(data)
         return StoredFile.objects.create(name=f"evidence/x.{kind}", kind=kind, size=len(data), sha256="0" * 64)
 
-    def test_pending_then_ready(self, media):
+    def test_pending_then_ready(self, media, settings):
+        from django_tasks import default_task_backend
+
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker yet
+        default_task_backend.clear()
         stored = self._stored(media, files.pdf_bytes(), "pdf")
         pending = preview_response(stored.name, filename="x.jpg")
         assert (pending.status_code, pending["X-Preview-Status"]) == (202, "pending")
         assert pending["Content-Type"].startswith("image/svg+xml") and "预览生成中" in pending.content.decode()
+        assert [r.args for r in default_task_backend.results] == [[stored.pk]]  # the first ask queued it
         assert preview_make(stored).preview_status == PreviewStatus.READY
         ready = preview_response(stored.name, filename="x.jpg")
         assert ready.status_code == 200 and b"".join(ready.streaming_content)[:3] == b"\xff\xd8\xff"

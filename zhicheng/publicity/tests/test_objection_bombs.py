@@ -11,6 +11,7 @@ from django.test import Client
 
 from zhicheng.dossiers.tests.factories import at
 from zhicheng.files.models import PreviewFailure, PreviewStatus, StoredFile
+from zhicheng.files.previews import preview_request
 from zhicheng.files.tests import bombs
 from zhicheng.publicity.models import Objection, PublicityEntry
 
@@ -53,4 +54,7 @@ def test_a_bomb_kills_only_the_preview_child(entry, name, make):
     objection = Objection.objects.get()
     stored = StoredFile.objects.get(name=objection.file.name)
     assert stored.size == len(data) and objection.file_size == len(data)  # the attachment itself is kept
+    assert (stored.preview_status, stored.preview_queued_at) == (PreviewStatus.PENDING, None)  # nothing on upload
+    assert preview_request(stored)  # first asked for: the (test backend's immediate) task runs the capped child
+    stored.refresh_from_db()
     assert (stored.preview_status, stored.preview_failure) == (PreviewStatus.UNAVAILABLE, PreviewFailure.MEMORY)
