@@ -107,17 +107,17 @@ def held_by_q(org: Organisation) -> Q:
     return q
 
 
-def _as_department_q(org: Organisation) -> Q:
-    """Units whose review department is `org` (the same answer as holders.review_department_of, as a query): only
-    for the hand-over lists, which look at dossiers the department does not hold yet."""
+def _department_units_q(org: Organisation) -> Q:
+    """The units whose review department is `org` (the same answer as holders.review_department_of, as a query on
+    the organisation table): only for the hand-over lists, which look at dossiers the department does not hold yet."""
     if org.kind in (K.DEPARTMENT, K.AGENCY):
-        q = Q(organisation__parent=org)
+        q = Q(parent=org)
         if org.kind == K.AGENCY:
-            q |= Q(organisation=org)  # an agency reviews its own clients as their department
+            q |= Q(pk=org.pk)
     else:
-        q = Q(organisation__parent=org) & ~Q(organisation__kind=K.AGENCY)
+        q = Q(parent=org) & ~Q(kind=K.AGENCY)
     if org.parent_id is None:
-        q |= Q(organisation=org)
+        q |= Q(pk=org.pk)
     return q
 
 
@@ -349,7 +349,11 @@ def handover_missing(org: Organisation, *, at: dt.datetime | None = None, limit:
     now = at or timezone.now()
     if org.kind not in (K.DEPARTMENT, K.AGENCY, K.OFFICE):
         return 0, []
-    qs = (Dossier.objects.filter(_as_department_q(org), Q(state__in=_BEFORE_RECOMMENDATION), _handover_passed_q(now))
+    # the units first, as a subquery: joined the other way round, PostgreSQL walked every dossier in unit-name order
+    # for the office (7.5 s at 1 M) to find the few units directly under it
+    units = Organisation.objects.filter(_department_units_q(org)).values("pk")
+    qs = (Dossier.objects.filter(organisation__in=units, state__in=_BEFORE_RECOMMENDATION)
+          .filter(_handover_passed_q(now))
           .select_related("applicant", "organisation", "campaign", "series", "level")
           .order_by("organisation__name", "pk"))
     found = list(qs.annotate(total=_TOTAL)[:limit])  # the count rides on the rows: one query
