@@ -106,6 +106,9 @@ class Dossier(TimeStampedModel):
         related_name="+",
     )
     held_since = models.DateTimeField(_("到达当前办理单位时间"), null=True, blank=True)
+    # The applicant's name, copied so the office's name sort is an index scan on (held_by, applicant_name, id)
+    # instead of a sort of every user; kept by database triggers (summary_sql.py) on insert and on a name change.
+    applicant_name = models.CharField(_("申报人姓名"), max_length=60, blank=True, default="", editable=False)
     revision = models.PositiveIntegerField(_("修改次数"), default=0)
     # {section: {"rows": n, "files": m}}, kept by services.dossier_content_changed when rows or files come and go,
     # so the dossier's pages do not count eleven tables per request; {} until first needed (filled then)
@@ -127,6 +130,7 @@ class Dossier(TimeStampedModel):
             models.Index(fields=["held_by", "state_changed_at", "id"], name="dossier_queue_changed"),
             models.Index(fields=["held_by", "state", "state_changed_at", "id"], name="dossier_queue_state"),
             models.Index(fields=["held_by", "submitted_at", "id"], name="dossier_queue_submitted"),
+            models.Index(fields=["held_by", "applicant_name", "id"], name="dossier_queue_name"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -449,3 +453,29 @@ class DossierStateChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ApplicationError("history_immutable", "状态变更记录不能删除", "A state change cannot be deleted")
+
+
+class QueueCount(models.Model):
+    """How many dossiers each holder has in each state from each unit: the queues' and dashboards' counts read
+    these few rows instead of counting the dossier table (the office holds 51,426 rows at 1 M dossiers).
+
+    Kept by database triggers on the dossier table (summary_sql.py), in the writing transaction, as
+    `n = n + delta` upserts: every writer (dossier_transition, dossier_transition_many, creation, deletion,
+    bulk loads, test factories) keeps it without a code path to forget. `holder` is the dossier's `held_by` id,
+    0 when nobody holds it (the applicant, or a final state). Rows at 0 stay; readers skip them.
+    `manage.py queue_counts_rebuild` recounts it from the dossiers.
+    """
+
+    holder = models.BigIntegerField(_("办理单位"))
+    state = models.CharField(_("状态"), max_length=20)
+    unit = models.ForeignKey("accounts.Organisation", verbose_name=_("申报单位"), on_delete=models.CASCADE,
+                             related_name="+", db_constraint=False)
+    n = models.IntegerField(_("数量"), default=0)
+
+    class Meta:
+        verbose_name = _("队列计数")
+        verbose_name_plural = _("队列计数")
+        constraints = [models.UniqueConstraint(fields=["holder", "state", "unit"], name="queuecount_key")]
+
+    def __str__(self) -> str:
+        return f"{self.holder} · {self.state} · {self.unit_id}: {self.n}"

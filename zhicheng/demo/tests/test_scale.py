@@ -62,6 +62,11 @@ def test_the_data_set_has_every_state_with_its_holder_history_and_audit():
         assert dossier.held_since in {change.at for change in history}
         assert dossier.held_since <= timezone.now()
         assert DossierVersion.objects.filter(dossier=dossier).exists() == (dossier.submitted_at is not None)
+    # the queues' maintained counts and the stored applicant names match the loaded rows
+    from zhicheng.review.tests.test_queue_counts import fresh_counts, summary_counts
+
+    assert summary_counts() == fresh_counts()
+    assert all(d.applicant_name == d.applicant.real_name for d in dossiers.select_related("applicant"))
     # what is in unit publicity now is on the public list; what went through it has a closed entry
     from zhicheng.publicity.models import PublicityEntry
 
