@@ -93,7 +93,7 @@ def keys_reset() -> None:
     from . import signing
 
     for cached in (pades_signer, office_certificate, sm2_keys, sm2_private_key, sm2_public_key,
-                   signing.pdf_signature_reserve, signing._pdf_signer):
+                   signing.pdf_signature_reserve, signing._pdf_signer, signing._office_signer):
         cached.cache_clear()
 
 

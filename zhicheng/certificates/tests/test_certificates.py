@@ -109,6 +109,71 @@ class TestSignedPdf:
         assert re.fullmatch(r"[A-Z2-9]{16}", certificate.code)
 
 
+def _register(number: str) -> dict:
+    return {"v": "1", "number": number, "code": "TEMPLATE23456789", "name": "王建国", "title": "高级工程师",
+            "id_number": "620100198001010011", "issuer": "职改办"}
+
+
+class TestCmsTemplate:
+    """After the first signature of a process, the CMS container is spliced from a template (signing.py): its
+    PDFs must pass the same independent checks as pyhanko's own."""
+
+    @pytest.fixture
+    def fresh_signer(self):
+        from zhicheng.certificates.keys import keys_reset
+
+        keys_reset()  # this process's first signature again goes through pyhanko
+        yield
+        keys_reset()
+
+    def _signed(self, number: str) -> bytes:
+        from zhicheng.certificates.render import certificate_pdf
+        from zhicheng.certificates.signing import pdf_sign
+
+        return pdf_sign(certificate_pdf(_register(number), id_type_label="居民身份证"))
+
+    def test_the_second_signature_comes_from_the_template_and_is_intact_and_covers_the_whole_file(
+            self, fresh_signer):
+        from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+        from zhicheng.certificates.signing import _office_signer
+
+        first = self._signed("20240502000001")
+        assert _office_signer().template is not None  # built from pyhanko's first container
+        second = self._signed("20240502000002")
+        for data in (first, second):
+            status = _validate(data)
+            assert status.intact and status.valid and status.trusted
+            assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        assert first != second
+
+    def test_a_templated_signature_breaks_when_one_byte_of_the_page_changes(self, fresh_signer):
+        self._signed("20240502000001")
+        data = bytearray(self._signed("20240502000002"))
+        title = data.index(b"/Title")
+        data[title + 12] ^= 0x01  # in the document information, inside the signed byte range
+        assert not _validate(bytes(data)).intact
+
+    def test_the_template_rebuilds_pyhankos_container_byte_for_byte_or_is_refused(self, fresh_signer):
+        import hashlib
+
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        from zhicheng.certificates.signing import cms_template_from
+
+        self._signed("20240502000001")
+        data = self._signed("20240502000002")
+        signature = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures[0]
+        from asn1crypto import cms
+
+        container = cms.ContentInfo.load(signature.sig_object["/Contents"], strict=False).dump()  # no padding
+        start, length, after, rest = signature.sig_object["/ByteRange"]
+        digest = hashlib.sha256(data[start:start + length] + data[after:after + rest]).digest()
+        template = cms_template_from(container, digest)
+        assert template is not None
+        assert cms_template_from(container, bytes(32)) is None  # a digest not in the container: no template
+
+
 class TestBatchIssue:
     def test_a_document_confers_and_the_batch_issues_every_certificate(self, tree, result, other_result):
         document = issued(tree, [result, other_result])
