@@ -9,7 +9,8 @@ Then the secretary closes every ballot (`meeting_ballots_close`) and the chair s
 dossier transitions, tally sheet and minutes PDFs).
 Printed: votes/s, p50/p99 per vote, the close (totals ready) and the sign-off, each in seconds, the sign-off's
 query count beside the round-trip time measured in the same run (the box may be shared: compare the two); every
-vote counted once (exit 1 otherwise). Goal (printed, never enforced): the whole meeting's totals within 1 s of the close.
+vote counted once (exit 1 otherwise). Goal (printed, never enforced): the whole meeting's totals within 1 s of
+the close.
 """
 
 from __future__ import annotations
