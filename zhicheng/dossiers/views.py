@@ -191,7 +191,7 @@ def _detail_sections(dossier) -> list[dict]:
     for key, spec in SECTIONS.items():
         rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), []),
                  "changes": marks.get((key, item.pk), [])}
-                for item in selectors.dossier_section_items(dossier, key)]
+                for item in selectors.dossier_section_rows(dossier, key)]
         sections.append({"key": key, "label": section_label(spec), "rows": rows,
                          "files": files.get((key, None), []), "changes": marks.get((key, None), [])})
     return sections
