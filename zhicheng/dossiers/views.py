@@ -176,7 +176,8 @@ def dossier_detail(request, pk: int):
         else {"sections": _detail_sections(dossier)}
     )
     # versions are made at submission: a dossier never submitted has none to read
-    versions = selectors.dossier_versions(dossier) if dossier.was_submitted else []
+    # (a list: the reviewer's page takes the versions' numbers from it instead of reading them again)
+    versions = list(selectors.dossier_versions(dossier)) if dossier.was_submitted else []
     return TemplateResponse(request, "dossiers/detail.html", {**state, **sections, "versions": versions})
 
 

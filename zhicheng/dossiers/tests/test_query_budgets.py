@@ -70,7 +70,7 @@ def test_the_reviewers_dossier_page(reviewing, django_assert_max_num_queries):
     timeline panels. This pins the figure so it cannot grow unnoticed; docs/performance.md says what reaching 10
     needs."""
     clerk, dossier = reviewing
-    with django_assert_max_num_queries(50):
+    with django_assert_max_num_queries(46):
         assert clerk.get(reverse("dossiers:detail", args=[dossier.pk])).status_code == 200
 
 
