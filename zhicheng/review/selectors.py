@@ -493,6 +493,14 @@ def _other_entries(dossier: Dossier, skip: set[str], *, only: frozenset[str] | N
                           str((e.data or {}).get("reason") or ""), order=_OTHER) for e in events]
 
 
+def dossier_returns_read(dossier: Dossier) -> list[ReturnRequest]:
+    """`dossier_returns` as a list, read once per request (kept on the request's dossier instance): the decision
+    panel and the timeline show the same returns (issue 11's query budget). For pages only, never a write path."""
+    if "_returns_read" not in dossier.__dict__:
+        dossier.__dict__["_returns_read"] = list(dossier_returns(dossier))
+    return dossier.__dict__["_returns_read"]
+
+
 def dossier_timeline(dossier: Dossier, *, viewer=None,
                      returns: list[ReturnRequest] | None = None) -> list[TimelineEntry]:
     """The dossier's history: its changes of state (DossierStateChange), the decisions proposed or cancelled, the
@@ -519,6 +527,6 @@ def dossier_timeline(dossier: Dossier, *, viewer=None,
 
 def timeline_context(dossier: Dossier, *, viewer=None) -> dict:
     """What the timeline section shows: the events, the returns with their items, the department's review time."""
-    returns = list(dossier_returns(dossier))  # read once for the timeline and the returns' list
+    returns = dossier_returns_read(dossier)  # read once for the timeline, the returns' list and the decision panel
     return {"timeline": dossier_timeline(dossier, viewer=viewer, returns=returns), "returns": returns,
             "review_time": department_review_time(dossier)}
