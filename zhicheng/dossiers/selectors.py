@@ -128,6 +128,20 @@ def dossier_section_items(dossier: Dossier, section: str) -> QuerySet:
     return spec.model.objects.filter(dossier=dossier).order_by("id")
 
 
+def dossier_section_rows(dossier: Dossier, section: str) -> list:
+    """The rows of one section as a list with the rows' catalogue references joined, read once per request: the
+    reviewer's page shows them as tabs and again as the rows a return may tick (issue 11's query budget). Kept on the
+    dossier instance, which lives for one request; a write path reads its rows under its lock, never from here."""
+    from .sections import SECTIONS
+
+    cached = dossier.__dict__.setdefault("_section_rows", {})
+    if section not in cached:
+        spec = SECTIONS[section]
+        joins = [name for name in spec.fields if spec.model._meta.get_field(name).many_to_one]
+        cached[section] = list(dossier_section_items(dossier, section).select_related(*joins))
+    return cached[section]
+
+
 def dossier_section_item_get(dossier: Dossier, section: str, item_id):
     """One row of a section of this dossier (evidence files hang on it); NotFound otherwise."""
     item = dossier_section_items(dossier, section).filter(pk=item_id).first() if str(item_id).isdigit() else None

@@ -182,7 +182,8 @@ def dossier_detail(request, pk: int):
         else {"sections": _detail_sections(dossier)}
     )
     # versions are made at submission: a dossier never submitted has none to read
-    versions = selectors.dossier_versions(dossier) if dossier.was_submitted else []
+    # (a list: the reviewer's page takes the versions' numbers from it instead of reading them again)
+    versions = list(selectors.dossier_versions(dossier)) if dossier.was_submitted else []
     return TemplateResponse(request, "dossiers/detail.html", {**state, **sections, "versions": versions})
 
 
@@ -197,7 +198,7 @@ def _detail_sections(dossier) -> list[dict]:
     for key, spec in SECTIONS.items():
         rows = [{"item": item, "cells": _row_cells(spec, item), "files": files.get((key, item.pk), []),
                  "changes": marks.get((key, item.pk), [])}
-                for item in selectors.dossier_section_items(dossier, key)]
+                for item in selectors.dossier_section_rows(dossier, key)]
         sections.append({"key": key, "label": section_label(spec), "rows": rows,
                          "files": files.get((key, None), []), "changes": marks.get((key, None), [])})
     return sections

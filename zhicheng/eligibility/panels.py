@@ -15,6 +15,8 @@ from .permissions import can_declare_exemption, can_review_eligibility
 from .selectors import eligibility_overview
 from .wording import finding_in_words, rule_name
 
+CHECKLIST_TEMPLATE = "eligibility/_checklist.html"
+
 
 def checklist_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
     """What the checklist partial needs: the findings with their overrides and exemptions, and who may act."""
@@ -32,4 +34,4 @@ def checklist_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
 
 def checklist_panel(request: HttpRequest, dossier: Dossier) -> Panel:
     """Everyone who may open the dossier sees its checklist (refreshed by htmx)."""
-    return Panel("eligibility/_checklist.html", checklist_context(request, dossier))
+    return Panel(CHECKLIST_TEMPLATE, checklist_context(request, dossier))

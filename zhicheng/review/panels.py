@@ -14,8 +14,8 @@ from zhicheng.dossiers.recusal import Recused, is_impartial
 
 from .models import DecisionAction
 from .return_editor import return_targets
-from .selectors import timeline_context
-from .selectors_unit import decisions_visible, recommendation_of, returns_of, staff_meeting_of
+from .selectors import dossier_returns_read, timeline_context
+from .selectors_unit import decisions_visible, recommendation_of, staff_meeting_of
 from .services.decisions import EFFECTS, can_confirm, decision_open_for
 from .services.meetings import staff_meeting_required
 from .services.recommendation import PAPERS_STATES
@@ -55,7 +55,7 @@ def panel_context(request, dossier) -> dict:
         "default_deadline": timezone.localtime(default_deadline),
         # decisions and returns exist only once the dossier was submitted: a draft never submitted reads neither
         # (issue 11's query budget)
-        "returns": list(returns_of(dossier)) if submitted else [],
+        "returns": list(reversed(dossier_returns_read(dossier))) if submitted else [],  # newest first
         "history": list(decisions_visible(user, dossier).select_related("proposed_by", "confirmed_by")[:10])
         if submitted else [],
         "papers": recommendation_of(dossier) if staff else None,

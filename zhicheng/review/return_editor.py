@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.sections import SECTIONS
+from zhicheng.dossiers.selectors import dossier_section_rows
 
 ROW_LABEL_FIELDS = 3  # the first few filled fields of a row name it well enough to tick
 
@@ -70,7 +71,7 @@ def return_targets(dossier: Dossier, editor: dict | None = None) -> list[Section
     for key, spec in SECTIONS.items():
         rows = [] if spec.single else [
             target(f"{key}:{item.pk}", _row_label(spec, item))
-            for item in spec.model._default_manager.filter(dossier=dossier).order_by("pk")
+            for item in dossier_section_rows(dossier, key)  # the rows the page's tabs read (one read per request)
         ]
         out.append(SectionTargets(key, section_label(key), target(f"{key}:", section_label(key)), rows))
     return out

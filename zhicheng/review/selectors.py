@@ -530,7 +530,16 @@ def _other_entries(dossier: Dossier, skip: set[str], *, only: frozenset[str] | N
                           str((e.data or {}).get("reason") or ""), order=_OTHER) for e in events]
 
 
-def dossier_timeline(dossier: Dossier, *, viewer=None) -> list[TimelineEntry]:
+def dossier_returns_read(dossier: Dossier) -> list[ReturnRequest]:
+    """`dossier_returns` as a list, read once per request (kept on the request's dossier instance): the decision
+    panel and the timeline show the same returns (issue 11's query budget). For pages only, never a write path."""
+    if "_returns_read" not in dossier.__dict__:
+        dossier.__dict__["_returns_read"] = list(dossier_returns(dossier))
+    return dossier.__dict__["_returns_read"]
+
+
+def dossier_timeline(dossier: Dossier, *, viewer=None,
+                     returns: list[ReturnRequest] | None = None) -> list[TimelineEntry]:
     """The dossier's history: its changes of state (DossierStateChange), the decisions proposed or cancelled, the
     returns with their items, and the rest of what happened to it from the audit log, labelled (5 queries).
 
@@ -539,7 +548,7 @@ def dossier_timeline(dossier: Dossier, *, viewer=None) -> list[TimelineEntry]:
     """
     applicant_view = viewer is not None and dossier.applicant_id == viewer.pk
     decisions = {d.pk: d for d in dossier_decisions(dossier)}
-    returns = list(dossier_returns(dossier))
+    returns = list(dossier_returns(dossier)) if returns is None else returns
     events = {t.name: t.event for t in TRANSITIONS.values()}
     entries = [TimelineEntry(c.at, _name(c.actor), _change_what(c, events), c.reason, decisions.get(c.decision_id))
                for c in dossier_state_changes(dossier)]
@@ -555,5 +564,6 @@ def dossier_timeline(dossier: Dossier, *, viewer=None) -> list[TimelineEntry]:
 
 def timeline_context(dossier: Dossier, *, viewer=None) -> dict:
     """What the timeline section shows: the events, the returns with their items, the department's review time."""
-    return {"timeline": dossier_timeline(dossier, viewer=viewer), "returns": list(dossier_returns(dossier)),
+    returns = dossier_returns_read(dossier)  # read once for the timeline, the returns' list and the decision panel
+    return {"timeline": dossier_timeline(dossier, viewer=viewer, returns=returns), "returns": returns,
             "review_time": department_review_time(dossier)}

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from zhicheng.committees.panels import defence_slot_panel, evaluation_panel
 from zhicheng.core.panels import Panel, PanelFunc
 from zhicheng.dossiers.models import Dossier
+from zhicheng.eligibility.panels import CHECKLIST_TEMPLATE as checklist_panel_template
 from zhicheng.eligibility.panels import checklist_panel
 from zhicheng.reports.panels import archive_panel
 from zhicheng.review.panels import decision_panel, timeline_panel
@@ -50,14 +51,18 @@ REVIEW_PAGE: dict[str, Sequence[PanelFunc]] = {
 }
 
 
-def panels_render(request: HttpRequest, dossier: Dossier, slots: dict[str, Sequence[PanelFunc]]) -> dict[str, str]:
-    """Each slot's panels rendered in order (a panel answering None is left out)."""
+def panels_render(request: HttpRequest, dossier: Dossier, slots: dict[str, Sequence[PanelFunc]],
+                  shown: dict[str, dict[str, Any]] | None = None) -> dict[str, str]:
+    """Each slot's panels rendered in order (a panel answering None is left out); `shown` collects each rendered
+    panel's context by its template, for the page around them to reuse what the panels read."""
     rendered: dict[str, str] = {}
     for slot, panels in slots.items():
         parts: list[SafeString] = []
         for panel_for in panels:
             panel = panel_for(request, dossier)
             if panel is not None:
+                if shown is not None:
+                    shown[panel.template] = panel.context
                 parts.append(mark_safe(render_to_string(panel.template, panel.context, request)))  # noqa: S308
         rendered[slot] = mark_safe("".join(parts))  # noqa: S308  (templates rendered with autoescape)
     return rendered
@@ -74,8 +79,11 @@ def composed(view: Callable[..., HttpResponse], page: str) -> Callable[..., Http
             dossier = response.context_data.get("dossier")
             if isinstance(dossier, Dossier) and page == "detail" and dossier.applicant_id != request.user.pk:
                 response.template_name = review_page.TEMPLATE
-                response.context_data["panels"] = panels_render(request, dossier, REVIEW_PAGE)
-                response.context_data.update(review_page.review_page_context(request, dossier))
+                shown: dict[str, dict[str, Any]] = {}
+                response.context_data["panels"] = panels_render(request, dossier, REVIEW_PAGE, shown)
+                response.context_data.update(review_page.review_page_context(
+                    request, dossier, versions=response.context_data.get("versions"),
+                    checklist=shown.get(checklist_panel_template)))
             elif isinstance(dossier, Dossier):
                 response.context_data["panels"] = panels_render(request, dossier, slots)
         return response

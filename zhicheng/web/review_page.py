@@ -7,6 +7,7 @@ as tabs of their own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest
@@ -41,16 +42,24 @@ def queue_neighbours(user, dossier: Dossier) -> dict[str, Any] | None:
     }
 
 
-def review_page_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
-    latest = eligibility_latest(dossier)
-    numbers = list(dossier_versions(dossier).values_list("number", flat=True))
+def review_page_context(request: HttpRequest, dossier: Dossier, *, versions: Sequence[Any] | None = None,
+                        checklist: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The header's facts; `versions` (the page's versions, in order) and `checklist` (the checklist panel's
+    context) are what the page already read, passed so that neither is read twice (issue 11's query budget)."""
+    latest = checklist["check"] if checklist is not None else eligibility_latest(dossier)
+    numbers = ([v.number for v in versions] if versions is not None
+               else list(dossier_versions(dossier).values_list("number", flat=True)))
     latest_diff = None
     if len(numbers) > 1:  # the last submission against the one before: what the applicant changed
         latest_diff = {"number": numbers[-1],
                        "url": reverse("dossiers:diff", args=[dossier.pk, numbers[-2], numbers[-1]])}
+    neighbours = queue_neighbours(request.user, dossier)
+    # the holder is most often the viewer's own organisation, already read with the request's memberships
+    mine = neighbours["organisation"] if neighbours is not None else None
     return {
         "latest_diff": latest_diff,
-        "neighbours": queue_neighbours(request.user, dossier),
+        "neighbours": neighbours,
         "blocking_count": getattr(latest, "blocking_count", None) or 0,
-        "held_by": dossier.held_by, "held_since": dossier.held_since,
+        "held_by": mine if mine is not None and mine.pk == dossier.held_by_id else dossier.held_by,
+        "held_since": dossier.held_since,
     }
