@@ -229,3 +229,18 @@ def test_the_sign_off_records_a_meeting_in_batches_with_the_same_history_and_an_
     out = StringIO()
     call_command("audit_verify", stdout=out)
     assert "审计链完整" in out.getvalue()
+
+
+def test_the_secretarys_next_step_is_in_the_readers_language(tree, campaign):
+    """The dashboard's "what comes next" for a meeting was a bare Chinese literal on the English page."""
+    from django.utils import translation
+
+    from ..selectors import secretary_work
+
+    meeting, _experts, _dossiers = meeting_ready(tree, campaign)
+    assert meeting.status == MeetingStatus.DRAWN
+    with translation.override("en"):
+        assert secretary_work(tree["secretary"])[0]["next"] == (
+            "Experts check in; start the meeting once a quorum is present")
+    with translation.override("zh-hans"):
+        assert secretary_work(tree["secretary"])[0]["next"] == "专家签到，达到法定人数后开始会议"
