@@ -61,14 +61,15 @@ def test_countdown_and_dates_in_english():
 
 
 def _po_singulars(path) -> dict[str, str]:
-    """The .po's translated singular entries (fuzzy ones left out), read just enough to compare with the .mo."""
+    """The .po's translated singular entries without a context (fuzzy ones left out), read just enough to compare
+    with the .mo."""
     import ast
 
     entries: dict[str, str] = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         lines = [line for line in block.splitlines() if line and not line.startswith("#~")]
         if any(line.startswith("#,") and "fuzzy" in line for line in lines) or any(
-            line.startswith("msgid_plural") for line in lines
+            line.startswith(("msgid_plural", "msgctxt")) for line in lines
         ):
             continue
         parts: dict[str, str] = {}
