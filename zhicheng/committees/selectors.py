@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from zhicheng.campaigns.models import CampaignQuota
 from zhicheng.core.access import access_denied
@@ -138,8 +139,8 @@ def secretary_work(user) -> list[dict]:
     for meeting in meetings_for_secretary(user).exclude(status="signed")[:20]:
         open_ballots = meeting.items.filter(ballot_state=BallotState.OPEN).count()
         work.append({"meeting": meeting, "open_ballots": open_ballots, "next": {
-            "planned": "排入议程并随机抽取专家", "drawn": "专家签到，达到法定人数后开始会议",
-            "in_progress": "逐一开始、结束投票，请主任委员签署计票结果"}.get(meeting.status, "")})
+            "planned": _("排入议程并随机抽取专家"), "drawn": _("专家签到，达到法定人数后开始会议"),
+            "in_progress": _("逐一开始、结束投票，请主任委员签署计票结果")}.get(meeting.status, "")})
     return work
 
 

@@ -115,7 +115,7 @@ def _change_marks(dossier) -> dict:
     return marks
 
 
-def _state_context(request, dossier) -> dict:
+def dossier_state_context(request, dossier) -> dict:
     """The state badge, the pledge and what to do next; `can_edit` shows the forms to the applicant only."""
     pledge, pledge_outdated = selectors.dossier_pledge_state(dossier)
     requests = change_requests_for(dossier) if dossier.state == DossierState.RETURNED else []
@@ -145,7 +145,7 @@ def dossier_mine(request):
         dossier = selectors.dossier_withdrawn_for(request.user, campaign)
     if dossier is not None:
         return TemplateResponse(request, "dossiers/mine.html", {
-            **_state_context(request, dossier), "campaign": campaign, "sections": _completeness(dossier),
+            **dossier_state_context(request, dossier), "campaign": campaign, "sections": _completeness(dossier),
         })
     form = StartForm(request.POST or None)
     if request.method == "POST" and campaign is not None and form.is_valid():
@@ -174,7 +174,7 @@ def dossier_detail(request, pk: int):
     """The whole dossier, read-only: target, every section with its files, the versions."""
     dossier = selectors.dossier_get_for(request.user, pk)
     _share_current_campaign(request, dossier.campaign, known=dossier.campaign.status == CampaignStatus.ACTIVE)
-    state = _state_context(request, dossier)
+    state = dossier_state_context(request, dossier)
     # the applicant's page takes its sections from the cache; a reviewer's page (web's workbench, composed above
     # this view) lays the same rows out as tabs, so it gets them as data
     sections: dict[str, object] = (
@@ -262,7 +262,7 @@ def _section_context(request, dossier, spec, add_form=None, bad_form=None) -> di
     if spec.single and not rows:
         rows.append({"item": None, "form": add_form or SectionForm(spec), "cells": [], "files": []})
     return {
-        **_state_context(request, dossier), "spec": spec, "rows": rows,
+        **dossier_state_context(request, dossier), "spec": spec, "rows": rows,
         "add_form": None if spec.single else (add_form or SectionForm(spec)),
         "upload_url": _upload_url(dossier, spec.name), "here": request.get_full_path(),
         "purposes": [(p, EvidencePurpose(p).label) for p in (EvidencePurpose.GENERAL, *section_purposes(spec.name))],
@@ -356,7 +356,7 @@ def dossier_pledge(request, pk: int):
         else:
             messages.success(request, _("诚信承诺书已签署"))
             return redirect("dossiers:mine")
-    return TemplateResponse(request, "dossiers/pledge.html", {**_state_context(request, dossier), "form": form})
+    return TemplateResponse(request, "dossiers/pledge.html", {**dossier_state_context(request, dossier), "form": form})
 
 
 @require_POST
@@ -392,5 +392,5 @@ def dossier_withdraw(request, pk: int):
                 return redirect("dossiers:mine")
             messages.success(request, _("申报材料已撤回，现为草稿，可修改后再次提交"))
             return redirect("dossiers:mine")
-    return render(request, "dossiers/withdraw.html", {**_state_context(request, dossier), "form": form,
+    return render(request, "dossiers/withdraw.html", {**dossier_state_context(request, dossier), "form": form,
                                                       "final": final}, status=400 if form.errors else 200)

@@ -85,8 +85,8 @@ class QueueFilterForm(forms.Form):
             field.widget.attrs.update({"hx-get": f"{units_url}?{urlencode({'unit': chosen})}",
                                        "hx-trigger": "focus once, pointerenter once", "hx-swap": "innerHTML"})
         series, levels = _catalog_choices()
-        self.fields["series"].choices = [("", "---------"), *series]
-        self.fields["level"].choices = [("", "---------"), *levels]
+        self.fields["series"].choices = [("", _("全部")), *series]
+        self.fields["level"].choices = [("", _("全部")), *levels]
 
     def filters(self) -> selectors.QueueFilters:
         if not self.is_valid():

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from zhicheng.committees.panels import defence_slot_panel, evaluation_panel
 from zhicheng.core.panels import Panel, PanelFunc
 from zhicheng.dossiers.models import Dossier
+from zhicheng.dossiers.views import dossier_state_context
 from zhicheng.eligibility.panels import CHECKLIST_TEMPLATE as checklist_panel_template
 from zhicheng.eligibility.panels import checklist_panel
 from zhicheng.reports.panels import archive_panel
@@ -68,6 +69,18 @@ def panels_render(request: HttpRequest, dossier: Dossier, slots: dict[str, Seque
     return rendered
 
 
+def _eligibility_refresh(request: HttpRequest, context: dict[str, Any], dossier: Dossier) -> None:
+    """The checklist panel may run the first check (or a re-check) while it renders; the summary, the header and
+    "next step" were read before it, and would say "未检查" beside a checklist saying "全部符合". Read them again
+    when the stored status moved."""
+    if "eligibility" not in context:
+        return
+    fresh = Dossier.objects.filter(pk=dossier.pk).values_list("eligibility_status", flat=True).first()
+    if fresh is not None and fresh != context["eligibility"]:
+        dossier.eligibility_status = fresh
+        context.update(dossier_state_context(request, dossier))
+
+
 def composed(view: Callable[..., HttpResponse], page: str) -> Callable[..., HttpResponse]:
     """The dossiers view, its TemplateResponse given the page's panels before it renders."""
     slots = DOSSIER_PAGES[page]
@@ -81,11 +94,13 @@ def composed(view: Callable[..., HttpResponse], page: str) -> Callable[..., Http
                 response.template_name = review_page.TEMPLATE
                 shown: dict[str, dict[str, Any]] = {}
                 response.context_data["panels"] = panels_render(request, dossier, REVIEW_PAGE, shown)
+                _eligibility_refresh(request, response.context_data, dossier)
                 response.context_data.update(review_page.review_page_context(
                     request, dossier, versions=response.context_data.get("versions"),
                     checklist=shown.get(checklist_panel_template)))
             elif isinstance(dossier, Dossier):
                 response.context_data["panels"] = panels_render(request, dossier, slots)
+                _eligibility_refresh(request, response.context_data, dossier)
         return response
 
     return page_view

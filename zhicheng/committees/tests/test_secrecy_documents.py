@@ -187,6 +187,25 @@ def test_vote_through_the_page_with_csrf_and_through_the_api(tree, campaign, dja
         assert client_for(tree["secretary"]).get(f"/committees/meetings/{meeting.pk}/").status_code == 200
 
 
+
+def test_the_experts_ballot_suggests_no_answer_and_dates_read_in_english(tree, campaign):
+    """The expert's page: the three choices look alike (同意 was the one highlighted button), and the meeting's
+    date follows the reader's language like every other date (English showed Django's "Dec. 10, 2024")."""
+    import re
+
+    meeting, experts, _dossiers = meeting_ready(tree, campaign, members=25, present=17)
+    services.meeting_start(actor=tree["secretary"], meeting=meeting)
+    services.ballot_open(actor=tree["secretary"], item=meeting.items.get())
+    page = client_for(experts[2].user)
+    body = page.get(f"/committees/my/{meeting.pk}/").content.decode()
+    vote = body[body.index('class="vote"'):]
+    classes = re.findall(r'<button class="([^"]+)" name="choice"', vote[:vote.index("</form>")])
+    assert len(classes) == 3 and len(set(classes)) == 1
+    assert "2024年12月10日" in body
+    page.cookies["django_language"] = "en"
+    english = page.get(f"/committees/my/{meeting.pk}/").content.decode()
+    assert "10 Dec 2024" in english and "Dec. 10, 2024" not in english
+
 def test_secretary_api_runs_a_meeting(tree, campaign):
     meeting, _experts, _dossiers = meeting_ready(tree, campaign, members=25, present=16)
     api = client_for(tree["secretary"])

@@ -1,6 +1,7 @@
 """Review queues: what each organisation holds, filters, sort, pagination, query counts, and who may see them."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -155,6 +156,16 @@ def test_queue_page_lists_rows_counts_and_waiting(client, tree, chain):
     page = response.content.decode()
     assert chain["submitted"].applicant.real_name in page and chain["other_submitted"].applicant.real_name not in page
     assert "已等待 3 天" in page and "公示期满" in page
+
+
+def test_every_queue_filter_offers_all_in_words(client, tree, chain):
+    """The series and level filters said "---------" where the others say 全部 (issue 15's try-out)."""
+    login_verified(client, tree["unit_clerk"])
+    page = client.get(reverse("review:queue_for", args=[tree["unit"].pk])).content.decode()
+    for name in ("state", "series", "level", "unit"):
+        select = page[page.index(f'name="{name}"'):]
+        assert re.search(r'<option value=""( selected)?>全部</option>', select[:select.index("</select>")]), name
+    assert "---------" not in page
 
 
 def test_queue_page_filters_and_paginates(client, tree, campaign):

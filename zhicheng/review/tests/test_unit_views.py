@@ -39,6 +39,15 @@ def propose_return(client, dossier, messages=("请补充学历证书", "论文�
     })
 
 
+
+def test_the_propose_button_is_an_action_in_english(client, tree, dossier):
+    """The panel's button shared its msgid with the history's event, so English read "Review opinion proposed"."""
+    with at(WHEN):
+        as_(client, tree["unit_clerk"])
+        client.cookies["django_language"] = "en"
+        body = detail(client, dossier).content.decode()
+    assert ">Propose review opinion</button>" in body and ">Review opinion proposed</button>" not in body
+
 def test_clerk_proposes_a_return_leader_confirms(client, tree, dossier):
     with at(WHEN):
         page = detail(as_(client, tree["unit_clerk"]), dossier)

@@ -14,6 +14,7 @@ from zhicheng.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhicheng.core.middleware import ErrorPageMiddleware
 from zhicheng.core.panels import Panel
 from zhicheng.dossiers.models import DossierState
+from zhicheng.eligibility.models import EligibilityCheck
 from zhicheng.review.tests.factories import campaign_2024, dossier_in_state, review_people
 from zhicheng.web import panels as web_panels
 
@@ -122,3 +123,25 @@ def test_htmx_refusal_is_the_partial_with_its_status():
 
 def test_other_exceptions_are_left_to_django():
     assert ErrorPageMiddleware(lambda r: None).process_exception(_request(), ValueError("boom")) is None
+
+
+class TestSummaryAfterTheFirstCheck:
+    def test_the_summary_says_what_the_checklist_just_found(self, client, tree):
+        """A dossier never checked: the checklist panel runs the check while the page renders, and the summary
+        above it must not still say "未检查" beside the findings."""
+        draft = dossier_in_state(tree["applicant"], campaign_2024(), DossierState.DRAFT)
+        EligibilityCheck.objects.filter(dossier=draft).delete()  # as the live demo's fresh drafts: no check yet
+        type(draft).objects.filter(pk=draft.pk).update(eligibility_status="not_checked")
+        content = _page(client, tree["applicant"], draft)
+        draft.refresh_from_db()
+        assert draft.eligibility_status != "not_checked"  # the panel checked it during this request
+        summary = content[content.find('<dl class="card">'):]
+        summary = summary[:summary.find("</dl>")]
+        assert "申报条件" in summary and "未检查" not in summary
+
+    def test_a_dossier_already_checked_still_shows_its_status(self, client, tree):
+        """The re-read happens only when the status moved; the second visit shows the stored status as it was."""
+        draft = dossier_in_state(tree["applicant"], campaign_2024(), DossierState.DRAFT)
+        _page(client, tree["applicant"], draft)  # the first visit checks
+        content = _page(client, tree["applicant"], draft)
+        assert "未检查" not in content
