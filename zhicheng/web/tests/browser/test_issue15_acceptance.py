@@ -41,7 +41,10 @@ def test_a_clerk_returns_by_ticking_rows_and_the_applicant_sees_them_marked_in_p
         panel = page.locator("#review-panel")
         panel.get_by_role("radio", name="退回修改").check()
         panel.get_by_role("textbox", name="意见说明").fill("材料不全")
-        panel.get_by_text("退回修改：勾选需要修改的条目").click()  # opens the editor
+        wrap = panel.locator("details.return-editor-wrap")
+        if not wrap.evaluate("details => details.open"):  # choosing 退回修改 may already have opened it
+            wrap.locator("summary").click()
+        expect(wrap.locator("#return-editor")).to_be_visible()
         editor = panel.locator("#return-editor")
         ticked = editor.locator(".return-row").filter(has_text="兰州大学")
         ticked.get_by_role("checkbox").check()
@@ -136,7 +139,7 @@ def test_the_ce_certificate_uploaded_on_its_section_clears_the_checklists_findin
         expect(purpose).to_have_value("ce_certificate")  # pre-selected: kept as it is
         expect(purpose.locator("option:checked")).to_have_text("继续教育证书")
         page.get_by_label("上传佐证材料（PDF、JPG、PNG）").set_input_files(str(certificate))
-        page.get_by_role("button", name="上传").click()
+        page.get_by_role("button", name="上传", exact=True).click()
         expect(page.get_by_role("link", name="继续教育证书.pdf").first).to_be_visible()
 
         page.goto(f"/dossiers/{dossier.pk}/")
