@@ -6,10 +6,14 @@ user list."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
 from zhicheng.accounts.models import Role
 from zhicheng.accounts.tests.auth_helpers import user_with_role
+from zhicheng.dossiers.evidence import evidence_attach
+from zhicheng.dossiers.sections import SECTIONS
+from zhicheng.dossiers.services import dossier_submit
 from zhicheng.dossiers.models import Dossier, EducationRecord
 from zhicheng.dossiers.tests.factories import PASSWORD, dossier_for, fill, people, signed
 from zhicheng.files.tests.samples import pdf_bytes
@@ -150,9 +154,23 @@ def test_the_ce_certificate_uploaded_on_its_section_clears_the_checklists_findin
 
 
 def _submitted_by_the_applicant():
-    tree = people()
-    dossier = submitted_dossier(tree["applicant"], campaign_2024())
-    return tree["applicant"], dossier
+    """Filled, with the proofs the rules ask for, signed and submitted through the services inside the window."""
+    with at(WINDOW_OPEN):
+        applicant = people()["applicant"]
+        dossier = dossier_for(applicant, campaign_2024())
+        fill(dossier, applicant)
+        _proofs_the_rules_ask_for(dossier, applicant)
+        signed(dossier, applicant)
+        return applicant, dossier_submit(dossier=dossier, actor=applicant)
+
+
+def _proofs_the_rules_ask_for(dossier, applicant) -> None:
+    """The continuing-education certificate and the labour-relation proofs the filled dossier lacks."""
+    for section, purpose in (("continuing_education", "ce_certificate"), ("labour_exemption", "labour_contract"),
+                             ("labour_exemption", "salary_statement")):
+        row = SECTIONS[section].model._default_manager.get(dossier=dossier)
+        evidence_attach(dossier=dossier, section=section, item_id=row.pk, actor=applicant, purpose=purpose,
+                        upload=SimpleUploadedFile(f"{purpose}.pdf", pdf_bytes()))
 
 
 def _open_withdrawal(page: Page) -> None:
@@ -165,7 +183,7 @@ def _state(dossier) -> str:
     return Dossier.objects.values_list("state", flat=True).get(pk=dossier.pk)
 
 
-def test_withdrawal_before_the_close_gives_back_a_draft_that_can_be_submitted_again(page: Page):
+def test_withdrawal_before_the_close_gives_back_a_draft_that_can_be_submitted_again(page: Page, media):
     _screen(page)
     with at(LAST_MINUTE):
         applicant, dossier = _submitted_by_the_applicant()
@@ -181,15 +199,15 @@ def test_withdrawal_before_the_close_gives_back_a_draft_that_can_be_submitted_ag
         page.get_by_role("navigation", name="主菜单").get_by_role("link", name="我的申报").click()
         open_section(page, "学历")  # editable again
         expect(page.get_by_role("button", name="保存").first).to_be_visible()
-        Dossier.objects.filter(pk=dossier.pk).update(eligibility_status="eligible")  # rules set aside here
-        signed(dossier, applicant)
+        signed(dossier, applicant)  # a withdrawn draft is signed again before it is submitted
         page.get_by_role("navigation", name="主菜单").get_by_role("link", name="我的申报").click()
         page.locator(".page-actions").get_by_role("button", name="提交至单位审核").click()
         expect(page.locator(".page-actions").get_by_role("link", name="撤回")).to_be_visible()
         assert _state(dossier) == "submitted"
 
 
-def test_withdrawal_after_the_close_ends_the_year_asks_password_and_confirmation_and_stays_visible(page: Page):
+def test_withdrawal_after_the_close_ends_the_year_asks_password_and_confirmation_and_stays_visible(page: Page,
+                                                                                                   media):
     _screen(page)
     with at(AFTER_CLOSE):
         applicant, dossier = _submitted_by_the_applicant()
@@ -213,6 +231,11 @@ def test_withdrawal_after_the_close_ends_the_year_asks_password_and_confirmation
 
         page.get_by_role("navigation", name="主菜单").get_by_role("link", name="我的申报").click()
         expect(page.locator("#withdrawn-final")).to_contain_text("本年度申报已结束")
-        expect(page.get_by_text("兰州大学").first).to_be_visible()  # the material stays, read-only
+        expect(page.get_by_role("row").filter(has_text="学历").get_by_role("link", name="填写")).to_have_count(0)
         expect(page.locator(".page-actions").get_by_role("button", name="提交至单位审核")).to_have_count(0)
         expect(page.locator(".page-actions").get_by_role("link", name="撤回")).to_have_count(0)
+        page.get_by_role("row").filter(has_text="学历").get_by_role("link", name="查看").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("学历")
+        expect(page.get_by_text("兰州大学").first).to_be_visible()  # the material stays, read-only
+        expect(page.get_by_role("button", name="保存")).to_have_count(0)
+        expect(page.get_by_role("button", name="上传", exact=True)).to_have_count(0)
