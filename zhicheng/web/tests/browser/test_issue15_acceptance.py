@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 from zhicheng.accounts.models import Role
 from zhicheng.accounts.tests.auth_helpers import user_with_role
 from zhicheng.dossiers.evidence import evidence_attach
+from zhicheng.dossiers.models import Dossier, EducationRecord
 from zhicheng.dossiers.sections import SECTIONS
 from zhicheng.dossiers.services import dossier_submit
-from zhicheng.dossiers.models import Dossier, EducationRecord
 from zhicheng.dossiers.tests.factories import PASSWORD, dossier_for, fill, people, signed
 from zhicheng.files.tests.samples import pdf_bytes
 from zhicheng.review.models import ReturnRequest, ReviewDecision
