@@ -124,7 +124,7 @@ def eligibility_evaluate(*, dossier: Dossier, version: DossierVersion | None = N
     Incremental: a rule whose declared facts (`RuleSpec.reads`) and params are unchanged since the latest check
     keeps that check's findings and its checked-at time; the result equals a full evaluation (property-tested).
     """
-    dossier = Dossier.objects.select_related("campaign").get(pk=dossier.pk)
+    given, dossier = dossier, Dossier.objects.select_related("campaign").get(pk=dossier.pk)
     facts = dossier_facts(dossier)
     params = campaign_params(dossier.campaign, series=dossier.series_id, level=dossier.level_id)
     rules = _rules()
@@ -134,7 +134,7 @@ def eligibility_evaluate(*, dossier: Dossier, version: DossierVersion | None = N
     version = version or _latest_version(dossier)
     if (latest is not None and latest.findings == findings and latest.dossier_revision == dossier.revision
             and latest.version_id == (version.pk if version else None)):
-        eligibility_status_store(dossier)
+        given.eligibility_status = eligibility_status_store(dossier)  # the caller's page reads its instance
         return latest
     check = EligibilityCheck.objects.create(
         dossier=dossier, dossier_revision=dossier.revision, version=version, computed_at=now,
@@ -142,7 +142,7 @@ def eligibility_evaluate(*, dossier: Dossier, version: DossierVersion | None = N
         facts_sha256=facts_sha256(facts, params), rules_version=str(getattr(rules, "RULES_VERSION", ""))[:40],
         rule_digests=digests, rule_checked_at=times, rules_run=ran,
     )
-    eligibility_status_store(dossier)
+    given.eligibility_status = eligibility_status_store(dossier)
     return check
 
 

@@ -75,9 +75,8 @@ def _eligibility_refresh(request: HttpRequest, context: dict[str, Any], dossier:
     when the stored status moved."""
     if "eligibility" not in context:
         return
-    fresh = Dossier.objects.filter(pk=dossier.pk).values_list("eligibility_status", flat=True).first()
-    if fresh is not None and fresh != context["eligibility"]:
-        dossier.eligibility_status = fresh
+    # The checklist's check stores its status on this same instance (eligibility_status_store): no query needed.
+    if dossier.eligibility_status != context["eligibility"]:
         context.update(dossier_state_context(request, dossier))
 
 
