@@ -264,7 +264,7 @@ class AgendaItem(models.Model):
     defence_place = models.CharField(_("答辩地点"), max_length=100, blank=True)
     defence_order = models.PositiveSmallIntegerField(_("答辩顺序"), null=True, blank=True)
     defence_no_show = models.BooleanField(_("未到场答辩"), default=False)
-    # a no-show stays on the agenda and is voted on (decision NN): the note says why, in the minutes
+    # a no-show stays on the agenda and is voted on (decision 84): the note says why, in the minutes
     defence_note = models.CharField(_("答辩情况说明"), max_length=300, blank=True)
 
     class Meta:

@@ -691,7 +691,7 @@ def tally_sign(*, actor, meeting: Meeting, ip: str | None = None) -> Meeting:
     meeting.status, meeting.signed_at, meeting.signed_by = MeetingStatus.SIGNED, now, actor
     meeting.save(update_fields=["status", "signed_at", "signed_by"])
     # every result first (the quota guard counts them), then the passes and the fails each as one batch of
-    # transitions with the guards' figures read once: a few queries per candidate instead of ~16 (decision NN)
+    # transitions with the guards' figures read once: a few queries per candidate instead of ~16 (decision 84)
     EvaluationResult.objects.bulk_create([EvaluationResult(
         dossier=item.dossier, route=EvaluationRoute.SELF_RUN, passed=bool(item.passed) and not item.quota_excluded,
         committee_name=meeting.committee.name, decided_on=meeting.held_on, yes_votes=item.yes,
