@@ -233,7 +233,6 @@ def test_the_sign_off_records_a_meeting_in_batches_with_the_same_history_and_an_
     assert "审计链完整" in out.getvalue()
 
 
-<<<<<<< HEAD
 def test_the_documents_are_drawn_after_the_sign_off_commits_and_archived_once(tree, campaign, settings,
                                                                                 django_capture_on_commit_callbacks):
     """The signed result is recorded in the sign-off; the PDFs come after it commits (the page says "生成中" until
@@ -271,7 +270,8 @@ def test_the_documents_are_drawn_after_the_sign_off_commits_and_archived_once(tr
     assert services.meeting_documents_archive(meeting_id=meeting.pk) is False
     meeting.refresh_from_db()
     assert (meeting.tally_file_id, meeting.minutes_file_id) == archived
-=======
+
+
 def test_the_secretarys_next_step_is_in_the_readers_language(tree, campaign):
     """The dashboard's "what comes next" for a meeting was a bare Chinese literal on the English page."""
     from django.utils import translation
@@ -285,4 +285,3 @@ def test_the_secretarys_next_step_is_in_the_readers_language(tree, campaign):
             "Experts check in; start the meeting once a quorum is present")
     with translation.override("zh-hans"):
         assert secretary_work(tree["secretary"])[0]["next"] == "专家签到，达到法定人数后开始会议"
->>>>>>> wip/tester
