@@ -359,11 +359,11 @@ class _Seeder:
 
     USER_FIELDS = ["id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
                    "is_staff", "is_active", "date_joined", "real_name", "id_type", "id_number", "phone",
-                   "password_must_change", "password_changed_at"]
+                   "password_must_change", "password_changed_at", "notifications_unread"]
 
     def _user_row(self, pk: int, username: str, real_name: str, id_number: str | None) -> tuple:
         return (pk, self.password, None, False, username, "", "", "", False, True, self.now, real_name, "resident",
-                id_number, "", False, self.now)
+                id_number, "", False, self.now, 0)
 
     def _totp(self, users: list[int]) -> None:
         """Staff pass a second factor: a confirmed TOTP device each, all on the bench's published key."""
