@@ -245,8 +245,9 @@ def media(settings, tmp_path) -> Path:
 
 @pytest.mark.django_db
 class TestStorage:
-    def test_stored_under_a_random_name_recorded_and_previewed_by_the_worker(self, media):
+    def test_stored_under_a_random_name_recorded_and_previewed_by_the_worker_when_first_asked(self, media):
         from zhicheng.files.models import PreviewStatus, StoredFile
+        from zhicheng.files.previews import preview_request
 
         data = files.image_bytes("jpeg", 1200, 900)
         inspected = evidence_inspect(io.BytesIO(data), claimed_name="张三身份证.pdf", max_bytes=MB)
@@ -255,7 +256,10 @@ class TestStorage:
         assert (media / name).read_bytes() == data
         record = StoredFile.objects.get(name=name)
         assert (record.kind, record.size, record.sha256) == ("jpeg", len(data), inspected.sha256)
-        assert record.preview_status == PreviewStatus.READY  # the immediate backend ran the task already
+        assert record.preview_status == PreviewStatus.PENDING  # an upload queues no preview (decision 91)
+        assert preview_request(record) is True  # the first view asks; the immediate backend runs the task at once
+        record.refresh_from_db()
+        assert record.preview_status == PreviewStatus.READY
         assert (media / record.preview_name).read_bytes()[:3] == b"\xff\xd8\xff"
 
     def test_failed_database_write_leaves_no_file_and_no_record(self, media):
@@ -283,4 +287,6 @@ class TestStorage:
         name = storage_module.evidence_store_then(io.BytesIO(data), inspected=inspected, write=lambda n: n)
         assert _stored_files(media) == [media / name]
         record = StoredFile.objects.get(name=name)
+        previews.preview_request(record)
+        record.refresh_from_db()
         assert (record.preview_status, record.preview_failure) == (PreviewStatus.UNAVAILABLE, "unreadable")
