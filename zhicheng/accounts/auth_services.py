@@ -25,6 +25,7 @@ from zhicheng.core.errors import ApplicationError, NotFound
 from zhicheng.core.permissions import require
 
 from .lockout import axes_clock
+from .masking import masked
 from .permissions import can_manage_locks
 from .selectors import user_needs_second_factor
 from .separation import separation_allows_switching_off
@@ -209,14 +210,6 @@ class AccountRow:
     has_authenticator: bool
 
 
-def _masked(value: str | None, head: int, tail: int) -> str:
-    """Enough of an ID or phone number to recognise the person, not enough to copy (as the system admin's list)."""
-    value = value or ""
-    if len(value) <= head + tail:
-        return "*" * len(value)
-    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
-
-
 def _failure_locked_usernames(usernames=None) -> set[str]:
     """Usernames over the failure limit within the cool-off (one (username, address) pair over it is enough)."""
     since = axes_clock() - settings.AXES_COOLOFF_TIME
@@ -254,8 +247,8 @@ def account_security_page(*, actor, q: str = "", state: str = "", page: object =
     with_device = set(TOTPDevice.objects.filter(user__in=rows, confirmed=True).values_list("user_id", flat=True))
     result.object_list = [
         AccountRow(
-            id=u.pk, username=u.username, real_name=u.real_name, id_number_masked=_masked(u.id_number, 4, 4),
-            phone_masked=_masked(u.phone, 3, 4), is_active=u.is_active, locked_by_failures=u.username in by_failures,
+            id=u.pk, username=u.username, real_name=u.real_name, id_number_masked=masked(u.id_number),
+            phone_masked=masked(u.phone, 3, 4), is_active=u.is_active, locked_by_failures=u.username in by_failures,
             locked_by_admin=u.pk in by_admin, has_authenticator=u.pk in with_device,
         )
         for u in rows

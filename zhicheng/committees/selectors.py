@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from zhicheng.accounts.masking import masked
 from zhicheng.campaigns.models import CampaignQuota
 from zhicheng.core.access import access_denied
 from zhicheng.core.errors import NotFound
@@ -290,13 +291,7 @@ def relation_people_search(user, query: str) -> list[dict]:
         return []
     people = (User.objects.filter(real_name__icontains=query[:60], is_active=True)
               .order_by("real_name", "pk").values("pk", "real_name", "id_number")[:PEOPLE_SEARCH_LIMIT])
-    return [{"id": p["pk"], "name": p["real_name"], "id_masked": _id_masked(p["id_number"])} for p in people]
-
-
-def _id_masked(value) -> str:
-    """6201**********123X, the pages' `masked` filter's form (reports' `id_number_masked`, which is above us)."""
-    value = str(value or "")
-    return "*" * len(value) if len(value) <= 8 else value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return [{"id": p["pk"], "name": p["real_name"], "id_masked": masked(p["id_number"])} for p in people]
 
 
 def relation_person(user, pk) -> object | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from zhicheng.accounts.masking import masked
 from zhicheng.accounts.models import Membership, Organisation, OrganisationKind, Role
 from zhicheng.accounts.selectors import user_active_roles
 from zhicheng.core.permissions import ALLOW, Decision, deny
@@ -60,10 +61,7 @@ def may_see_full_id(user) -> bool:
 
 def id_number_masked(value) -> str:
     """6201**********123X: enough to recognise, not enough to copy (as the pages' `masked` filter)."""
-    value = str(value or "")
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return masked(value)
 
 
 def _chain_ids(organisation) -> set[int]:
