@@ -195,7 +195,7 @@ def test_queue_page_query_count_does_not_grow(client, tree, campaign, django_ass
     # decisions, the campaign; + 2 for the department's hand-over lists (missing and late, each one query with its
     # count as a window); the bell's count is stored on the user row. Issue 11's target, 8, is not met: see
     # docs/performance.md
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("review:queue_for", args=[tree["department"].pk]))
     assert response.status_code == 200
 
@@ -210,7 +210,7 @@ def test_unit_and_office_queue_pages_within_eight_queries(client, tree, campaign
         make(tree, campaign, S.SUBMITTED if i % 2 else S.RECOMMENDED)
     login_verified(client, tree[who])
     client.get(reverse("review:queue_for", args=[tree[org].pk]))  # the session's renewal after log-in
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("review:queue_for", args=[tree[org].pk]))
     assert response.status_code == 200
 
@@ -221,7 +221,7 @@ def test_queue_api_query_count_does_not_grow(client, tree, campaign, django_asse
         make(tree, campaign, S.SUBMITTED)
     login_verified(client, tree["unit_clerk"])
     client.get("/api/v1/review/queue", {"organisation": tree["unit"].pk})  # the session's renewal after log-in
-    with django_assert_max_num_queries(8):  # issue 11's budget for a queue (was 11)
+    with django_assert_max_num_queries(5):  # issue 11's budget for a queue, 8, is met: was 11, then 7
         response = client.get("/api/v1/review/queue", {"organisation": tree["unit"].pk})
     assert response.status_code == 200 and response.json()["count"] == n
 
