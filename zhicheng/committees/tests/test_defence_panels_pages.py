@@ -200,7 +200,8 @@ def test_the_secretary_records_a_panel_opinion_on_the_page(tree, ready, django_a
     item_url = f"/committees/meetings/{meeting.pk}/items/{item.pk}/"
     with django_assert_max_num_queries(43):  # −2: the session's query reads the user and device
         body = page.get(item_url).content.decode()
-    assert experts[3].user.real_name in body and f'name="experts" value="{experts[4].pk}"' not in body  # the recused is not offered
+    # the recused is not offered
+    assert experts[3].user.real_name in body and f'name="experts" value="{experts[4].pk}"' not in body
     url = f"/committees/meetings/{meeting.pk}/panel/"
     two = _post(page, url, {"item": item.pk, "panel_name": "第一评议组", "opinion": "同意",
                             "experts": [experts[3].pk, experts[5].pk]}, token_from=item_url, follow=True)
