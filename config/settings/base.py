@@ -68,7 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, taking the user and the device from the session's query (accounts.sessions)
+    "zhicheng.accounts.middleware.SessionOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -162,7 +163,8 @@ LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend; the request's user comes from the session's own query (accounts.sessions)
+    "zhicheng.accounts.backends.SessionUserBackend",
 ]
 PASSWORD_HASHERS = [
     # Argon2id at OWASP's parameters (19 MiB, t=2, p=1); older argon2 hashes are upgraded at the next log-in
@@ -202,6 +204,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("ZHICHENG_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("ZHICHENG_SMTP_STARTTLS", "0") in ("1", "true", "True")
 EMAIL_USE_SSL = os.environ.get("ZHICHENG_SMTP_SSL", "0") in ("1", "true", "True")
 
+# Sessions in the database, the row carrying the signed-in user and TOTP device: one query reads all three per request
+SESSION_ENGINE = "zhicheng.accounts.sessions"
 # Idle sessions end after 30 minutes; every request renews the clock
 SESSION_COOKIE_AGE = int(os.environ.get("ZHICHENG_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware.SessionRenewMiddleware renews it once a minute

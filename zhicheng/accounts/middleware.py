@@ -9,8 +9,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp.middleware import OTPMiddleware
 
 from .passwords import password_change_owed
+from .sessions import reading_user_of, session_being_read
 from .views_auth import second_factor_url
 
 # Paths a half-logged-in user may still reach: the log-in and second-factor pages, log-out, assets, language
@@ -67,3 +69,23 @@ class SessionRenewMiddleware:
         if now - int(session.get(self.KEY, 0)) >= every:
             session[self.KEY] = now
         return response
+
+
+class SessionOTPMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware (lazy `request.user`, `user.otp_device`, `user.is_verified()`), reading the user
+    and the device from the session's own query (`accounts.sessions`) instead of one query each.
+
+    Only where the rows come from changes: while the lazy user is first read, the session is offered to
+    `SessionUserBackend` (the user, through Django's unchanged `get_user` and its session-hash check) and to the
+    device lookup below; django-otp's `_finalize_device` still drops a device of another user or an unconfirmed one
+    (and its id from the session). When the session row does not carry them, both are read as before.
+    """
+
+    def _verify_user_sync(self, request, user):
+        with reading_user_of(getattr(request, "session", None)):
+            return super()._verify_user_sync(request, user)
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        session = session_being_read()
+        device = session.joined_device(self._normalize_persistent_id(persistent_id)) if session is not None else None
+        return device if device is not None else super()._device_from_persistent_id(persistent_id)

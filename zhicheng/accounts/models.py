@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession, BaseSessionManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -265,6 +266,43 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class UserSessionManager(BaseSessionManager):
+    """Every read of a session row joins its user and TOTP device (Django's session store reads through
+    `objects`)."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user", "otp_device")
+
+
+class UserSession(AbstractBaseSession):
+    """A browser's session (SESSION_ENGINE `zhicheng.accounts.sessions`): the data, and beside it the signed-in user
+    and the verified TOTP device the data names, so that one query reads all three on every request.
+
+    The two columns only copy what the data says (written in the same statement as the data); the request uses the
+    joined rows only when they match the data, and Django's and django-otp's checks run on them unchanged. No
+    database constraint: a session saved while its user or device is being deleted must not fail (a failed insert
+    would make Django's `create()` retry for ever); a dangling id reads as no row, and the request then falls back
+    to the ordinary reads, which find nothing, as before.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                             db_constraint=False, related_name="+")
+    otp_device = models.ForeignKey("otp_totp.TOTPDevice", on_delete=models.SET_NULL, null=True, blank=True,
+                                   db_constraint=False, related_name="+")
+
+    objects = UserSessionManager()
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("会话")
+        verbose_name_plural = _("会话")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
 
 
 class RosterRelation(models.TextChoices):

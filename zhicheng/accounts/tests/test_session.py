@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
 from zhicheng.accounts.models import Role
+from zhicheng.accounts.models import UserSession as Session
 
 from .auth_helpers import user_with_role
 

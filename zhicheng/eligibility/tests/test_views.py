@@ -139,7 +139,7 @@ def test_query_count_of_checklist_page(dossier, applicant, tree, django_assert_m
     _declared_and_submitted(dossier, applicant)
     services.finding_override(dossier=dossier, rule="R-SOCSEC", reason="x", actor=tree["unit_clerk"])
     client = _client(tree["unit_clerk"])
-    with django_assert_max_num_queries(26):  # +1: the notification bell
+    with django_assert_max_num_queries(24):  # +1: the bell; −2: session, user, device in one
         assert client.get(reverse("eligibility:checklist", args=[dossier.pk])).status_code == 200
 
 

@@ -174,7 +174,7 @@ class TestStaffPages:
         login_verified(client, tree["unit_clerk"])
         batch_id = dossiers[0].publicity_entries.get().batch_id
         for path in ("/publicity/", "/publicity/objections/", f"/publicity/{batch_id}/"):
-            with at("2024-10-09T10:00:00+08:00"), django_assert_max_num_queries(25):
+            with at("2024-10-09T10:00:00+08:00"), django_assert_max_num_queries(23):
                 assert client.get(path).status_code == 200
 
 

@@ -126,7 +126,7 @@ def test_each_figure_downloads_as_csv_and_xlsx(tree, filled):
 def test_page_queries_do_not_grow_with_dossiers(tree, filled, django_assert_max_num_queries):
     client = _client(tree["office_staff"])
     client.get("/reports/statistics/", {"campaign": filled.pk})
-    with django_assert_max_num_queries(40) as captured:
+    with django_assert_max_num_queries(38) as captured:  # −2: session, user, device in one
         client.get("/reports/statistics/", {"campaign": filled.pk})
     before = len(captured.captured_queries)
     for n in range(15):

@@ -68,14 +68,14 @@ class TestCheckList:
                                                  django_assert_max_num_queries):
         login_verified(client, tree["department_clerk"])
         client.get(f"{API}/checks")  # warm the session and role caches
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(10):  # −2: session, user, device in one
             assert len(ids(client.get(f"{API}/checks"))) == 2
         six = months("2024-04", 6)
         more = [submitted_dossier(u, campaign, declared_months=six) for u in _extra_applicants(tree, 3)]
         rows = [r for d in more for r in bureau_rows(d.applicant, tree["unit"], months("2024-04", 6))]
         contribution_import_create(campaign=campaign, upload=SimpleUploadedFile("m.csv", csv_text(rows).encode()),
                                    actor=tree["office_staff"])
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(10):
             assert len(ids(client.get(f"{API}/checks"))) == 5
 
     def test_page_lists_with_filters(self, client, tree, checked):
