@@ -479,8 +479,8 @@ class _Seeder:
 
     @staticmethod
     def _blocking(p: dict[str, Any]) -> int | None:
-        """Blocking findings of the dossier's check (None: never checked): a submitted dossier has one; one in
-        BLOCKING_EVERY of them was found short of continuing education at a later re-check (the queues' filter)."""
+        """Blocking findings of the dossier's check (None: never checked; only submitted dossiers have a check): one
+        in BLOCKING_EVERY was found short of continuing education at a later re-check (the queues' filter)."""
         if p["submitted"] is None:
             return None
         return 1 if p["dossier"] % BLOCKING_EVERY == 0 else 0

@@ -149,7 +149,7 @@ def eligibility_evaluate(*, dossier: Dossier, version: DossierVersion | None = N
     return check
 
 
-def dossier_blocking_findings_store(dossier: Dossier, blocking: int):
+def dossier_blocking_findings_store(dossier: Dossier, blocking: int) -> dt.datetime:
     """Copy the blocking count of the check about to be stored onto the dossier row; returns the check's time.
 
     The queues' "有不符合项" filter and count read `Dossier.blocking_findings`, so it must always equal the latest
