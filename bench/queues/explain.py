@@ -4,10 +4,11 @@
 
 Run it on a database filled by `manage.py seed_scale --dossiers 1000000`. It takes the busiest unit, department and
 the office, calls the selectors exactly as the page and API views call them (page one of each sort, the keyset
-"next page", page 50 by OFFSET, the counts and summary, the department's hand-over lists, the dashboard counts,
-the public list), captures the SQL Django sends and explains each statement. It prints one line per statement
-(execution ms, shared buffers hit/read, the costliest node, any sort that spilled to disk) and writes the full
-plans to `<out-folder>/plans.txt` (default var/bench-queues/). Timings depend on the box's load, printed first.
+"next page", page 50 by OFFSET, the counts and summary, the department's hand-over lists, the dashboard counts and
+the page filtered on blocking findings, the public list), captures the SQL Django sends and explains each statement.
+It prints one line per statement (execution ms, shared buffers hit/read, the costliest node, any sort that spilled to
+disk) and writes the full plans to `<out-folder>/plans.txt` (default var/bench-queues/). Timings depend on the box's
+load, printed first.
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ def main() -> None:
         for name in ("todo", "pending", "overdue", "blocking"):
             steps.append((f"{label}: dashboard count {name}",
                           lambda org=org, name=name: _queue_count(org, django.utils.timezone.now(), **{name: True})))
+        # the blocking filter reads Dossier.blocking_findings (partial index dossier_queue_blocking), not the latest
+        # check per row: its page as the queue's "有不符合项" link opens it, beside the dashboard's count above
+        steps.append((f"{label}: page 1 filtered on blocking", lambda org=org: list(
+            review.queue_for(org, review.QueueFilters(blocking=True))[:PAGE_SIZE])))
         if kind != OrganisationKind.UNIT:
             steps.append((f"{label}: hand-over missing", lambda org=org: review.handover_missing(org)))
             steps.append((f"{label}: hand-over late arrivals", lambda org=org: review.handover_late_arrivals(org)))

@@ -108,6 +108,7 @@ _APPLICANT_STEPS = {"submit", "withdraw", "answer_return", "answer_department_re
 
 _DETOURS = ("return", "resend", "pass_back")
 SURGE_USERNAME = "surge{:06d}"  # the ready applicants
+BLOCKING_EVERY = 20  # one submitted dossier in 20 has a blocking finding (the queues' "有不符合项" filter)
 CLERK_USERNAME = "u{}clerk"  # each unit's review clerk by the unit's id (leader: u…leader, admin: u…admin)
 TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # the clerks' and leaders' shared bench TOTP key (RFC 6238)
 
@@ -428,7 +429,8 @@ class _Seeder:
         self.w.write(Dossier, ["id", "applicant", "campaign", "organisation", "series", "level", "specialty", "scope",
                                "category", "route", "state", "state_changed_at", "held_by", "held_since", "revision",
                                "eligibility_status", "content_changed_at", "submitted_at", "withdrawn_at",
-                               "withdraw_reason", "created_at", "updated_at", "section_counts", "applicant_name"],
+                               "withdraw_reason", "created_at", "updated_at", "section_counts", "applicant_name",
+                               "blocking_findings"],
                      (self._dossier_row(p) for p in people))
         self._sections(people)
         self._versions(people)
@@ -475,16 +477,26 @@ class _Seeder:
             p["state_at"] = at
         return steps
 
+    @staticmethod
+    def _blocking(p: dict[str, Any]) -> int | None:
+        """Blocking findings of the dossier's check (None: never checked; only submitted dossiers have a check): one
+        in BLOCKING_EVERY was found short of continuing education at a later re-check (the queues' filter)."""
+        if p["submitted"] is None:
+            return None
+        return 1 if p["dossier"] % BLOCKING_EVERY == 0 else 0
+
     def _dossier_row(self, p: dict[str, Any]) -> tuple:
         submitted = p["submitted"] is not None
         status = EligibilityStatus.ELIGIBLE if submitted else EligibilityStatus.NOT_CHECKED
+        if self._blocking(p):
+            status = EligibilityStatus.BLOCKED
         changed = p["created"] + dt.timedelta(minutes=30)
         return (p["dossier"], p["user"], self.campaign.pk, p["unit"].pk, self.series.pk, self.level.pk, None,
                 "province", "normal", "self", p["state"], p["state_at"], p["held_by"], p["held_since"],
                 0 if p["ready"] else 12, status, changed, p["submitted"], p["withdrawn"],
                 "个人原因" if p["withdrawn"] else "", p["created"], p["state_at"] or changed,
                 "{}",  # section counts: filled on first read (dossiers.selectors.dossier_section_counts)
-                p["name"])
+                p["name"], self._blocking(p))
 
     def _sections(self, people: list[dict[str, Any]]) -> None:
         rng, now = self.rng, self.now
@@ -558,18 +570,25 @@ class _Seeder:
                        p["submitted"]) for p in submitted))
 
     def _checks(self, people: list[dict[str, Any]]) -> None:
-        findings = json.dumps([
-            {"rule": rule, "severity": "block", "ok": True, "blocking": False, "message_zh": "符合", "message_en": "OK",
-             "clause": clause, "subject": "", "missing": []}
-            for rule, clause in (("R-SOCSEC", "§一、§六(九)"), ("R-CE", "§六(六)"), ("R-PLAGIARISM", "§六(七)"),
-                                 ("R-ASSESSMENT", "§六(五)"), ("R-SENIORITY", "§六(三)"))
-        ], ensure_ascii=False)
+        def findings(blocking: int) -> str:
+            return json.dumps([
+                {"rule": rule, "severity": "block", "ok": ok, "blocking": not ok,
+                 "message_zh": "符合" if ok else "继续教育学时不足", "message_en": "OK" if ok else "CE hours short",
+                 "clause": clause, "subject": "", "missing": []}
+                for rule, clause, ok in (("R-SOCSEC", "§一、§六(九)", True), ("R-CE", "§六(六)", not blocking),
+                                         ("R-PLAGIARISM", "§六(七)", True), ("R-ASSESSMENT", "§六(五)", True),
+                                         ("R-SENIORITY", "§六(三)", True))
+            ], ensure_ascii=False)
+
+        shown = {0: findings(0), 1: findings(1)}
         checked = [p for p in people if p["submitted"] is not None]
+        # the check's blocking count is the dossier row's `blocking_findings` (_dossier_row): the same _blocking(p)
         self.w.write(EligibilityCheck, ["dossier", "dossier_revision", "version", "computed_at", "findings",
                                         "blocking_count", "facts_sha256", "rules_version", "rule_digests",
                                         "rule_checked_at", "rules_run"],
-                     ((p["dossier"], 12, p["version"], p["submitted"], findings, 0,
-                       hashlib.sha256(str(p["dossier"]).encode()).hexdigest(), "seed_scale", "{}", "{}", "[]")
+                     ((p["dossier"], 12, p["version"], p["submitted"], shown[self._blocking(p) or 0],
+                       self._blocking(p) or 0, hashlib.sha256(str(p["dossier"]).encode()).hexdigest(), "seed_scale",
+                       "{}", "{}", "[]")
                       for p in checked))
 
     def _publicity(self, people: list[dict[str, Any]], steps: list[list[tuple]]) -> None:

@@ -115,6 +115,10 @@ class Dossier(TimeStampedModel):
     section_counts = models.JSONField(_("各栏目条数"), default=dict, blank=True)
     eligibility_status = models.CharField(_("申报条件"), max_length=12, choices=EligibilityStatus.choices,
                                           default=EligibilityStatus.NOT_CHECKED)
+    # How many blocking findings the latest eligibility check has (its `blocking_count`), None before the first
+    # check: written by the eligibility app in the transaction that stores each check, so the queues' "有不符合项"
+    # filter and the dashboards' count read the row (a partial index) instead of the latest check of every row
+    blocking_findings = models.PositiveIntegerField(_("不符合项数"), null=True, blank=True, editable=False)
     content_changed_at = models.DateTimeField(_("最近修改时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
@@ -131,6 +135,10 @@ class Dossier(TimeStampedModel):
             models.Index(fields=["held_by", "state", "state_changed_at", "id"], name="dossier_queue_state"),
             models.Index(fields=["held_by", "submitted_at", "id"], name="dossier_queue_submitted"),
             models.Index(fields=["held_by", "applicant_name", "id"], name="dossier_queue_name"),
+            # the queue filtered on blocking findings and its count: only the blocking rows, in the default sort's
+            # order; the state beside them (PostgreSQL) so the holder's count is an index-only scan
+            models.Index(fields=["held_by", "state_changed_at", "id"], include=["state"],
+                         condition=Q(blocking_findings__gt=0), name="dossier_queue_blocking"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -136,14 +136,31 @@ def eligibility_evaluate(*, dossier: Dossier, version: DossierVersion | None = N
             and latest.version_id == (version.pk if version else None)):
         given.eligibility_status = eligibility_status_store(dossier)  # the caller's page reads its instance
         return latest
+    blocking = sum(1 for f in findings if f["blocking"])
+    computed_at = dossier_blocking_findings_store(dossier, blocking)
     check = EligibilityCheck.objects.create(
-        dossier=dossier, dossier_revision=dossier.revision, version=version, computed_at=now,
-        findings=findings, blocking_count=sum(1 for f in findings if f["blocking"]),
+        dossier=dossier, dossier_revision=dossier.revision, version=version, computed_at=computed_at,
+        findings=findings, blocking_count=blocking,
         facts_sha256=facts_sha256(facts, params), rules_version=str(getattr(rules, "RULES_VERSION", ""))[:40],
         rule_digests=digests, rule_checked_at=times, rules_run=ran,
     )
+    given.blocking_findings = blocking
     given.eligibility_status = eligibility_status_store(dossier)
     return check
+
+
+def dossier_blocking_findings_store(dossier: Dossier, blocking: int) -> dt.datetime:
+    """Copy the blocking count of the check about to be stored onto the dossier row; returns the check's time.
+
+    The queues' "有不符合项" filter and count read `Dossier.blocking_findings`, so it must always equal the latest
+    check's count. The UPDATE comes first because it takes the dossier row's lock (held to the commit, like the
+    check's row), and the check's time is read only then: two checks of one dossier storing at once (an edit's
+    re-check task and a submission) take their times in the order they commit, so the last one written to the row is
+    also the latest by `computed_at`. Called only from eligibility_evaluate, the one place a check is stored.
+    """
+    Dossier.objects.filter(pk=dossier.pk).update(blocking_findings=blocking)
+    dossier.blocking_findings = blocking
+    return timezone.now()
 
 
 def eligibility_status_store(dossier: Dossier) -> str:

@@ -149,10 +149,13 @@ def _first_handover() -> Subquery:
     return Subquery(first.values("at")[:1])
 
 
-def _annotated(qs: QuerySet[Dossier], now: dt.datetime) -> QuerySet[Dossier]:
-    from zhicheng.eligibility.models import EligibilityCheck
+def _blocking_q(blocking: bool) -> Q:
+    """Dossiers whose latest eligibility check has a blocking finding (or, False, none: never checked counts as
+    none), from the count the eligibility app keeps on the row (`Dossier.blocking_findings`, partial index)."""
+    return Q(blocking_findings__gt=0) if blocking else Q(blocking_findings__isnull=True) | Q(blocking_findings=0)
 
-    latest_check = EligibilityCheck.objects.filter(dossier=OuterRef("pk")).order_by("-computed_at", "-id")
+
+def _annotated(qs: QuerySet[Dossier], now: dt.datetime) -> QuerySet[Dossier]:
     open_return = ReturnRequest.objects.filter(dossier=OuterRef("pk"), answered_at__isnull=True).order_by(
         "-created_at", "-id"
     )
@@ -160,7 +163,7 @@ def _annotated(qs: QuerySet[Dossier], now: dt.datetime) -> QuerySet[Dossier]:
     return (
         qs.select_related("applicant", "campaign", "organisation", "organisation__parent", "series", "level")
         .annotate(
-            blocking_count=Subquery(latest_check.values("blocking_count")[:1]),
+            blocking_count=F("blocking_findings"),  # the latest check's count, kept on the row (None: unchecked)
             open_return_deadline=Subquery(open_return.values("answer_deadline")[:1]),
             handed_over_at=_first_handover(),
         )
@@ -186,9 +189,7 @@ def queue_filter(qs: QuerySet[Dossier], filters: QueueFilters) -> QuerySet[Dossi
     if filters.unit:
         qs = qs.filter(organisation_id=filters.unit)
     if filters.blocking is not None:
-        qs = qs.filter(blocking_count__gt=0) if filters.blocking else qs.filter(
-            Q(blocking_count__isnull=True) | Q(blocking_count=0)
-        )
+        qs = qs.filter(_blocking_q(filters.blocking))
     if filters.overdue is not None:
         qs = qs.filter(is_overdue=filters.overdue)
     if filters.pending is not None or filters.todo:
@@ -205,8 +206,15 @@ def queue_for(org: Organisation, filters: QueueFilters | None = None, *, at: dt.
 
 
 def _plain_filters(filters: QueueFilters) -> bool:
-    """No filter that needs the annotated query (blocking, overdue) or the open decisions (pending, todo)."""
-    return filters.blocking is None and filters.overdue is None and filters.pending is None and not filters.todo
+    """No filter the maintained summary cannot answer: blocking (a column of the row), overdue (the annotated query)
+    or the open decisions (pending, todo)."""
+    return filters.blocking is None and _row_filters(filters)
+
+
+def _row_filters(filters: QueueFilters) -> bool:
+    """No filter that needs the annotated query (overdue) or the open decisions (pending, todo): one COUNT on the
+    dossier table answers (the blocking filter reads `blocking_findings` on the row)."""
+    return filters.overdue is None and filters.pending is None and not filters.todo
 
 
 def _open_decision_dossiers() -> QuerySet[ReviewDecision]:
@@ -217,7 +225,7 @@ def queue_count(org: Organisation, filters: QueueFilters, counts: list[tuple[str
                 at: dt.datetime | None = None) -> int:
     """How many dossiers the filtered queue has: from the per-state counts when only the state is filtered (no
     query), from the maintained summary when the unit is filtered too, otherwise one indexed COUNT on the dossier
-    table (the annotated query only for blocking/overdue)."""
+    table (blocking included: a column of the row, partial index); the annotated query only for overdue/pending."""
     if counts is not None and not (filters.series or filters.level or filters.unit) and _plain_filters(filters):
         return sum(n for s, _label, n in counts if not filters.state or s == filters.state)
     if not (filters.series or filters.level) and _plain_filters(filters):
@@ -236,7 +244,7 @@ def queue_count(org: Organisation, filters: QueueFilters, counts: list[tuple[str
         waiting = (Dossier.objects.filter(held_by_q(org), pk__in=_open_decision_dossiers())
                    .exclude(state=S.RETURNED).count())
         return held - waiting
-    if not _plain_filters(filters):
+    if not _row_filters(filters):
         return queue_for(org, filters, at=at).count()
     qs = Dossier.objects.filter(held_by_q(org))
     if filters.state:
@@ -246,6 +254,8 @@ def queue_count(org: Organisation, filters: QueueFilters, counts: list[tuple[str
             qs = qs.filter(**{f"{name}_id": getattr(filters, name)})
     if filters.unit:
         qs = qs.filter(organisation_id=filters.unit)
+    if filters.blocking is not None:
+        qs = qs.filter(_blocking_q(filters.blocking))
     return qs.count()
 
 

@@ -66,6 +66,13 @@ def test_the_data_set_has_every_state_with_its_holder_history_and_audit():
     from zhicheng.review.tests.test_queue_counts import fresh_counts, summary_counts
 
     assert summary_counts() == fresh_counts()
+    # the row's blocking count is its latest check's (the queues filter on it); some submitted dossiers block
+    from zhicheng.eligibility.selectors import eligibility_latest
+
+    for dossier in dossiers:
+        latest = eligibility_latest(dossier)
+        assert dossier.blocking_findings == (latest.blocking_count if latest else None)
+    assert dossiers.filter(blocking_findings__gt=0).exists() and dossiers.filter(blocking_findings=0).exists()
     assert all(d.applicant_name == d.applicant.real_name for d in dossiers.select_related("applicant"))
     # what is in unit publicity now is on the public list; what went through it has a closed entry
     from zhicheng.publicity.models import PublicityEntry

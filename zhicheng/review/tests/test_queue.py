@@ -11,9 +11,12 @@ from zhicheng.accounts.tests.factories import login_verified, member
 from zhicheng.core.errors import NotFound, PermissionDenied
 from zhicheng.dossiers.holders import holder_organisation
 from zhicheng.dossiers.models import Dossier, DossierState
-from zhicheng.eligibility.models import EligibilityCheck
+from zhicheng.eligibility.facts import BLOCK, Finding
+from zhicheng.eligibility.selectors import eligibility_latest
+from zhicheng.eligibility.services import eligibility_before_review_step
 from zhicheng.review.selectors import (
     QueueFilters,
+    queue_count,
     queue_for,
     queue_organisation_get,
     queue_rows,
@@ -83,17 +86,67 @@ def test_filters(tree, campaign, chain):
     assert queue_for(dept, QueueFilters(series=chain["recommended"].series_id)).count() == 2
 
 
-def test_blocking_filter_reads_the_latest_check(tree, campaign, chain):
-    dossier = chain["recommended"]
-    for n, blocking in enumerate((2, 0)):  # an older blocked check, then a clean one
-        EligibilityCheck.objects.create(dossier=dossier, dossier_revision=0, findings=[], blocking_count=blocking,
-                                        computed_at=dt.datetime(2024, 10, 20 + n, tzinfo=dt.UTC), facts_sha256="x")
-    EligibilityCheck.objects.create(dossier=chain["other_recommended"], dossier_revision=0, findings=[],
-                                    blocking_count=1, computed_at=dt.datetime(2024, 10, 20, tzinfo=dt.UTC),
-                                    facts_sha256="x")
-    dept = tree["department"]
-    assert ids(queue_for(dept, QueueFilters(blocking=True))) == {chain["other_recommended"].pk}
-    assert ids(queue_for(dept, QueueFilters(blocking=False))) == {dossier.pk}
+class _BlockingRules:
+    """A stand-in rule set: `n` blocking findings (the queues only read how many the latest check has)."""
+
+    RULES_VERSION = "queue-test"
+    n = 0
+
+    @classmethod
+    def evaluate(cls, facts, params):
+        return tuple(Finding("R-SOCSEC", BLOCK, False, "不符合", "Not met", "§一", subject=str(k))
+                     for k in range(cls.n))
+
+
+@pytest.fixture
+def blocking_rules(monkeypatch):
+    from zhicheng.eligibility import services
+
+    rules = type("Rules", (_BlockingRules,), {"n": 0})
+    monkeypatch.setattr(services, "_rules", lambda: rules)
+    return rules
+
+
+def _checked(dossier, rules, n: int) -> None:
+    """A check with `n` blocking findings, stored as a review step stores it (the eligibility service)."""
+    rules.n = n
+    eligibility_before_review_step(dossier)
+
+
+def test_blocking_filter_and_count_read_the_latest_check(tree, campaign, chain, blocking_rules):
+    dossier, other, dept = chain["recommended"], chain["other_recommended"], tree["department"]
+    _checked(dossier, blocking_rules, 2)  # an older blocked check, then a clean one
+    _checked(dossier, blocking_rules, 0)
+    _checked(other, blocking_rules, 1)
+
+    def agrees(blocked: set[int]) -> None:
+        assert ids(queue_for(dept, QueueFilters(blocking=True))) == blocked
+        assert ids(queue_for(dept, QueueFilters(blocking=False))) == {dossier.pk, other.pk} - blocked
+        assert queue_count(dept, QueueFilters(blocking=True)) == len(blocked)
+        assert queue_count(dept, QueueFilters(blocking=False)) == 2 - len(blocked)
+        for row in queue_for(dept):  # the row's count (the page's badge, the API's blocking_count) is the check's
+            assert row.blocking_count == eligibility_latest(row).blocking_count
+
+    agrees({other.pk})
+    _checked(dossier, blocking_rules, 1)  # a re-check adds a finding: 0 -> 1
+    agrees({other.pk, dossier.pk})
+    _checked(other, blocking_rules, 0)  # and one clears it: 1 -> 0
+    agrees({dossier.pk})
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_dashboard_blocking_count_is_one_query_on_the_row(tree, campaign, blocking_rules, n,
+                                                              django_assert_num_queries):
+    """The office's "有不符合项" count: one COUNT on the dossier table however many rows it counts (it read the
+    latest check of every held row before)."""
+    from zhicheng.web.worktodo import _queue_count
+
+    for _ in range(n):
+        _checked(make(tree, campaign, S.DEPARTMENT_PASSED), blocking_rules, 1)
+    _checked(make(tree, campaign, S.DEPARTMENT_PASSED), blocking_rules, 0)
+    with django_assert_num_queries(1) as captured:
+        assert _queue_count(tree["office"], dt.datetime.now(dt.UTC), blocking=True) == n
+    assert "eligibility" not in captured.captured_queries[0]["sql"]
 
 
 @pytest.mark.parametrize(("now", "overdue"), [("2024-10-20T23:59:59+08:00", False),
