@@ -77,8 +77,8 @@ def _head_move(lane: AuditChain, seq: int, digest: str) -> None:
 
 def audit_events_record(events: list[dict[str, Any]]) -> list[AuditEvent]:
     """Append several events (each the keyword arguments of `audit_event_record`) to one lane in one go: one lane
-    lock, one insert, one head update — for a step taken by many objects at once (a meeting's results). The events
-    are chained one after another exactly as single appends would be."""
+    lock, one insert (the head moves with it) — for a step taken by many objects at once (a meeting's results). The
+    events are chained one after another exactly as single appends would be."""
     if not events:
         return []
     with transaction.atomic(savepoint=False):

@@ -1,10 +1,10 @@
 """The database triggers of audit_auditevent, per vendor: append-only, and the lane head following each insert.
 
-Migration 0002 installs the append-only SQL (frozen there), migration 0004 the lane-head trigger. Tests that must tamper with the chain wrap their work
-in `append_only_suspended()`. Tests with `django_db(transaction=True)` end with a flush (TRUNCATE or
-DELETE), which the triggers refuse: they use the `audit_flushable` fixture from zhicheng.audit.testing,
-which drops the triggers before the flush; `reinstall_after_flush` (post_migrate, which the flush sends)
-puts them back whenever migration 0002 is applied.
+Migration 0002 installs the append-only SQL (frozen there), migration 0004 the lane-head trigger. Tests that must
+tamper with the chain wrap their work in `append_only_suspended()` (which leaves the lane-head trigger alone).
+Tests with `django_db(transaction=True)` end with a flush (TRUNCATE or DELETE), which the triggers refuse: they use
+the `audit_flushable` fixture from zhicheng.audit.testing, which drops the append-only triggers before the flush;
+`reinstall_after_flush` (post_migrate, which the flush sends) puts every trigger back whose migration is applied.
 """
 
 from __future__ import annotations

@@ -111,8 +111,8 @@ needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason=
 
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_save_that_waited_for_the_lock_sees_the_row_as_the_holder_left_it(  # noqa: F811
-        catalog_reseeded, audit_flushable, dossier, applicant):
+def test_a_save_that_waited_for_the_lock_sees_the_row_as_the_holder_left_it(
+        catalog_reseeded, audit_flushable, dossier, applicant):  # noqa: F811
     """The one-statement read locks the row too: PostgreSQL then re-reads it after the wait. An unlocked joined row
     would be the version from before the wait, and the save would write the holder's change back (a lost update)."""
     row = section_item_create(dossier=dossier, actor=applicant, section="education", data=valid_row("education"))
