@@ -12,7 +12,8 @@ from django.utils.ipv6 import clean_ipv6_address
 
 from .chain import GENESIS_HASH, audit_canonical_content, audit_hash, lane_lock_for_append
 from .events import EventType
-from .models import AuditEvent
+from .models import AuditChain, AuditEvent
+from .triggers import lane_head_follows_inserts
 
 __all__ = ["GENESIS_HASH", "audit_canonical_content", "audit_event_record", "audit_hash"]
 
@@ -41,7 +42,8 @@ def audit_event_record(
     """Append one event to a free lane of the keyed chain, in the caller's transaction (or its own).
 
     No savepoint of its own: inside a change's transaction the event stands or falls with the change anyway,
-    and a SAVEPOINT/RELEASE pair cost two round trips on every audited write.
+    and a SAVEPOINT/RELEASE pair cost two round trips on every audited write. The lane head moves with the
+    INSERT (the database's trigger, decision "lane head by trigger"): an append is two statements.
     """
     with transaction.atomic(savepoint=False):
         lane = lane_lock_for_append()
@@ -62,15 +64,21 @@ def audit_event_record(
         )
         event.hash = audit_hash(lane.last_hash, event)
         event.save(force_insert=True)
-        lane.last_seq, lane.last_hash = event.seq, event.hash
-        lane.save(update_fields=["last_seq", "last_hash"])
+        _head_move(lane, event.seq, event.hash)
     return event
+
+
+def _head_move(lane: AuditChain, seq: int, digest: str) -> None:
+    """The lane head after an append: already moved by the INSERT's trigger where there is one."""
+    lane.last_seq, lane.last_hash = seq, digest
+    if not lane_head_follows_inserts():
+        lane.save(update_fields=["last_seq", "last_hash"])
 
 
 def audit_events_record(events: list[dict[str, Any]]) -> list[AuditEvent]:
     """Append several events (each the keyword arguments of `audit_event_record`) to one lane in one go: one lane
-    lock, one insert, one head update — for a step taken by many objects at once (a meeting's results). The events
-    are chained one after another exactly as single appends would be."""
+    lock, one insert (the head moves with it) — for a step taken by many objects at once (a meeting's results). The
+    events are chained one after another exactly as single appends would be."""
     if not events:
         return []
     with transaction.atomic(savepoint=False):
@@ -92,6 +100,5 @@ def audit_events_record(events: list[dict[str, Any]]) -> list[AuditEvent]:
             event.hash = prev = audit_hash(prev, event)
             rows.append(event)
         AuditEvent.objects.bulk_create(rows)
-        lane.last_seq, lane.last_hash = seq, prev
-        lane.save(update_fields=["last_seq", "last_hash"])
+        _head_move(lane, seq, prev)
     return rows

@@ -129,10 +129,16 @@ def section_item_create(request, dossier_id: int, section: str, data: Body[dict[
 
 @router.patch("/{dossier_id}/sections/{section}/{item_id}", response=dict[str, Any])
 def section_item_update(request, dossier_id: int, section: str, item_id: int, data: Body[dict[str, Any]]):
-    dossier = selectors.dossier_get_for(request.auth, dossier_id)
-    item = services.section_item_update(
-        dossier=dossier, actor=request.auth, section=section, item_id=item_id, data=data, ip=client_ip(request)
+    # the owner's own row: dossier and row read under one lock by the service; anyone else, or no such row, the
+    # general path as before (404 if not visible, 403 if not editable, 404 if no such row)
+    item = services.section_item_update_own(
+        dossier_id=dossier_id, actor=request.auth, section=section, item_id=item_id, data=data, ip=client_ip(request)
     )
+    if item is None:
+        dossier = selectors.dossier_get_for(request.auth, dossier_id)
+        item = services.section_item_update(
+            dossier=dossier, actor=request.auth, section=section, item_id=item_id, data=data, ip=client_ip(request)
+        )
     return _row(section, item)
 
 

@@ -120,6 +120,10 @@ class Dossier(TimeStampedModel):
     # filter and the dashboards' count read the row (a partial index) instead of the latest check of every row
     blocking_findings = models.PositiveIntegerField(_("不符合项数"), null=True, blank=True, editable=False)
     content_changed_at = models.DateTimeField(_("最近修改时间"), null=True, blank=True)
+    # True only when no pledge on it still stands (services.dossier_content_changed voided them all and none was
+    # signed since): an edit then has nothing to void and skips that write. False means "maybe one stands" (the
+    # default for rows written without the services, e.g. seed_scale's COPY): the edit voids and sets it.
+    pledges_void = models.BooleanField(_("承诺书均已失效"), default=False, db_default=False, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdraw_reason = models.TextField(_("撤回原因"), blank=True)

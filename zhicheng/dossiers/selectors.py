@@ -111,10 +111,12 @@ def dossier_pledge_current(dossier: Dossier) -> PledgeSignature | None:
 
 def dossier_pledge_state(dossier: Dossier) -> tuple[PledgeSignature | None, bool]:
     """(the pledge still standing or None, whether one was signed and has since been voided or outdated)."""
-    latest = dossier.pledges.order_by("-signed_at", "-id").only("id", "invalidated_at").first()
+    latest = dossier.pledges.order_by("-signed_at", "-id").first()
     signed_before = latest is not None
-    # only a pledge still standing is checked against the content (the snapshot); none or a voided one costs 1 query
-    pledge = dossier_pledge_current(dossier) if signed_before and latest.invalidated_at is None else None
+    # one query: signing voids every standing pledge first, so a pledge still standing is the latest one; only that
+    # one is checked against the content (the snapshot's hash, cached per revision), as dossier_pledge_current does
+    standing = latest if signed_before and latest.invalidated_at is None else None
+    pledge = standing if standing is not None and standing.snapshot_sha256 == dossier_content_sha256(dossier) else None
     return pledge, pledge is None and signed_before
 
 

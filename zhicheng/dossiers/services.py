@@ -131,6 +131,11 @@ def dossier_content_changed(dossier: Dossier, *, actor, ip: str | None, event: E
         stored = dossier.section_counts or {}  # the locked row's
         if stored:  # never counted yet: the page counts all sections the first time it needs them
             changes["section_counts"] = dossier.section_counts = {**stored, **section_counts_of(dossier, [section])}
+    # the locked row says whether a pledge may still stand: only then is there anything to void (one write less
+    # per autosave once the pledges are void); the dossier's UPDATE records that none stands any more
+    void_pledges = not dossier.pledges_void
+    if void_pledges:
+        changes["pledges_void"] = dossier.pledges_void = True
     Dossier.objects.filter(pk=dossier.pk).update(
         revision=dossier.revision + 1, content_changed_at=now, updated_at=now,
         eligibility_status=Case(When(checked, then=Value(EligibilityStatus.OUTDATED)),
@@ -138,7 +143,8 @@ def dossier_content_changed(dossier: Dossier, *, actor, ip: str | None, event: E
         **changes,
     )
     dossier.revision, dossier.content_changed_at = dossier.revision + 1, now
-    voided = PledgeSignature.objects.filter(dossier=dossier, invalidated_at__isnull=True).update(invalidated_at=now)
+    voided = (PledgeSignature.objects.filter(dossier=dossier, invalidated_at__isnull=True).update(invalidated_at=now)
+              if void_pledges else 0)
     audit_event_record(
         event_type=event, actor=actor, organisation=dossier.organisation_id, obj=dossier,
         data={**data, "revision": dossier.revision, "pledges_voided": voided}, ip=ip,
@@ -268,6 +274,7 @@ def _item_get(dossier: Dossier, spec: SectionSpec, item_id):
     item = spec.model.objects.filter(dossier=dossier, pk=item_id).first() if str(item_id).isdigit() else None
     if item is None:
         raise NotFound("not_found", f"{spec.label_zh}中没有此条目", f"No such {spec.label_en} entry")
+    item.dossier = dossier  # the locked row: the caller renders with it
     return item
 
 
@@ -278,7 +285,51 @@ def section_item_update(
     """Change some fields of a section row; nothing is saved unless every field is valid."""
     dossier = dossier_lock_for_edit(dossier, actor)
     spec = _spec(section, single=False)
-    item = _item_get(dossier, spec, item_id)
+    return _item_update(dossier, actor, spec, _item_get(dossier, spec, item_id), data, ip)
+
+
+def _own_row_lock_for_edit(dossier_id, actor, spec: SectionSpec, item_id):
+    """The actor's own dossier and one of its rows, read and locked in ONE statement, or None when the dossier is
+    not theirs or the row is not in it (the caller then takes the general path, which answers as before).
+
+    Both rows are locked, the dossier first (the order every other edit takes: dossier, then its rows): on
+    PostgreSQL a statement that waited for the lock re-reads the locked rows' latest versions, so the row's values
+    are never older than the lock (an unlocked joined row would be the version from before the wait)."""
+    if not (str(dossier_id).isdigit() and str(item_id).isdigit() and getattr(actor, "is_authenticated", False)):
+        return None
+    return (
+        spec.model.objects.select_related("dossier", "dossier__campaign", "dossier__applicant")
+        .select_for_update(of=("dossier", "self"))
+        .filter(pk=item_id, dossier_id=dossier_id, dossier__applicant_id=actor.pk)
+        .first()
+    )
+
+
+def section_item_update_own(
+    *, dossier_id, actor, section: str, item_id, data: dict[str, Any], ip: str | None = None
+):
+    """section_item_update for the actor's own dossier named by its id: the autosave's and the API's path.
+
+    The owner's row and dossier come in one locked read (the dossier's own applicant_id is the check on the object;
+    the edit permission, its state, is then asked of the locked row as always, 403 with its reason). None when the
+    dossier is not the actor's, the row is not in it or the section has no rows: the caller then takes the general
+    path (dossier_get_for, section_item_update), which answers as before (404 and the refusal noted, 403, 404).
+    Returns the row, its `dossier` the locked one.
+    """
+    spec = SECTIONS.get(section)
+    if spec is None or spec.single:
+        return None
+    with transaction.atomic():
+        item = _own_row_lock_for_edit(dossier_id, actor, spec, item_id)
+        if item is None:
+            return None
+        require(can_edit_dossier(actor, item.dossier))
+        return _item_update(item.dossier, actor, spec, item, data, ip)
+
+
+def _item_update(dossier: Dossier, actor, spec: SectionSpec, item, data: dict[str, Any], ip: str | None):
+    """The change itself, the dossier locked by the caller."""
+    section = spec.name
     current = section_item_values(spec, item)
     values = section_values_parse(spec, data, current, _facts(dossier))
     changed = _changes(current, values)
@@ -327,7 +378,11 @@ def _pledge_record(*, dossier: Dossier, actor, ip: str | None, user_agent: str) 
     if not text:
         raise ApplicationError("no_pledge_text", "本年度尚未设置诚信承诺书，请联系职改办", "No pledge text", status=409)
     now = timezone.now()
-    PledgeSignature.objects.filter(dossier=dossier, invalidated_at__isnull=True).update(invalidated_at=now)
+    if dossier.pledges_void:  # a pledge stands from now on: the next edit must void it
+        Dossier.objects.filter(pk=dossier.pk).update(pledges_void=False)
+        dossier.pledges_void = False
+    else:
+        PledgeSignature.objects.filter(dossier=dossier, invalidated_at__isnull=True).update(invalidated_at=now)
     pledge = PledgeSignature.objects.create(
         dossier=dossier, signed_by=actor, signed_at=now, ip=ip or None, user_agent=(user_agent or "")[:500],
         pledge_text=text, snapshot_sha256=snapshot_sha256(dossier_snapshot(dossier)), revision=dossier.revision,

@@ -273,6 +273,7 @@ def _section_context(request, dossier, spec, add_form=None, bad_form=None) -> di
 def dossier_section(request, pk: int, section: str):
     """A section's rows with an add form (POST adds a row; the identity section is one form)."""
     dossier, spec = selectors.dossier_get_for(request.user, pk), _spec_or_404(section)
+    _share_current_campaign(request, dossier.campaign, known=dossier.campaign.status == CampaignStatus.ACTIVE)
     if request.method != "POST":
         return TemplateResponse(request, "dossiers/section.html", _section_context(request, dossier, spec))
     form = SectionForm(spec, request.POST)
@@ -294,23 +295,39 @@ def dossier_section(request, pk: int, section: str):
 @login_required
 def dossier_item_save(request, pk: int, section: str, item_id: int):
     """Save one row (the Save button, or htmx autosave which gets back the row's form only)."""
-    dossier, spec = selectors.dossier_get_for(request.user, pk), _spec_or_404(section)
-    # a row is not read here before the save: the service reads it under the dossier's lock and returns it (one
-    # read per autosave); only a refused save, or the identity section, reads it for the form
-    item = selectors.dossier_section_item_get(dossier, section, item_id) if spec.single else None
-    form = SectionForm(spec, request.POST, item=item, item_id=item_id)
-    status, saved = 200, True
-    try:
-        if spec.single:
-            services.identity_update(dossier=dossier, actor=request.user, data=form.values(), ip=client_ip(request))
-        else:
-            item = services.section_item_update(dossier=dossier, actor=request.user, section=section,
-                                                item_id=item_id, data=form.values(), ip=client_ip(request))
-    except ApplicationError as exc:
-        if item is None:  # a missing row is still a 404, as before
+    # the owner's own row of a list section (the autosave): the service reads the dossier and the row in one locked
+    # statement and returns the row with its dossier; None sends everyone else down the general path below
+    spec, dossier, item, status, saved = SECTIONS.get(section), None, None, 200, True
+    if spec is not None and not spec.single:
+        form = SectionForm(spec, request.POST, item=None, item_id=item_id)
+        try:
+            item = services.section_item_update_own(dossier_id=pk, actor=request.user, section=section,
+                                                    item_id=item_id, data=form.values(), ip=client_ip(request))
+        except ApplicationError as exc:  # their own dossier and row: invalid, a clash, or no longer editable
+            dossier = selectors.dossier_get_for(request.user, pk)
             item = selectors.dossier_section_item_get(dossier, section, item_id)
-        form.refusal(exc)
-        status, saved = exc.status, False
+            form.refusal(exc)
+            status, saved = exc.status, False
+        else:
+            dossier = item.dossier if item is not None else None
+    if dossier is None:
+        dossier, spec = selectors.dossier_get_for(request.user, pk), _spec_or_404(section)
+        # a row is not read here before the save: the service reads it under the dossier's lock and returns it;
+        # only a refused save, or the identity section, reads it for the form
+        item = selectors.dossier_section_item_get(dossier, section, item_id) if spec.single else None
+        form = SectionForm(spec, request.POST, item=item, item_id=item_id)
+        try:
+            if spec.single:
+                services.identity_update(dossier=dossier, actor=request.user, data=form.values(),
+                                         ip=client_ip(request))
+            else:
+                item = services.section_item_update(dossier=dossier, actor=request.user, section=section,
+                                                    item_id=item_id, data=form.values(), ip=client_ip(request))
+        except ApplicationError as exc:
+            if item is None:  # a missing row is still a 404, as before
+                item = selectors.dossier_section_item_get(dossier, section, item_id)
+            form.refusal(exc)
+            status, saved = exc.status, False
     form.item = item
     if request.htmx:
         return render(request, "dossiers/_row_form.html", {

@@ -36,6 +36,32 @@ class TestAuditEventRecord:
         head = AuditChain.objects.get(pk=second.chain)
         assert (head.last_seq, head.last_hash) == (second.seq, second.hash)
 
+    def test_an_append_is_the_lane_lock_and_one_insert_the_head_moving_with_it(self):
+        """The head's UPDATE is the INSERT's trigger (decision "lane head by trigger"): two statements."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from zhicheng.audit.selectors import audit_chain_verify
+
+        audit_event_record(event_type="t.warm")
+        with CaptureQueriesContext(connection) as ctx:
+            event = audit_event_record(event_type="t.counted", data={"a": 1})
+        assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["SELECT", "INSERT"]
+        head = AuditChain.objects.get(pk=event.chain)
+        assert (head.last_seq, head.last_hash) == (event.seq, event.hash)
+        assert audit_chain_verify().ok
+
+    def test_a_bulk_append_moves_the_head_to_its_last_event(self):
+        from zhicheng.audit.selectors import audit_chain_verify
+        from zhicheng.audit.services import audit_events_record
+
+        first = audit_event_record(event_type="t.before")
+        rows = audit_events_record([{"event_type": "t.bulk", "data": {"i": i}} for i in range(5)])
+        assert [r.seq for r in rows] == [first.seq + 1 + i for i in range(5)] and rows[0].chain == first.chain
+        head = AuditChain.objects.get(pk=first.chain)
+        assert (head.last_seq, head.last_hash) == (rows[-1].seq, rows[-1].hash)
+        assert audit_chain_verify().ok
+
     def test_lanes_are_created_when_missing(self):
         AuditChain.objects.all().delete()
         event = audit_event_record(event_type="t.fresh")
