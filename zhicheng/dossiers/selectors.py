@@ -82,6 +82,15 @@ def dossier_versions(dossier: Dossier) -> QuerySet[DossierVersion]:
     return dossier.versions.order_by("number")
 
 
+def dossier_content_stamp(dossier: Dossier) -> str:
+    """What a cached rendering of the dossier's content is keyed on: its revision (every edit, files included, bumps
+    it) and the instant of its last change of state (a return, a resubmission with its new version, a withdrawal:
+    none of them bumps the revision). The applicant's sections, the reviewer's tabs and the return's rows to tick
+    are cached under it, so none of them outlives the content it shows."""
+    changed = dossier.state_changed_at.timestamp() if dossier.state_changed_at else 0
+    return f"{dossier.pk}:r{dossier.revision}:s{changed}"
+
+
 CONTENT_SHA_SECONDS = 600
 
 
