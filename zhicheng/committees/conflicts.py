@@ -66,9 +66,13 @@ def is_conflicted(expert: Expert | None, dossier_id: int) -> bool:
 
 
 def _expert_of(user) -> Expert | None:
+    """The user's expert record, read once per user object (per request): a page asks for recusal more than once
+    (the decision panel, the checklist's override permission)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Expert.objects.filter(user_id=user.pk).first()
+    if "_expert_record" not in user.__dict__:
+        user.__dict__["_expert_record"] = Expert.objects.filter(user_id=user.pk).first()
+    return user.__dict__["_expert_record"]
 
 
 def relation_source(actor, dossier) -> Decision | None:

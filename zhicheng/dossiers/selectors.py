@@ -110,20 +110,25 @@ def dossier_content_sha256(dossier: Dossier) -> str:
     return sha
 
 
-def dossier_pledge_current(dossier: Dossier) -> PledgeSignature | None:
-    """The latest pledge, if it is still valid: not invalidated and signed over the current content."""
-    pledge = dossier.pledges.filter(invalidated_at__isnull=True).order_by("-signed_at", "-id").first()
+def _pledge_if_current(dossier: Dossier, pledge: PledgeSignature | None) -> PledgeSignature | None:
     if pledge is None or pledge.snapshot_sha256 != dossier_content_sha256(dossier):
         return None
     return pledge
 
 
+def dossier_pledge_current(dossier: Dossier) -> PledgeSignature | None:
+    """The latest pledge, if it is still valid: not invalidated and signed over the current content."""
+    return _pledge_if_current(
+        dossier, dossier.pledges.filter(invalidated_at__isnull=True).order_by("-signed_at", "-id").first())
+
+
 def dossier_pledge_state(dossier: Dossier) -> tuple[PledgeSignature | None, bool]:
     """(the pledge still standing or None, whether one was signed and has since been voided or outdated)."""
-    latest = dossier.pledges.order_by("-signed_at", "-id").only("id", "invalidated_at").first()
+    latest = dossier.pledges.order_by("-signed_at", "-id").first()
     signed_before = latest is not None
-    # only a pledge still standing is checked against the content (the snapshot); none or a voided one costs 1 query
-    pledge = dossier_pledge_current(dossier) if signed_before and latest.invalidated_at is None else None
+    # one read: when the latest pledge is not invalidated it is also the latest one not invalidated, the one
+    # dossier_pledge_current would read again; only it is checked against the content (the cached hash)
+    pledge = _pledge_if_current(dossier, latest) if signed_before and latest.invalidated_at is None else None
     return pledge, pledge is None and signed_before
 
 

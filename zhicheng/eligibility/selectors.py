@@ -211,8 +211,10 @@ def campaign_params(campaign: Campaign, *, series, level) -> CampaignParams:
 
 
 def eligibility_latest(dossier: Dossier) -> EligibilityCheck | None:
-    """The current check: the latest one stored."""
-    return EligibilityCheck.objects.filter(dossier=dossier).order_by("-computed_at", "-id").first()
+    """The current check: the latest one stored, with the version it was made on (the checklist names its number;
+    the version's snapshot is left unread)."""
+    return (EligibilityCheck.objects.filter(dossier=dossier).select_related("version")
+            .defer("version__snapshot", "version__file_hashes").order_by("-computed_at", "-id").first())
 
 
 def eligibility_history(dossier: Dossier) -> QuerySet[EligibilityCheck]:

@@ -19,6 +19,25 @@ def decisions_visible(user, dossier: Dossier) -> QuerySet[ReviewDecision]:
     return decisions
 
 
+def dossier_decisions_read(dossier: Dossier) -> list[ReviewDecision]:
+    """Every decision of the dossier, newest first, with who proposed and confirmed it: read once per request (kept
+    on the request's dossier instance) for the decision panel's open decision and its history (issue 11's query
+    budget). For pages only, never a write path (a write reads the open decision under the dossier's lock)."""
+    if "_decisions_read" not in dossier.__dict__:
+        dossier.__dict__["_decisions_read"] = list(
+            ReviewDecision.objects.filter(dossier=dossier).select_related("proposed_by", "confirmed_by")
+            .order_by("-proposed_at", "-id"))
+    return dossier.__dict__["_decisions_read"]
+
+
+def decisions_visible_read(user, dossier: Dossier) -> list[ReviewDecision]:
+    """`decisions_visible` from the request's one read of the decisions."""
+    decisions = dossier_decisions_read(dossier)
+    if dossier.applicant_id == getattr(user, "pk", None):
+        decisions = [d for d in decisions if d.confirmed_at is not None]
+    return decisions
+
+
 def decision_get_for(user, decision_id) -> ReviewDecision:
     """The decision if its dossier is visible to the user; otherwise NotFound, like the dossier itself."""
     decision = ReviewDecision.objects.filter(pk=decision_id).only("id", "dossier_id").first() \
