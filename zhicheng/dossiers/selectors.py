@@ -13,7 +13,7 @@ from zhicheng.core.access import access_denied, access_read
 from zhicheng.core.errors import NotFound
 
 from .models import Dossier, DossierState, DossierStateChange, DossierVersion, EvidenceFile, PledgeSignature
-from .permissions import reviewing_organisation_ids
+from .permissions import can_view_dossier, reviewing_organisation_ids
 from .sections import SECTIONS
 from .snapshot import dossier_person, dossier_snapshot, snapshot_canonical, snapshot_sha256, snapshot_target
 
@@ -53,7 +53,12 @@ def dossier_get_for(user, pk) -> Dossier:
 
     Staff reads and every refusal are noted for the request's audit row; an applicant's own reads are not.
     """
-    dossier = dossiers_visible_to(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    # one read: the row by its key, then the visibility rule on it (can_view_dossier, the same answer as
+    # dossiers_visible_to), walking up from its organisation (joined with its parent) only until a body the user
+    # reviews: no query for the organisations below the user's, as the list's filter needs (issue 11's budget)
+    dossier = _with_related(Dossier.objects.filter(pk=pk)).first() if str(pk).isdigit() else None
+    if dossier is not None and not can_view_dossier(user, dossier):
+        dossier = None
     if dossier is None:
         if getattr(user, "is_authenticated", False):
             access_denied(user, reason="dossier not visible", object_type="dossiers.dossier", object_id=str(pk)[:64])

@@ -14,7 +14,7 @@ from zhicheng.dossiers.recusal import Recused, is_impartial
 
 from .models import DecisionAction
 from .return_editor import return_targets
-from .selectors import dossier_returns_read, timeline_context
+from .selectors import dossier_returns_read
 from .selectors_unit import decisions_visible_read, dossier_decisions_read, recommendation_of, staff_meeting_of
 from .services.decisions import EFFECTS, can_confirm
 from .services.meetings import staff_meeting_required
@@ -75,7 +75,11 @@ def decision_panel(request: HttpRequest, dossier: Dossier) -> Panel:
 
 
 def timeline_panel(request: HttpRequest, dossier: Dossier) -> Panel | None:
-    """The dossier's history, for reviewers only (the applicant follows their dossier on its own pages)."""
+    """The dossier's history, for reviewers only (the applicant follows their dossier on its own pages).
+
+    Loaded when its tab is opened (htmx, `intersect once`: a hidden tab never intersects), from the timeline's own
+    page, which answers an htmx request with the section alone: its five reads leave the dossier page (issue 11's
+    query budget). Without JavaScript the placeholder links to that page."""
     if dossier.applicant_id == request.user.pk:
         return None
-    return Panel("review/timeline_section.html", timeline_context(dossier))
+    return Panel("review/timeline_lazy.html", {"dossier": dossier})
