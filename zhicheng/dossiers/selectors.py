@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from zhicheng.accounts.models import Organisation, Role
 from zhicheng.accounts.selectors import user_active_roles
 from zhicheng.core.access import access_denied, access_read
 from zhicheng.core.errors import NotFound
 
+from .hooks import DETAIL_READS
 from .models import Dossier, DossierState, DossierStateChange, DossierVersion, EvidenceFile, PledgeSignature
 from .permissions import can_view_dossier, reviewing_organisation_ids
 from .sections import SECTIONS
@@ -48,15 +49,23 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
     return qs.filter(Q(applicant_id=user.pk) | Q(submitted_at__isnull=False, organisation_id__in=reviewed))
 
 
-def dossier_get_for(user, pk) -> Dossier:
+def dossier_get_for(user, pk, *, page: bool = False) -> Dossier:
     """The dossier if the user may see it; otherwise NotFound, with no hint that it exists.
 
     Staff reads and every refusal are noted for the request's audit row; an applicant's own reads are not.
+    `page`: for the dossier's page, which also takes in this one read what the panels of the apps above register
+    (hooks.DETAIL_READS) and the number of its latest version; never for a write path.
     """
     # one read: the row by its key, then the visibility rule on it (can_view_dossier, the same answer as
     # dossiers_visible_to), walking up from its organisation (joined with its parent) only until a body the user
     # reviews: no query for the organisations below the user's, as the list's filter needs (issue 11's budget)
-    dossier = _with_related(Dossier.objects.filter(pk=pk)).first() if str(pk).isdigit() else None
+    qs = _with_related(Dossier.objects.filter(pk=pk))
+    if page:
+        qs = qs.annotate(zc_latest_version=Subquery(
+            DossierVersion.objects.filter(dossier=OuterRef("pk")).order_by("-number").values("number")[:1]))
+        for read in DETAIL_READS:
+            qs = read(qs, user)
+    dossier = qs.first() if str(pk).isdigit() else None
     if dossier is not None and not can_view_dossier(user, dossier):
         dossier = None
     if dossier is None:
@@ -85,6 +94,27 @@ def dossier_withdrawn_for(applicant, campaign) -> Dossier | None:
 
 def dossier_versions(dossier: Dossier) -> QuerySet[DossierVersion]:
     return dossier.versions.order_by("number")
+
+
+VERSIONS_SECONDS = 600
+
+
+def dossier_versions_listed(dossier: Dossier) -> list[DossierVersion]:
+    """The versions as the page lists them (number, time, hash; the snapshots left unread), in order. A version is
+    frozen once made and only ever added with the next number: on the page's read of the dossier (which annotates
+    its latest number) the list is kept in the cache per latest number, so no query until a new submission."""
+    # by the dossier's id, not its related manager: the rows cached must not carry the request's dossier with them
+    listed = DossierVersion.objects.filter(dossier_id=dossier.pk).defer("snapshot", "file_hashes").order_by("number")
+    if not hasattr(dossier, "zc_latest_version"):
+        return list(listed)
+    if dossier.zc_latest_version is None:
+        return []
+    key = f"dossier-versions:{dossier.pk}:v{dossier.zc_latest_version}"
+    versions = cache.get(key)
+    if versions is None:
+        versions = list(listed)
+        cache.set(key, versions, VERSIONS_SECONDS)
+    return versions
 
 
 def dossier_content_stamp(dossier: Dossier) -> str:

@@ -173,7 +173,7 @@ def dossier_list(request):
 @login_required
 def dossier_detail(request, pk: int):
     """The whole dossier, read-only: target, every section with its files, the versions."""
-    dossier = selectors.dossier_get_for(request.user, pk)
+    dossier = selectors.dossier_get_for(request.user, pk, page=True)
     _share_current_campaign(request, dossier.campaign, known=dossier.campaign.status == CampaignStatus.ACTIVE)
     state = dossier_state_context(request, dossier)
     # the applicant's page takes its sections from the cache; a reviewer's page (web's workbench, composed above
@@ -185,7 +185,7 @@ def dossier_detail(request, pk: int):
     )
     # versions are made at submission: a dossier never submitted has none to read
     # (a list: the reviewer's page takes the versions' numbers from it instead of reading them again)
-    versions = list(selectors.dossier_versions(dossier)) if dossier.was_submitted else []
+    versions = selectors.dossier_versions_listed(dossier) if dossier.was_submitted else []
     return TemplateResponse(request, "dossiers/detail.html", {**state, **sections, "versions": versions})
 
 

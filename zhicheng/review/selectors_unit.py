@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from zhicheng.core.errors import NotFound
+from zhicheng.dossiers.hooks import joined
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.selectors import dossier_get_for
 
@@ -55,11 +56,19 @@ def returns_of(dossier: Dossier) -> QuerySet[ReturnRequest]:
 
 
 def recommendation_of(dossier: Dossier) -> Recommendation | None:
-    return Recommendation.objects.filter(dossier=dossier).first()
+    found, recommendation = joined(dossier, "recommendation")  # the dossier page's read joins it (detail_read)
+    return recommendation if found else Recommendation.objects.filter(dossier=dossier).first()
 
 
 def staff_meeting_of(dossier: Dossier) -> StaffMeeting | None:
-    return StaffMeeting.objects.filter(dossier=dossier).select_related("recorded_by").first()
+    found, meeting = joined(dossier, "staff_meeting")
+    return meeting if found else StaffMeeting.objects.filter(dossier=dossier).select_related("recorded_by").first()
+
+
+def detail_read(qs, user):
+    """For dossiers.hooks.DETAIL_READS: the decision panel's papers and staff meeting (one-to-ones) joined to the
+    dossier page's read of the dossier."""
+    return qs.select_related("recommendation", "staff_meeting__recorded_by")
 
 
 def post_counts_of(dossier: Dossier) -> UnitPostCount | None:
