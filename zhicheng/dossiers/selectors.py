@@ -59,13 +59,15 @@ def dossier_get_for(user, pk, *, page: bool = False) -> Dossier:
     # one read: the row by its key, then the visibility rule on it (can_view_dossier, the same answer as
     # dossiers_visible_to), walking up from its organisation (joined with its parent) only until a body the user
     # reviews: no query for the organisations below the user's, as the list's filter needs (issue 11's budget)
-    qs = _with_related(Dossier.objects.filter(pk=pk))
-    if page:
-        qs = qs.annotate(zc_latest_version=Subquery(
-            DossierVersion.objects.filter(dossier=OuterRef("pk")).order_by("-number").values("number")[:1]))
-        for read in DETAIL_READS:
-            qs = read(qs, user)
-    dossier = qs.first() if str(pk).isdigit() else None
+    dossier = None
+    if str(pk).isdigit():
+        qs = _with_related(Dossier.objects.filter(pk=pk))
+        if page:
+            qs = qs.annotate(zc_latest_version=Subquery(
+                DossierVersion.objects.filter(dossier=OuterRef("pk")).order_by("-number").values("number")[:1]))
+            for read in DETAIL_READS:
+                qs = read(qs, user)
+        dossier = qs.first()
     if dossier is not None and not can_view_dossier(user, dossier):
         dossier = None
     if dossier is None:
