@@ -15,4 +15,10 @@ class CommitteesConfig(AppConfig):
 
         if relation_source not in RELATION_SOURCES:
             RELATION_SOURCES.append(relation_source)
+        from zhicheng.dossiers.hooks import detail_read_register
+
+        from . import conflicts, panels
+
+        detail_read_register(conflicts.detail_read)  # the viewer's recorded conflict, in the page's dossier read
+        detail_read_register(panels.detail_read)  # the evaluation result, joined to it
         recipient_filter_register(recipient_allowed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from zhicheng.core.permissions import Decision, deny
@@ -66,15 +67,38 @@ def is_conflicted(expert: Expert | None, dossier_id: int) -> bool:
 
 
 def _expert_of(user) -> Expert | None:
+    """The user's expert record, read once per user object (per request): a page asks for recusal more than once
+    (the decision panel, the checklist's override permission)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Expert.objects.filter(user_id=user.pk).first()
+    if "_expert_record" not in user.__dict__:
+        user.__dict__["_expert_record"] = Expert.objects.filter(user_id=user.pk).first()
+    return user.__dict__["_expert_record"]
+
+
+def _conflict_mark(user_pk) -> str:
+    return f"zc_conflicted_{int(user_pk)}"
+
+
+def detail_read(qs, user):
+    """For dossiers.hooks.DETAIL_READS: whether the viewer (as an expert) has a recorded conflict with the dossier,
+    computed in the dossier page's one read of it (an EXISTS; Expert.user is one-to-one), under a name that carries
+    the viewer's id so that it answers for nobody else."""
+    if not getattr(user, "is_authenticated", False):
+        return qs
+    return qs.annotate(**{_conflict_mark(user.pk): Exists(
+        Conflict.objects.filter(dossier_id=OuterRef("pk"), expert__user_id=user.pk))})
 
 
 def relation_source(actor, dossier) -> Decision | None:
     """For dossiers.recusal: an expert with a recorded conflict must step aside from this dossier."""
-    expert = _expert_of(actor)
-    if expert is not None and is_conflicted(expert, dossier.pk):
+    mark = _conflict_mark(actor.pk) if getattr(actor, "is_authenticated", False) else ""
+    if mark and mark in dossier.__dict__:  # the page's read computed it for this actor
+        conflicted = dossier.__dict__[mark]
+    else:
+        expert = _expert_of(actor)
+        conflicted = expert is not None and is_conflicted(expert, dossier.pk)
+    if conflicted:
         return deny("您与该申报人存在利害关系，须回避", "You have a conflict of interest with this candidate")
     return None
 

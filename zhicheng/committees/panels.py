@@ -5,11 +5,17 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from zhicheng.core.panels import Panel
+from zhicheng.dossiers.hooks import joined
 from zhicheng.dossiers.models import Dossier
 
 from .models import AgendaItem, Entrustment, EvaluationResult, MeetingStatus
 
 EVALUATION_STATES = frozenset({"office_accepted", "scheduled", "in_meeting", "entrusted_sent", "passed", "failed"})
+
+
+def detail_read(qs, user):
+    """For dossiers.hooks.DETAIL_READS: the evaluation result (one-to-one) joined to the dossier page's read."""
+    return qs.select_related("evaluation_result")
 
 
 def evaluation_panel(request: HttpRequest, dossier: Dossier) -> Panel | None:
@@ -18,7 +24,9 @@ def evaluation_panel(request: HttpRequest, dossier: Dossier) -> Panel | None:
     Totals appear only once the meeting's chair signed (sealed until then); never for the applicant here."""
     if dossier.applicant_id == request.user.pk:
         return None
-    result = EvaluationResult.objects.filter(dossier=dossier).first()
+    found, result = joined(dossier, "evaluation_result")  # the dossier page's read joins it (conflicts.detail_read)
+    if not found:
+        result = EvaluationResult.objects.filter(dossier=dossier).first()
     if dossier.state not in EVALUATION_STATES and result is None:
         return None
     item = (AgendaItem.objects.select_related("meeting", "meeting__committee").filter(dossier=dossier)

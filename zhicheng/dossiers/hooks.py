@@ -43,3 +43,23 @@ def change_requests_for(dossier) -> list[ChangeRequests]:
     """Every open request to change this dossier (an open return), from the registered providers."""
     found = (provider(dossier) for provider in CHANGE_REQUEST_PROVIDERS)
     return [requests for requests in found if requests is not None]
+
+
+# Registered by the apps above: what their panels on the dossier's page read, joined to the page's one read of the
+# dossier (a one-to-one by select_related) or computed in it (an annotation), so that a panel with nothing to show
+# costs no query of its own (issue 11's query budget). Each takes the query and the viewer and returns the query.
+DETAIL_READS: list[Callable[[Any, Any], Any]] = []
+
+
+def detail_read_register(read: Callable[[Any, Any], Any]) -> None:
+    if read not in DETAIL_READS:
+        DETAIL_READS.append(read)
+
+
+def joined(dossier, name: str) -> tuple[bool, Any]:
+    """(True, the row or None) when the page's read of the dossier joined the one-to-one `name`, else (False, None):
+    the caller then reads it itself."""
+    relation = type(dossier)._meta.get_field(name)
+    if relation.is_cached(dossier):
+        return True, relation.get_cached_value(dossier)
+    return False, None

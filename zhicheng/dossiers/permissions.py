@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from zhicheng.accounts.models import Membership, Role
 from zhicheng.accounts.selectors import user_active_role_pairs, user_active_roles
 from zhicheng.core.permissions import ALLOW, Decision, deny
@@ -28,13 +30,22 @@ def reviewing_organisation_ids(user) -> set[int]:
     return {org for role, org in user_active_role_pairs(user) if role in REVIEWING_ROLES}
 
 
-def _chain_ids(organisation) -> list[int]:
-    """The organisation and every body above it (unit → department → office → province)."""
-    ids, node = [], organisation
-    while node is not None and node.pk not in ids:
-        ids.append(node.pk)
+def chain_up(organisation) -> Iterator[int]:
+    """The organisation and every body above it (unit → department → office → province), one at a time, upwards:
+    a caller that stops at the first match reads no parent above it (the dossier comes with its organisation and
+    that one's parent; each body higher up is a query)."""
+    seen: set[int] = set()
+    node = organisation
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        yield node.pk
         node = node.parent
-    return ids
+
+
+def reviews_within_chain(user, organisation) -> bool:
+    """Whether the user reviews the organisation or a body above it (stops at the lowest such body)."""
+    reviewing = reviewing_organisation_ids(user)
+    return bool(reviewing) and any(pk in reviewing for pk in chain_up(organisation))
 
 
 def can_view_dossier(user, dossier) -> Decision:
@@ -47,7 +58,7 @@ def can_view_dossier(user, dossier) -> Decision:
         return ALLOW
     if dossier.submitted_at is None:
         return _NOT_VISIBLE
-    if reviewing_organisation_ids(user) & set(_chain_ids(dossier.organisation)):
+    if reviews_within_chain(user, dossier.organisation):
         return ALLOW
     return _NOT_VISIBLE
 
@@ -66,11 +77,11 @@ def can_edit_dossier(user, dossier) -> Decision:
 
 
 def _has_role_in(user, organisation, roles) -> bool:
+    """An active membership with one of the roles in the organisation: from the user's active memberships, read
+    once per user object (per request) and shared with the other role checks, instead of a query per check."""
     if organisation is None or not getattr(user, "is_authenticated", False):
         return False
-    return Membership.objects.filter(
-        user_id=user.pk, organisation_id=organisation.pk, role__in=roles, is_active=True
-    ).exists()
+    return any(role in roles and org_id == organisation.pk for role, org_id in user_active_role_pairs(user))
 
 
 def is_holder_staff(user, dossier) -> Decision:

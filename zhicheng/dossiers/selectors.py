@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from zhicheng.accounts.models import Organisation, Role
 from zhicheng.accounts.selectors import user_active_roles
 from zhicheng.core.access import access_denied, access_read
 from zhicheng.core.errors import NotFound
 
+from .hooks import DETAIL_READS
 from .models import Dossier, DossierState, DossierStateChange, DossierVersion, EvidenceFile, PledgeSignature
-from .permissions import reviewing_organisation_ids
+from .permissions import can_view_dossier, reviewing_organisation_ids
 from .sections import SECTIONS
 from .snapshot import dossier_person, dossier_snapshot, snapshot_canonical, snapshot_sha256, snapshot_target
 
@@ -48,12 +49,27 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
     return qs.filter(Q(applicant_id=user.pk) | Q(submitted_at__isnull=False, organisation_id__in=reviewed))
 
 
-def dossier_get_for(user, pk) -> Dossier:
+def dossier_get_for(user, pk, *, page: bool = False) -> Dossier:
     """The dossier if the user may see it; otherwise NotFound, with no hint that it exists.
 
     Staff reads and every refusal are noted for the request's audit row; an applicant's own reads are not.
+    `page`: for the dossier's page, which also takes in this one read what the panels of the apps above register
+    (hooks.DETAIL_READS) and the number of its latest version; never for a write path.
     """
-    dossier = dossiers_visible_to(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    # one read: the row by its key, then the visibility rule on it (can_view_dossier, the same answer as
+    # dossiers_visible_to), walking up from its organisation (joined with its parent) only until a body the user
+    # reviews: no query for the organisations below the user's, as the list's filter needs (issue 11's budget)
+    dossier = None
+    if str(pk).isdigit():
+        qs = _with_related(Dossier.objects.filter(pk=pk))
+        if page:
+            qs = qs.annotate(zc_latest_version=Subquery(
+                DossierVersion.objects.filter(dossier=OuterRef("pk")).order_by("-number").values("number")[:1]))
+            for read in DETAIL_READS:
+                qs = read(qs, user)
+        dossier = qs.first()
+    if dossier is not None and not can_view_dossier(user, dossier):
+        dossier = None
     if dossier is None:
         if getattr(user, "is_authenticated", False):
             access_denied(user, reason="dossier not visible", object_type="dossiers.dossier", object_id=str(pk)[:64])
@@ -82,6 +98,36 @@ def dossier_versions(dossier: Dossier) -> QuerySet[DossierVersion]:
     return dossier.versions.order_by("number")
 
 
+VERSIONS_SECONDS = 600
+
+
+def dossier_versions_listed(dossier: Dossier) -> list[DossierVersion]:
+    """The versions as the page lists them (number, time, hash; the snapshots left unread), in order. A version is
+    frozen once made and only ever added with the next number: on the page's read of the dossier (which annotates
+    its latest number) the list is kept in the cache per latest number, so no query until a new submission."""
+    # by the dossier's id, not its related manager: the rows cached must not carry the request's dossier with them
+    listed = DossierVersion.objects.filter(dossier_id=dossier.pk).defer("snapshot", "file_hashes").order_by("number")
+    if not hasattr(dossier, "zc_latest_version"):
+        return list(listed)
+    if dossier.zc_latest_version is None:
+        return []
+    key = f"dossier-versions:{dossier.pk}:v{dossier.zc_latest_version}"
+    versions = cache.get(key)
+    if versions is None:
+        versions = list(listed)
+        cache.set(key, versions, VERSIONS_SECONDS)
+    return versions
+
+
+def dossier_content_stamp(dossier: Dossier) -> str:
+    """What a cached rendering of the dossier's content is keyed on: its revision (every edit, files included, bumps
+    it) and the instant of its last change of state (a return, a resubmission with its new version, a withdrawal:
+    none of them bumps the revision). The applicant's sections, the reviewer's tabs and the return's rows to tick
+    are cached under it, so none of them outlives the content it shows."""
+    changed = dossier.state_changed_at.timestamp() if dossier.state_changed_at else 0
+    return f"{dossier.pk}:r{dossier.revision}:s{changed}"
+
+
 CONTENT_SHA_SECONDS = 600
 
 
@@ -101,22 +147,25 @@ def dossier_content_sha256(dossier: Dossier) -> str:
     return sha
 
 
-def dossier_pledge_current(dossier: Dossier) -> PledgeSignature | None:
-    """The latest pledge, if it is still valid: not invalidated and signed over the current content."""
-    pledge = dossier.pledges.filter(invalidated_at__isnull=True).order_by("-signed_at", "-id").first()
+def _pledge_if_current(dossier: Dossier, pledge: PledgeSignature | None) -> PledgeSignature | None:
     if pledge is None or pledge.snapshot_sha256 != dossier_content_sha256(dossier):
         return None
     return pledge
+
+
+def dossier_pledge_current(dossier: Dossier) -> PledgeSignature | None:
+    """The latest pledge, if it is still valid: not invalidated and signed over the current content."""
+    return _pledge_if_current(
+        dossier, dossier.pledges.filter(invalidated_at__isnull=True).order_by("-signed_at", "-id").first())
 
 
 def dossier_pledge_state(dossier: Dossier) -> tuple[PledgeSignature | None, bool]:
     """(the pledge still standing or None, whether one was signed and has since been voided or outdated)."""
     latest = dossier.pledges.order_by("-signed_at", "-id").first()
     signed_before = latest is not None
-    # one query: signing voids every standing pledge first, so a pledge still standing is the latest one; only that
-    # one is checked against the content (the snapshot's hash, cached per revision), as dossier_pledge_current does
-    standing = latest if signed_before and latest.invalidated_at is None else None
-    pledge = standing if standing is not None and standing.snapshot_sha256 == dossier_content_sha256(dossier) else None
+    # one read: when the latest pledge is not invalidated it is also the latest one not invalidated, the one
+    # dossier_pledge_current would read again; only it is checked against the content (the cached hash)
+    pledge = _pledge_if_current(dossier, latest) if signed_before and latest.invalidated_at is None else None
     return pledge, pledge is None and signed_before
 
 

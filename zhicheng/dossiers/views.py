@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -172,18 +173,19 @@ def dossier_list(request):
 @login_required
 def dossier_detail(request, pk: int):
     """The whole dossier, read-only: target, every section with its files, the versions."""
-    dossier = selectors.dossier_get_for(request.user, pk)
+    dossier = selectors.dossier_get_for(request.user, pk, page=True)
     _share_current_campaign(request, dossier.campaign, known=dossier.campaign.status == CampaignStatus.ACTIVE)
     state = dossier_state_context(request, dossier)
     # the applicant's page takes its sections from the cache; a reviewer's page (web's workbench, composed above
-    # this view) lays the same rows out as tabs, so it gets them as data
+    # this view) lays the same rows out as tabs from a cache of its own, so it gets them as data read only when
+    # that cache misses (a lazy list: the 12 section reads happen on first use, never otherwise)
     sections: dict[str, object] = (
         {"sections_html": _detail_sections_html(request, dossier, state)} if state["is_owner"]
-        else {"sections": _detail_sections(dossier)}
+        else {"sections": SimpleLazyObject(lambda: _detail_sections(dossier))}
     )
     # versions are made at submission: a dossier never submitted has none to read
     # (a list: the reviewer's page takes the versions' numbers from it instead of reading them again)
-    versions = list(selectors.dossier_versions(dossier)) if dossier.was_submitted else []
+    versions = selectors.dossier_versions_listed(dossier) if dossier.was_submitted else []
     return TemplateResponse(request, "dossiers/detail.html", {**state, **sections, "versions": versions})
 
 
@@ -208,8 +210,7 @@ def _detail_sections_html(request, dossier, state: dict) -> str:
     """Every section with its rows and files, rendered once per content revision (every edit, file included,
     bumps the revision) and viewer kind, then taken from the cache: 12 queries saved on each later view."""
     # a return marks rows without a new revision, but it changes the state: the state's instant is in the key too
-    changed = dossier.state_changed_at.timestamp() if dossier.state_changed_at else 0
-    key = (f"dossier-sections:{dossier.pk}:r{dossier.revision}:s{changed}:{get_language()}"
+    key = (f"dossier-sections:{selectors.dossier_content_stamp(dossier)}:{get_language()}"
            f":{int(state['is_owner'])}{int(state['can_edit'])}")
     html = cache.get(key)
     if html is None:

@@ -13,3 +13,6 @@ class EligibilityConfig(AppConfig):
         from .services import on_dossier_changed
 
         hooks.dossier_changed.connect(on_dossier_changed, dispatch_uid="eligibility_on_dossier_changed")
+        from .selectors import detail_read
+
+        hooks.detail_read_register(detail_read)  # whether overrides and exemptions exist, in the page's dossier read

@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 from zhicheng.core.permissions import ALLOW, Decision, deny
-from zhicheng.dossiers.permissions import can_edit_dossier, can_view_dossier, reviewing_organisation_ids
+from zhicheng.dossiers.permissions import can_edit_dossier, can_view_dossier, reviews_within_chain
 from zhicheng.dossiers.recusal import is_impartial
-
-
-def _chain_ids(organisation) -> set[int]:
-    """The dossier's organisation and every body above it."""
-    ids, node = set(), organisation
-    while node is not None and node.pk not in ids:
-        ids.add(node.pk)
-        node = node.parent
-    return ids
 
 
 def can_review_eligibility(user, dossier) -> Decision:
@@ -24,7 +15,7 @@ def can_review_eligibility(user, dossier) -> Decision:
     impartial = is_impartial(user, dossier)  # the applicant (and, later, a declared relative) steps aside
     if not impartial:
         return impartial
-    if not reviewing_organisation_ids(user) & _chain_ids(dossier.organisation):
+    if not reviews_within_chain(user, dossier.organisation):
         return deny("仅审核单位的经办人员或领导可以认定资格检查结果", "Only reviewers may decide on findings")
     return ALLOW
 

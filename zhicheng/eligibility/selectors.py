@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zhicheng.accounts.validators import ID_TYPE_RESIDENT, birth_date_from_id, sex_from_id
@@ -211,8 +211,10 @@ def campaign_params(campaign: Campaign, *, series, level) -> CampaignParams:
 
 
 def eligibility_latest(dossier: Dossier) -> EligibilityCheck | None:
-    """The current check: the latest one stored."""
-    return EligibilityCheck.objects.filter(dossier=dossier).order_by("-computed_at", "-id").first()
+    """The current check: the latest one stored, with the version it was made on (the checklist names its number;
+    the version's snapshot is left unread)."""
+    return (EligibilityCheck.objects.filter(dossier=dossier).select_related("version")
+            .defer("version__snapshot", "version__file_hashes").order_by("-computed_at", "-id").first())
 
 
 def eligibility_history(dossier: Dossier) -> QuerySet[EligibilityCheck]:
@@ -227,6 +229,15 @@ def overrides_for(dossier: Dossier) -> QuerySet[FindingOverride]:
 def exemptions_for(dossier: Dossier) -> QuerySet[ExemptionDeclaration]:
     return ExemptionDeclaration.objects.filter(dossier=dossier).select_related("declared_by", "decided_by").order_by(
         "-declared_at", "-id"
+    )
+
+
+def detail_read(qs, user):
+    """For dossiers.hooks.DETAIL_READS: whether the dossier has overrides and exemption declarations, in the dossier
+    page's one read (two EXISTS), so that the checklist reads them only when there are some."""
+    return qs.annotate(
+        zc_has_overrides=Exists(FindingOverride.objects.filter(dossier_id=OuterRef("pk"))),
+        zc_has_exemptions=Exists(ExemptionDeclaration.objects.filter(dossier_id=OuterRef("pk"))),
     )
 
 
@@ -249,7 +260,9 @@ def _rule_times(check: EligibilityCheck) -> dict[str, dt.datetime]:
 
 def eligibility_overview(dossier: Dossier, check: EligibilityCheck) -> dict:
     """The check's findings, unmet ones first, each with its active override and latest exemption declaration."""
-    overrides, exemptions = list(overrides_for(dossier)), list(exemptions_for(dossier))
+    # the dossier page's read says whether any exist (detail_read): none, no query
+    overrides = list(overrides_for(dossier)) if getattr(dossier, "zc_has_overrides", True) else []
+    exemptions = list(exemptions_for(dossier)) if getattr(dossier, "zc_has_exemptions", True) else []
     active = {_key(o): o for o in overrides if o.revoked_at is None}
     latest_declared: dict[tuple[str, str], ExemptionDeclaration] = {}
     for declaration in exemptions:  # newest first

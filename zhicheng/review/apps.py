@@ -15,3 +15,8 @@ class ReviewConfig(AppConfig):
         guards_connect()
         notify_connect()
         return_marks_connect()  # the open return's requests marked on the applicant's rows
+        from zhicheng.dossiers.hooks import detail_read_register
+
+        from .selectors_unit import detail_read
+
+        detail_read_register(detail_read)  # the decision panel's one-to-ones joined to the page's dossier read

@@ -14,9 +14,9 @@ from zhicheng.dossiers.recusal import Recused, is_impartial
 
 from .models import DecisionAction
 from .return_editor import return_targets
-from .selectors import dossier_returns_read, timeline_context
-from .selectors_unit import decisions_visible, recommendation_of, staff_meeting_of
-from .services.decisions import EFFECTS, can_confirm, decision_open_for
+from .selectors import dossier_returns_read
+from .selectors_unit import decisions_visible_read, dossier_decisions_read, recommendation_of, staff_meeting_of
+from .services.decisions import EFFECTS, can_confirm
 from .services.meetings import staff_meeting_required
 from .services.recommendation import PAPERS_STATES
 from .services.returns import default_answer_deadline
@@ -39,8 +39,11 @@ def panel_context(request, dossier) -> dict:
     user = request.user
     impartial = is_impartial(user, dossier)
     staff = bool(is_holder_staff(user, dossier)) and bool(impartial)  # a recused reviewer gets no decision form
-    open_decision = decision_open_for(dossier) if staff else None
     submitted = dossier.was_submitted
+    # decisions and returns exist only once the dossier was submitted: a draft never submitted reads neither; the
+    # open decision and the history come from one read of the decisions (issue 11's query budget)
+    decisions = dossier_decisions_read(dossier) if submitted else []
+    open_decision = next((d for d in decisions if d.is_open), None) if staff else None
     default_deadline = default_answer_deadline(dossier.campaign, timezone.now())
     actions = _actions(dossier) if staff and open_decision is None else []
     editor = request.session.pop(f"review:return_editor:{dossier.pk}", None) if staff else None
@@ -53,11 +56,9 @@ def panel_context(request, dossier) -> dict:
         "return_targets": return_targets(dossier, editor) if any(a == DecisionAction.RETURN for a, _ in actions)
         else [],
         "default_deadline": timezone.localtime(default_deadline),
-        # decisions and returns exist only once the dossier was submitted: a draft never submitted reads neither
-        # (issue 11's query budget)
-        "returns": list(reversed(dossier_returns_read(dossier))) if submitted else [],  # newest first
-        "history": list(decisions_visible(user, dossier).select_related("proposed_by", "confirmed_by")[:10])
-        if submitted else [],
+        # a return is made when its decision is confirmed (ReturnRequest.decision): no decision, no return to read
+        "returns": list(reversed(dossier_returns_read(dossier))) if decisions else [],  # newest first
+        "history": decisions_visible_read(user, dossier)[:10] if submitted else [],
         "papers": recommendation_of(dossier) if staff else None,
         "papers_open": staff and dossier.state in PAPERS_STATES,
         "meeting_required": staff and staff_meeting_required(dossier),
@@ -74,7 +75,11 @@ def decision_panel(request: HttpRequest, dossier: Dossier) -> Panel:
 
 
 def timeline_panel(request: HttpRequest, dossier: Dossier) -> Panel | None:
-    """The dossier's history, for reviewers only (the applicant follows their dossier on its own pages)."""
+    """The dossier's history, for reviewers only (the applicant follows their dossier on its own pages).
+
+    Loaded when its tab is opened (htmx, `intersect once`: a hidden tab never intersects), from the timeline's own
+    page, which answers an htmx request with the section alone: its five reads leave the dossier page (issue 11's
+    query budget). Without JavaScript the placeholder links to that page."""
     if dossier.applicant_id == request.user.pk:
         return None
-    return Panel("review/timeline_section.html", timeline_context(dossier))
+    return Panel("review/timeline_lazy.html", {"dossier": dossier})

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.sections import SECTIONS
-from zhicheng.dossiers.selectors import dossier_section_rows
+from zhicheng.dossiers.selectors import dossier_content_stamp, dossier_section_rows
 
 ROW_LABEL_FIELDS = 3  # the first few filled fields of a row name it well enough to tick
 
@@ -68,13 +69,30 @@ def return_targets(dossier: Dossier, editor: dict | None = None) -> list[Section
         return Target(pick, label, pick in picked, notes.get(f"return_note:{pick}", ""))
 
     out = [SectionTargets("", section_label(""), target(":", section_label("")))]
-    for key, spec in SECTIONS.items():
-        rows = [] if spec.single else [
-            target(f"{key}:{item.pk}", _row_label(spec, item))
-            for item in dossier_section_rows(dossier, key)  # the rows the page's tabs read (one read per request)
-        ]
+    labels = _row_labels(dossier)
+    for key in SECTIONS:
+        rows = [target(pick, label) for pick, label in labels[key]]
         out.append(SectionTargets(key, section_label(key), target(f"{key}:", section_label(key)), rows))
     return out
+
+
+ROW_LABELS_SECONDS = 600
+
+
+def _row_labels(dossier: Dossier) -> dict[str, list[tuple[str, str]]]:
+    """Per section, (pick, label) of each row a return may tick, kept in the cache per content
+    (`dossier_content_stamp`: every edit bumps the revision, a return or resubmission changes the state) and
+    language: the page's tabs are cached too, so the rows are read only when the content changed (issue 11's query
+    budget). What the viewer ticked and wrote is applied per request, never cached."""
+    key = f"return-targets:{dossier_content_stamp(dossier)}:{get_language()}"
+    labels = cache.get(key)
+    if labels is None:
+        labels = {section: [] if spec.single else [
+            (f"{section}:{item.pk}", _row_label(spec, item))
+            for item in dossier_section_rows(dossier, section)  # the rows the tabs read, on a miss (once per request)
+        ] for section, spec in SECTIONS.items()}
+        cache.set(key, labels, ROW_LABELS_SECONDS)
+    return labels
 
 
 def open_return_requests(dossier: Dossier):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from zhicheng.core.errors import NotFound
+from zhicheng.dossiers.hooks import joined
 from zhicheng.dossiers.models import Dossier
 from zhicheng.dossiers.selectors import dossier_get_for
 
@@ -16,6 +17,25 @@ def decisions_visible(user, dossier: Dossier) -> QuerySet[ReviewDecision]:
     decisions = ReviewDecision.objects.filter(dossier=dossier).order_by("-proposed_at", "-id")
     if dossier.applicant_id == getattr(user, "pk", None):
         decisions = decisions.filter(confirmed_at__isnull=False)
+    return decisions
+
+
+def dossier_decisions_read(dossier: Dossier) -> list[ReviewDecision]:
+    """Every decision of the dossier, newest first, with who proposed and confirmed it: read once per request (kept
+    on the request's dossier instance) for the decision panel's open decision and its history (issue 11's query
+    budget). For pages only, never a write path (a write reads the open decision under the dossier's lock)."""
+    if "_decisions_read" not in dossier.__dict__:
+        dossier.__dict__["_decisions_read"] = list(
+            ReviewDecision.objects.filter(dossier=dossier).select_related("proposed_by", "confirmed_by")
+            .order_by("-proposed_at", "-id"))
+    return dossier.__dict__["_decisions_read"]
+
+
+def decisions_visible_read(user, dossier: Dossier) -> list[ReviewDecision]:
+    """`decisions_visible` from the request's one read of the decisions."""
+    decisions = dossier_decisions_read(dossier)
+    if dossier.applicant_id == getattr(user, "pk", None):
+        decisions = [d for d in decisions if d.confirmed_at is not None]
     return decisions
 
 
@@ -36,11 +56,19 @@ def returns_of(dossier: Dossier) -> QuerySet[ReturnRequest]:
 
 
 def recommendation_of(dossier: Dossier) -> Recommendation | None:
-    return Recommendation.objects.filter(dossier=dossier).first()
+    found, recommendation = joined(dossier, "recommendation")  # the dossier page's read joins it (detail_read)
+    return recommendation if found else Recommendation.objects.filter(dossier=dossier).first()
 
 
 def staff_meeting_of(dossier: Dossier) -> StaffMeeting | None:
-    return StaffMeeting.objects.filter(dossier=dossier).select_related("recorded_by").first()
+    found, meeting = joined(dossier, "staff_meeting")
+    return meeting if found else StaffMeeting.objects.filter(dossier=dossier).select_related("recorded_by").first()
+
+
+def detail_read(qs, user):
+    """For dossiers.hooks.DETAIL_READS: the decision panel's papers and staff meeting (one-to-ones) joined to the
+    dossier page's read of the dossier."""
+    return qs.select_related("recommendation", "staff_meeting__recorded_by")
 
 
 def post_counts_of(dossier: Dossier) -> UnitPostCount | None:

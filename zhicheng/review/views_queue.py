@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -187,7 +188,11 @@ def bulk(request):
 
 @login_required
 def timeline(request, pk: int):
-    """A dossier's history on its own page (the same section the dossier page includes)."""
+    """A dossier's history on its own page; to htmx (the reviewer's dossier page opening its history tab) the
+    section alone."""
     dossier = dossier_get_for(request.user, pk)
     context = selectors.timeline_context(dossier, viewer=request.user)
-    return render(request, "review/timeline.html", {"dossier": dossier, **context})
+    template = "review/timeline_section.html" if request.htmx else "review/timeline.html"
+    response = render(request, template, {"dossier": dossier, **context})
+    patch_vary_headers(response, ("HX-Request",))  # the section and the page share the URL
+    return response

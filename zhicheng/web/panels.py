@@ -96,7 +96,7 @@ def composed(view: Callable[..., HttpResponse], page: str) -> Callable[..., Http
                 _eligibility_refresh(request, response.context_data, dossier)
                 response.context_data.update(review_page.review_page_context(
                     request, dossier, versions=response.context_data.get("versions"),
-                    checklist=shown.get(checklist_panel_template)))
+                    checklist=shown.get(checklist_panel_template), sections=response.context_data.get("sections")))
             elif isinstance(dossier, Dossier):
                 response.context_data["panels"] = panels_render(request, dossier, slots)
                 _eligibility_refresh(request, response.context_data, dossier)

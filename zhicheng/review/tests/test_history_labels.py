@@ -45,9 +45,11 @@ def _assert_timeline_labels_not_codes(text: str) -> None:
 
 
 def test_reviewer_reads_labels_on_the_dossier_page(client, tree, dossier):
+    """The dossier page's history tab, as its htmx request loads it."""
     login_verified(client, tree["department_clerk"])
-    _assert_timeline_labels_not_codes(
-        visible_text(client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()))
+    assert client.get(reverse("dossiers:detail", args=[dossier.pk])).status_code == 200
+    _assert_timeline_labels_not_codes(visible_text(client.get(
+        reverse("review:timeline", args=[dossier.pk]), HTTP_HX_REQUEST="true").content.decode()))
 
 
 def test_unit_reads_labels_on_the_timeline_page_and_api(client, tree, dossier):

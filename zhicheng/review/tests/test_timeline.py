@@ -38,10 +38,30 @@ def test_timeline_lists_every_step_in_order(tree, dossier):
 
 
 def test_reviewer_sees_the_timeline_on_the_dossier_page(client, tree, dossier):
+    """The history tab loads its section when opened (htmx), from the timeline's page; without JavaScript the
+    placeholder links there."""
     login_verified(client, tree["department_clerk"])
     page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
-    assert "办理记录" in page and "审核部门退回单位" in page and "请补充学历证书扫描件" in page
-    assert "扣除单位及申报人答复时间）：2 天" in page
+    url = reverse("review:timeline", args=[dossier.pk])
+    assert "办理记录" in page and f'hx-get="{url}"' in page and f'<a href="{url}">' in page
+    section = client.get(url, HTTP_HX_REQUEST="true")
+    assert "HX-Request" in section["Vary"]
+    section = section.content.decode()
+    assert section.startswith('<section class="card" id="timeline">') and "<html" not in section
+    assert "审核部门退回单位" in section and "请补充学历证书扫描件" in section
+    assert "扣除单位及申报人答复时间）：2 天" in section
+
+
+def test_the_timeline_section_query_budget(client, tree, dossier, django_assert_max_num_queries):
+    """The history tab's own request (issue 11), for a dossier with a department return behind it: the request's
+    authentication and roles (4), the dossier (1; its visibility checked on the row), the timeline's reads (returns
+    and their items, decisions, state changes, audit events; the department's review time: its start, its end and
+    the returns' answering times: 8) and the read's audit row (3)."""
+    login_verified(client, tree["department_clerk"])
+    url = reverse("review:timeline", args=[dossier.pk])
+    client.get(url, HTTP_HX_REQUEST="true")  # the session's renewal
+    with django_assert_max_num_queries(16):
+        assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
 
 
 def test_timeline_page_and_api(client, tree, dossier):
