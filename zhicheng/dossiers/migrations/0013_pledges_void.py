@@ -25,7 +25,7 @@ def triggers_install(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0011_queue_counts_applicant_name'),
+        ('dossiers', '0012_blocking_findings'),
     ]
 
     operations = [
