@@ -55,7 +55,7 @@ class StaffSessionAuth(SessionAuth):
         if user is None:
             return None
         # staff who owe TOTP, and applicants who turned it on but have not entered it, get 401
-        if user_second_factor_step(user) is not None:
+        if user_second_factor_step(user, at_request_start=True) is not None:
             return None
         if password_change_owed(user):
             raise ApplicationError(

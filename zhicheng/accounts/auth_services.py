@@ -29,6 +29,7 @@ from .masking import masked
 from .permissions import can_manage_locks
 from .selectors import user_needs_second_factor
 from .separation import separation_allows_switching_off
+from .sessions import sign_in_facts
 from .tokens import api_tokens_revoke_all
 
 SECOND_FACTOR_SETUP = "setup"
@@ -43,8 +44,12 @@ def user_has_confirmed_totp(user) -> bool:
     return any(True for _device in devices_for_user(user, confirmed=True))
 
 
-def user_second_factor_step(user) -> str | None:
-    """What the user must still do this session: 'setup', 'verify' or nothing (None)."""
+def user_second_factor_step(user, *, at_request_start: bool = False) -> str | None:
+    """What the user must still do this session: 'setup', 'verify' or nothing (None).
+
+    `at_request_start`: the caller (the pages' middleware, the API's session auth) asks before the request has
+    acted, so the facts read with the session row (`accounts.sessions.sign_in_facts`) are current and save two
+    reads; a view asking after it may have changed a device reads them afresh."""
     if not getattr(user, "is_authenticated", False):
         return None
     if not settings.ZHICHENG_REQUIRE_STAFF_OTP:
@@ -52,9 +57,14 @@ def user_second_factor_step(user) -> str | None:
     is_verified = getattr(user, "is_verified", None)
     if callable(is_verified) and is_verified():
         return None
-    if user_has_confirmed_totp(user):
+    facts = sign_in_facts(user) if at_request_start else None
+    if facts.has_confirmed_totp if facts is not None else user_has_confirmed_totp(user):
         return SECOND_FACTOR_VERIFY
-    if user_needs_second_factor(user):
+    if facts is not None:
+        needs = facts.holds_staff_role or bool(getattr(user, "is_superuser", False))
+    else:
+        needs = user_needs_second_factor(user)
+    if needs:
         return SECOND_FACTOR_SETUP
     return None
 

@@ -36,7 +36,7 @@ class StaffTwoFactorMiddleware:
         user = getattr(request, "user", None)
         # the path first: reading the user loads the session, which public pages must not touch
         if not request.path.startswith(_OPEN_PREFIXES) and user is not None and user.is_authenticated:
-            url = second_factor_url(user, request.get_full_path())
+            url = second_factor_url(user, request.get_full_path(), at_request_start=True)
             if url is None and password_change_owed(user) and not request.path.startswith(_PASSWORD_PAGE):
                 url = f"{reverse('accounts:password_change')}?{urlencode({'next': request.get_full_path()})}"
             if url is not None:

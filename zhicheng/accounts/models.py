@@ -275,6 +275,19 @@ class UserSessionManager(BaseSessionManager):
     def get_queryset(self):
         return super().get_queryset().select_related("user", "otp_device")
 
+    def with_sign_in_facts(self):
+        """Also whether the user has a confirmed TOTP device and holds a staff role: what the second-factor rule
+        asks at every request's start (`accounts.auth_services.user_second_factor_step`), in the same statement."""
+        from django.db.models import Exists, OuterRef
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return self.get_queryset().annotate(
+            user_has_totp=Exists(TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)),
+            user_is_staff=Exists(
+                Membership.objects.filter(user_id=OuterRef("user_id"), is_active=True, role__in=list(STAFF_ROLES))
+            ),
+        )
+
 
 class UserSession(AbstractBaseSession):
     """A browser's session (SESSION_ENGINE `zhicheng.accounts.sessions`): the data, and beside it the signed-in user

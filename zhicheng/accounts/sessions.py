@@ -11,12 +11,15 @@ account), the device's owner and confirmation, expiry, `cycle_key`, logout.
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import NamedTuple
 
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 
@@ -36,6 +39,19 @@ class SessionStore(db.SessionStore):
         # Django's load, keeping the row: `UserSession.objects` joins the user and the device
         self._row = self._get_session_from_db()
         return self.decode(self._row.session_data) if self._row else {}
+
+    def _get_session_from_db(self):
+        # Django's read (db.SessionStore._get_session_from_db) with the two second-factor facts about the user
+        # answered in the same statement (`UserSession.objects.with_sign_in_facts`)
+        try:
+            return self.model.objects.with_sign_in_facts().get(
+                session_key=self.session_key, expire_date__gt=timezone.now()
+            )
+        except (self.model.DoesNotExist, SuspiciousOperation) as e:
+            if isinstance(e, SuspiciousOperation):
+                logging.getLogger(f"django.security.{e.__class__.__name__}").warning(str(e))
+            self._session_key = None
+            return None
 
     async def aload(self):
         self._row = await self._aget_session_from_db()
@@ -57,7 +73,10 @@ class SessionStore(db.SessionStore):
         row = self._row
         if row is None or row.user_id is None or row.user_id != user_id:
             return None
-        return row.user  # None when the id dangles (a deleted user): the caller's own read then finds nothing too
+        user = row.user  # None when the id dangles (a deleted user): the caller's own read then finds nothing too
+        if user is not None and hasattr(row, "user_has_totp"):
+            user._sign_in_facts = SignInFacts(has_confirmed_totp=row.user_has_totp, holds_staff_role=row.user_is_staff)
+        return user
 
     def joined_device(self, persistent_id: str | None):
         """The TOTP device read with the session row, if it is the one the session's data names now; else None."""
@@ -65,6 +84,18 @@ class SessionStore(db.SessionStore):
         if row is None or row.otp_device_id is None or persistent_id != _totp_persistent_id(row.otp_device_id):
             return None
         return row.otp_device
+
+
+class SignInFacts(NamedTuple):
+    """What the second-factor rule asks about a user, read with the session row at the request's start."""
+
+    has_confirmed_totp: bool
+    holds_staff_role: bool
+
+
+def sign_in_facts(user) -> SignInFacts | None:
+    """The facts read with this request's session row, or None (a token, a fallback read, a test's user)."""
+    return getattr(user, "_sign_in_facts", None)
 
 
 def _signed_in_ids(data) -> tuple[object | None, int | None]:

@@ -45,9 +45,9 @@ def safe_next_url(request) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def second_factor_url(user, target: str) -> str | None:
+def second_factor_url(user, target: str, *, at_request_start: bool = False) -> str | None:
     """Where a user who still owes a second factor goes (keeping `next`), or None when nothing is owed."""
-    step = svc.user_second_factor_step(user)
+    step = svc.user_second_factor_step(user, at_request_start=at_request_start)
     if step is None:
         return None
     return f"{reverse('accounts:otp_' + step)}?{urlencode({'next': target})}"

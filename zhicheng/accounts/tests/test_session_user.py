@@ -27,9 +27,11 @@ def _row(client) -> UserSession:
 
 
 def _reads(captured, table: str) -> list[str]:
-    """The statements that read `table` on its own (FROM it, not only joined to it)."""
+    """The statements that read `table` on their own (FROM it, not only joined to, or asked about in, the session's
+    read)."""
     return [q["sql"] for q in captured
-            if q["sql"].lstrip().upper().startswith("SELECT") and f'FROM "{table}"' in q["sql"]]
+            if q["sql"].lstrip().upper().startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+            and 'FROM "accounts_usersession"' not in q["sql"]]
 
 
 def _verified_staff(client):
@@ -176,6 +178,24 @@ def test_an_applicant_without_a_device_is_read_with_the_session(client):
     assert _row(client).user_id == user.pk and client.session[SESSION_KEY] == str(user.pk)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(PAGE).status_code == 200
-    # (an applicant's devices are still listed once: whether they turned the second factor on, as before)
     assert 'JOIN "accounts_user"' in ctx.captured_queries[0]["sql"]
+    # whether they turned the second factor on, and whether they hold a staff role, are asked in the same statement
     assert _reads(ctx.captured_queries, "accounts_user") == []
+    assert _reads(ctx.captured_queries, "otp_totp_totpdevice") == []
+
+
+def test_the_second_factor_facts_are_read_afresh_by_every_request(client):
+    """The facts ride on each request's own session read: an applicant given a staff role is sent to set up TOTP at
+    the very next request, and once a device of theirs is confirmed, to enter its code."""
+    from zhicheng.accounts.tests.factories import MembershipFactory
+
+    user = user_with_role(Role.APPLICANT)
+    client.force_login(user)
+    assert client.get(PAGE).status_code == 200
+    membership = MembershipFactory(user=user, role=Role.REVIEW_CLERK)
+    assert reverse("accounts:otp_setup") in client.get(PAGE).url
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    assert client.get(PAGE).status_code == 200  # a role no longer held asks nothing
+    totp_device_create_confirmed(user=user)
+    assert reverse("accounts:otp_verify") in client.get(PAGE).url

@@ -29,7 +29,8 @@ def test_my_dossier_page(warm, django_assert_max_num_queries):
     me, _dossier = warm
     # was 26: eleven COUNTs per request, now stored on the dossier; 11: the top bar takes the campaign the view read;
     # 10: the bell's unread count is stored on the user row the request read
-    with django_assert_max_num_queries(9):  # 9: the session's query reads the user (no device)
+    # 8: the session's one query reads the user and the second-factor rule's facts (no device, no staff role)
+    with django_assert_max_num_queries(8):
         assert me.get(reverse("dossiers:mine")).status_code == 200
 
 
@@ -38,7 +39,9 @@ def test_the_dossier_page(warm, django_assert_max_num_queries):
     # was 33, then 14: the sections are a cached fragment per revision; a draft reads no versions, decisions or
     # returns (none exist before the submission); the top bar takes the active campaign from the dossier; 9: the
     # bell's count is stored on the user row
-    with django_assert_max_num_queries(8):  # 8: the session's query reads the user (no device)
+    # 5: the session's one query reads the user and the second-factor facts; the checklist's presence reads are
+    # joined to the page's read of the dossier
+    with django_assert_max_num_queries(5):
         assert me.get(reverse("dossiers:detail", args=[dossier.pk])).status_code == 200
 
 
@@ -64,8 +67,8 @@ def reviewing(campaign, tree, inside_window, settings):
 
 
 def test_the_reviewers_dossier_page(reviewing, django_assert_max_num_queries):
-    """Issue 11's target is 10; measured 78, 64, 45, now 12: the request's authentication (session, user, TOTP
-    device: 3; one query once the log-in's reads are joined, issue 11's `auth` work) and memberships (1); the dossier
+    """Issue 11's target is 10; measured 78, 64, 45, 12, now 9: the request's authentication (session, user, TOTP
+    device and the second-factor facts in one query) and memberships (1); the dossier
     in one read (its visibility checked on the row; the panels' one-to-ones joined, whether overrides, exemption
     declarations, a current social-security check or the viewer's recorded conflict exist computed in it; the latest
     version's number, under which the versions are cached); the latest pledge; the decisions (the open one and the
@@ -75,7 +78,7 @@ def test_the_reviewers_dossier_page(reviewing, django_assert_max_num_queries):
     and a new version); the history tab loads when opened (review/tests/test_timeline.py). No savepoint is counted
     here (none is sent)."""
     clerk, dossier = reviewing
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert clerk.get(reverse("dossiers:detail", args=[dossier.pk])).status_code == 200
 
 
@@ -123,21 +126,21 @@ def _autosave_queries(me, dossier, n):
 
 def test_autosave_htmx(warm):
     """Issue 11's target is 6 statements. Counted with zhicheng.core.testing.statements: the SAVEPOINT pair a test
-    sees is the BEGIN/COMMIT production sends outside the cursor. Was 19, then 15 (13 statements), now 9: the owner's
+    sees is the BEGIN/COMMIT production sends outside the cursor. Was 19, then 15 (13 statements), 9, now 6: the owner's
     dossier and row in one locked read (no visibility read before the lock, no membership read for it), no pledge
-    void when none stands (`Dossier.pledges_void`), the lane head moved by the INSERT's trigger. Left: session, user,
-    TOTP device, memberships (the second-factor check's staff roles); dossier and row locked, UPDATE row, UPDATE
-    dossier, lane lock, INSERT event (docs/performance.md)."""
+    void when none stands (`Dossier.pledges_void`), the lane head moved by the INSERT's trigger, the session's query
+    reading the user and whether they have a TOTP device or a staff role (the second-factor rule's two facts). Left:
+    the session; dossier and row locked, UPDATE row, UPDATE dossier, lane lock, INSERT event (docs/performance.md)."""
     from zhicheng.core.testing import statements
 
     me, dossier = warm
     _autosave_queries(me, dossier, 1)  # the session's renewal after the first write; the pledges found void
-    assert len(statements(_autosave_queries(me, dossier, 2))) <= 9
+    assert len(statements(_autosave_queries(me, dossier, 2))) <= 6
 
 
 def test_autosave_api(warm):
     """The same save through the API with the session's cookie, as the front end's fetch does; counted the same way
-    (statements, without the savepoint pair): was 13, now 9."""
+    (statements, without the savepoint pair): was 13, then 9, now 6."""
     import json
 
     from django.db import connection
@@ -153,23 +156,23 @@ def test_autosave_api(warm):
         with CaptureQueriesContext(connection) as ctx:
             response = me.patch(url, json.dumps({"school": f"第{n}学校"}), content_type="application/json")
         assert response.status_code == 200, response.content
-    assert len(statements(ctx.captured_queries)) <= 9
+    assert len(statements(ctx.captured_queries)) <= 6
 
 
 def test_the_section_page(warm, django_assert_max_num_queries):
-    """The applicant's section edit page, target 10 after the request's authentication is one query: was 12 (13 with
-    a standing pledge), now 11 either way: the top bar takes the active campaign from the dossier, and the pledge's
-    state is one read. Left: session, user, TOTP device, memberships; the dossier; the section's files and rows; the
-    latest pledge; the checklist (latest check, overrides, exemption declarations)."""
+    """The applicant's section edit page, target 10: was 12 (13 with a standing pledge), 11, now 9 either way: the
+    top bar takes the active campaign from the dossier, the pledge's state is one read, the session's query reads
+    the user and the second-factor facts. Left: the session, memberships; the dossier; the section's files and rows;
+    the latest pledge; the checklist (latest check, overrides, exemption declarations)."""
     from .factories import signed
 
     me, dossier = warm
     url = reverse("dossiers:section", args=[dossier.pk, "education"])
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(9):
         assert me.get(url).status_code == 200
     signed(dossier, dossier.applicant)
     me.get(url)  # the content's hash, once per revision
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(9):
         assert "诚信承诺书" in me.get(url).content.decode()
 
 
