@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -387,8 +388,7 @@ class _Seeder:
         total = self.n + self.ready
         while done < total:
             batch = min(_BATCH_DOSSIERS, total - done)
-            with transaction.atomic():  # a batch a transaction: the lanes are locked, and checked, one batch long
-                _session_for_bulk()
+            with transaction.atomic(), _session_for_bulk():  # a batch a transaction: the lanes locked one batch long
                 self.lanes()
                 self._dossier_batch(done, batch)
                 self.lanes_save()
@@ -740,16 +740,25 @@ class _DeferredIndexes:
         self.out(f"  {len(self.definitions)} indexes built and tables vacuumed in {seconds:.0f} s")
 
 
-def _session_for_bulk() -> None:
-    """PostgreSQL: no wait for the WAL flush at each batch's commit, and (as a superuser) no per-row foreign-key
-    triggers: the rows are made consistent here. Both last until the transaction ends."""
+@contextmanager
+def _session_for_bulk() -> Iterator[None]:
+    """PostgreSQL: no wait for the WAL flush at each batch's commit, and (as a superuser) no triggers — the per-row
+    foreign-key checks, the queue summary's and the audit lane head's: the rows are made consistent here. Put back
+    when the batch ends, not when the transaction does: inside an outer transaction (a test, a caller's atomic
+    block) the services writing after the seed must find every trigger on, the lane head's above all."""
     if connection.vendor != "postgresql":
+        yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if cursor.fetchone()[0]:
+        replica = cursor.fetchone()[0]
+        if replica:
             cursor.execute("SET LOCAL session_replication_role = replica")
+    yield  # on an error the batch's atomic block rolls back, and the setting with it
+    if replica:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def _birth(serial: int) -> dt.date:
